@@ -1,0 +1,86 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { openReplica } from './db/open';
+import { tinyReplica } from '../tests/helpers/replica';
+
+/** The CLI as a user runs it: a child process, its output and its exit code. */
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, AVN_DESK_HOME: mkdtempSync(join(tmpdir(), 'avn-home-')) },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('cli', () => {
+  it('info counts every entity of the replica', () => {
+    const file = tinyReplica();
+    const r = cli('info', '--db', file, '--json');
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.out) as { counts: Record<string, number>; demoNow: string };
+    const db = new Database(file, { readonly: true });
+    const count = (t: string) => (db.prepare(`SELECT count(*) n FROM ${t}`).get() as { n: number }).n;
+    expect(info.counts.students).toBe(count('students'));
+    expect(info.counts.marks).toBe(count('marks'));
+    expect(info.counts.substitutions).toBe(count('substitutions'));
+    expect(Object.keys(info.counts)).toHaveLength(30);
+    expect(info.demoNow).toBe('2026-11-26T13:30:00+06:00');
+    db.close();
+    const text = cli('info', '--db', file);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/Студенты\s+\d+/);
+  });
+
+  it('demo writes a replica with the requested today', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'avn-cli-')), 'd.db');
+    const r = cli('demo', '--scale', 'tiny', '--today', '2026-10-15', '--db', file);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('today 2026-10-15');
+    const db = new Database(file, { readonly: true });
+    const now = (db.prepare("SELECT value FROM meta WHERE key = 'demo.now'").get() as { value: string })
+      .value;
+    expect(new Date(Number(now)).toISOString()).toBe('2026-10-15T07:30:00.000Z');
+    db.close();
+  });
+
+  it('fails with a non-zero exit code and a clear message', () => {
+    expect(cli('demo', '--scale', 'huge', '--db', '/tmp/x.db')).toMatchObject({ code: 2 });
+    expect(cli('demo', '--scale', 'huge', '--db', '/tmp/x.db').err).toContain(
+      '--scale must be one of tiny, faculty, university',
+    );
+    expect(
+      cli(
+        'demo',
+        '--scale',
+        'tiny',
+        '--today',
+        '2026-07-10',
+        '--db',
+        join(mkdtempSync(join(tmpdir(), 'avn-cli-')), 'x.db'),
+      ).code,
+    ).toBe(1);
+    expect(cli('info', '--db', '/nonexistent/replica.db')).toMatchObject({ code: 2 });
+    expect(cli('info', '--bogus').code).toBe(2);
+    expect(cli('frobnicate').code).toBe(2);
+    // A replica that is not a demo is not replaced without --force.
+    const real = join(mkdtempSync(join(tmpdir(), 'avn-cli-')), 'real.db');
+    openReplica(real).$client.close();
+    const refused = cli('demo', '--scale', 'tiny', '--db', real);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('--force');
+  });
+
+  it('has --help on every command', () => {
+    for (const c of ['demo', 'info']) {
+      const r = cli(c, '--help');
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(`Usage: npm run cli -- ${c}`);
+      expect(r.out).toContain('--db FILE');
+    }
+    expect(cli('--help')).toMatchObject({ code: 0 });
+  });
+});

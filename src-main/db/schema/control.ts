@@ -1,0 +1,95 @@
+import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { ABSENCE_REASONS } from '../../../src-shared/domain/journal';
+import { syncColumns } from './common';
+import { lessons, offerings } from './teaching';
+import { teachers } from './org';
+import { students } from './people';
+
+/**
+ * Closing an offering's intermediate assessment (§4.3): from `closedAt` its lessons dated on or before
+ * `closedOn` are frozen for the teacher and substitutes, until a time-limited unlock.
+ */
+export const locks = sqliteTable(
+  'locks',
+  {
+    id: integer('id').primaryKey(),
+    offeringId: integer('offering_id')
+      .notNull()
+      .references(() => offerings.id),
+    closedOn: text('closed_on').notNull(),
+    closedAt: integer('closed_at').notNull(),
+    closedBy: integer('closed_by'),
+    ...syncColumns(),
+  },
+  (t) => [uniqueIndex('locks_offering').on(t.offeringId)],
+);
+
+/**
+ * A time-limited unlock granted by the deanery with a reason, for named lessons or students of a
+ * locked offering. Made on a desktop, so its id is a UUIDv7 (ARCHITECTURE.md, Ids).
+ */
+export const unlocks = sqliteTable(
+  'unlocks',
+  {
+    id: text('id').primaryKey(),
+    offeringId: integer('offering_id')
+      .notNull()
+      .references(() => offerings.id),
+    lessonId: integer('lesson_id').references(() => lessons.id),
+    studentId: integer('student_id').references(() => students.id),
+    reason: text('reason').notNull(),
+    grantedBy: integer('granted_by').notNull(),
+    grantedAt: integer('granted_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    ...syncColumns(),
+  },
+  (t) => [index('unlocks_offering').on(t.offeringId)],
+);
+
+/** A teacher's absence: whole days, or some pairs (`pairs`, a JSON array), with reason and document. */
+export const absences = sqliteTable(
+  'absences',
+  {
+    id: text('id').primaryKey(),
+    teacherId: integer('teacher_id')
+      .notNull()
+      .references(() => teachers.id),
+    startsOn: text('starts_on').notNull(),
+    endsOn: text('ends_on').notNull(),
+    pairs: text('pairs', { mode: 'json' }).$type<number[] | null>(),
+    reason: text('reason', { enum: ABSENCE_REASONS }).notNull(),
+    documentRef: text('document_ref'),
+    createdBy: integer('created_by'),
+    ...syncColumns(),
+  },
+  (t) => [index('absences_teacher').on(t.teacherId, t.startsOn)],
+);
+
+/**
+ * Замена (§3.4): the department head assigns a substitute to one lesson of an absent teacher; the
+ * substitute may fill exactly that lesson's journal. Cancelling keeps the row (`cancelledAt`).
+ */
+export const substitutions = sqliteTable(
+  'substitutions',
+  {
+    id: text('id').primaryKey(),
+    lessonId: integer('lesson_id')
+      .notNull()
+      .references(() => lessons.id),
+    absenceId: text('absence_id').references(() => absences.id),
+    absentTeacherId: integer('absent_teacher_id')
+      .notNull()
+      .references(() => teachers.id),
+    substituteTeacherId: integer('substitute_teacher_id')
+      .notNull()
+      .references(() => teachers.id),
+    assignedBy: integer('assigned_by'),
+    assignedAt: integer('assigned_at').notNull(),
+    cancelledAt: integer('cancelled_at'),
+    ...syncColumns(),
+  },
+  (t) => [
+    index('substitutions_lesson').on(t.lessonId),
+    index('substitutions_substitute').on(t.substituteTeacherId),
+  ],
+);

@@ -1,0 +1,48 @@
+import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** Facts about this replica: its scope, device id, demo "today", schema information. Not synced. */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/**
+ * Append-only audit (DOMAIN.md, Roles: who, when, old, new, device, reason). Triggers in a custom
+ * migration refuse UPDATE and DELETE. `at` is the time of the edit by DOMAIN.md's time rule.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    userId: integer('user_id'),
+    deviceId: text('device_id').notNull(),
+    entity: text('entity').notNull(),
+    entityKey: text('entity_key').notNull(),
+    op: text('op', { enum: ['insert', 'update', 'delete'] }).notNull(),
+    oldValue: text('old_value', { mode: 'json' }),
+    newValue: text('new_value', { mode: 'json' }),
+    reason: text('reason'),
+    mutationId: text('mutation_id'),
+  },
+  (t) => [index('audit_log_entity').on(t.entity, t.entityKey)],
+);
+
+/**
+ * The outbox (SYNC.md, Push): one mutation per local edit, written in the same transaction as the
+ * edit. Mutations state intent (`marks.set {...}`), not whole rows. `localSeq` orders them per device.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    localSeq: integer('local_seq').primaryKey({ autoIncrement: true }),
+    mutationId: text('mutation_id').notNull(),
+    deviceId: text('device_id').notNull(),
+    name: text('name').notNull(),
+    args: text('args', { mode: 'json' }).notNull(),
+    baseVersion: integer('base_version'),
+    schemaVersion: integer('schema_version').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('outbox_mutation').on(t.mutationId)],
+);

@@ -1,0 +1,80 @@
+/**
+ * Roles and access scopes (DOMAIN.md, Scopes and Roles; regulation §1.8, §4). A user may hold several
+ * roles, each with its own scope; what a session may see is the union of what its grants allow.
+ */
+
+/** The roles AVN Desk serves. Students and parents use AVN web; their rows exist but they do not log in here. */
+export const ROLES = [
+  'admin',
+  'studyOffice',
+  'deanery',
+  'departmentHead',
+  'teacher',
+  'curator',
+  'archivist',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What a grant's scope is: the whole university, one faculty, one department, one group, or own lessons. */
+export const SCOPE_KINDS = ['university', 'faculty', 'department', 'group', 'own'] as const;
+export type ScopeKind = (typeof SCOPE_KINDS)[number];
+
+/** One role held by a user, with the unit it applies to (scopeId is null for university and own). */
+export type RoleGrant = { role: Role; scopeKind: ScopeKind; scopeId: number | null };
+
+/** The facts about an offering that decide who may view its journal. */
+export type OfferingAccessFacts = {
+  facultyId: number;
+  departmentId: number;
+  groupId: number;
+  teacherId: number;
+  /** Teachers assigned as substitutes to at least one (not cancelled) lesson of the offering. */
+  substituteTeacherIds: readonly number[];
+};
+
+/**
+ * May a session view an offering's journal? The "view journals" row of DOMAIN.md's role table:
+ * admin all; study office the university; deanery its faculty; department head its department;
+ * teacher own offerings and those with lessons assigned to them as substitute; curator own group;
+ * archivist its unit (university, faculty or department).
+ */
+export function canViewOffering(
+  grants: readonly RoleGrant[],
+  teacherId: number | null,
+  o: OfferingAccessFacts,
+): boolean {
+  return grants.some((g) => {
+    switch (g.role) {
+      case 'admin':
+      case 'studyOffice':
+        return true;
+      case 'deanery':
+        return g.scopeKind === 'faculty' && g.scopeId === o.facultyId;
+      case 'departmentHead':
+        return g.scopeKind === 'department' && g.scopeId === o.departmentId;
+      case 'teacher':
+        return (
+          teacherId !== null && (o.teacherId === teacherId || o.substituteTeacherIds.includes(teacherId))
+        );
+      case 'curator':
+        return g.scopeKind === 'group' && g.scopeId === o.groupId;
+      case 'archivist':
+        return (
+          g.scopeKind === 'university' ||
+          (g.scopeKind === 'faculty' && g.scopeId === o.facultyId) ||
+          (g.scopeKind === 'department' && g.scopeId === o.departmentId)
+        );
+    }
+  });
+}
+
+/** The scope kind each role's grant must have. */
+export const ROLE_SCOPE: Readonly<Record<Role, readonly ScopeKind[]>> = {
+  admin: ['university'],
+  studyOffice: ['university'],
+  deanery: ['faculty'],
+  departmentHead: ['department'],
+  teacher: ['own'],
+  curator: ['group'],
+  archivist: ['university', 'faculty', 'department'],
+};

@@ -1,0 +1,44 @@
+import { sql } from 'drizzle-orm';
+import type { ScopeKind } from '../../src-shared/domain/roles';
+import { bishkekDate } from '../../src-shared/domain/time';
+import { DEMO_ACCOUNTS } from '../demo/generate';
+import { getMeta, META } from '../db/meta';
+import type { Deps, Handlers } from './context';
+
+export function appHandlers(d: Deps): Pick<Handlers, 'app.info'> {
+  return {
+    'app.info': (_input, ctx) => {
+      const scope = JSON.parse(getMeta(d.db, META.scope) ?? '{"kind":"university","id":null}') as {
+        kind: ScopeKind;
+        id: number | null;
+      };
+      const names =
+        scope.kind === 'faculty' && scope.id !== null
+          ? d.db.get<{ ru: string; ky: string }>(
+              sql`SELECT name_ru AS ru, name_ky AS ky FROM faculties WHERE id = ${scope.id}`,
+            )
+          : scope.kind === 'department' && scope.id !== null
+            ? d.db.get<{ ru: string; ky: string }>(
+                sql`SELECT name_ru AS ru, name_ky AS ky FROM departments WHERE id = ${scope.id}`,
+              )
+            : undefined;
+      const demo = d.clock.demoNow !== null;
+      const existing = demo
+        ? new Set(
+            d.db
+              .all<{ login: string }>(sql`SELECT login FROM users WHERE password_hash IS NOT NULL`)
+              .map((r) => r.login),
+          )
+        : new Set<string>();
+      return {
+        version: d.version,
+        now: ctx.now,
+        today: bishkekDate(ctx.now),
+        demo,
+        demoScale: getMeta(d.db, META.demoScale),
+        scope: { kind: scope.kind, id: scope.id, nameRu: names?.ru ?? null, nameKy: names?.ky ?? null },
+        demoAccounts: DEMO_ACCOUNTS.filter((a) => existing.has(a)),
+      };
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { Output, ParsedInput, MethodName } from '../../src-shared/contract';
+import type { Locale } from '../../src-shared/i18n/translate';
+import type { Clock } from '../clock';
+import type { Db } from '../db/open';
+import type { Session, SessionStore } from './sessions';
+
+/** What every handler may use: the database, the clock, the sessions, this replica's facts. */
+export type Deps = {
+  db: Db;
+  clock: Clock;
+  sessions: SessionStore;
+  version: string;
+  deviceId: string;
+};
+
+/** One call as a handler sees it. `session` is set for every method whose access is not public. */
+export type CallContext = { session: Session | null; locale: Locale; now: number };
+
+export type Handler<M extends MethodName> = (
+  input: ParsedInput<M>,
+  ctx: CallContext,
+) => Output<M> | Promise<Output<M>>;
+
+/** One handler per contract method; a missing or extra one is a compile error. */
+export type Handlers = { [M in MethodName]: Handler<M> };
+
+/** A session the dispatcher guarantees for non-public methods. */
+export function requireSession(ctx: CallContext): Session {
+  if (!ctx.session) throw new Error('handler called without a session');
+  return ctx.session;
+}

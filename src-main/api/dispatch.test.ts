@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../boot';
+import { bootTiny, login } from '../../tests/helpers/replica';
+import { METHOD_NAMES } from './dispatch';
+
+/**
+ * The one door: every failure has its own code and a translated message, malformed input names the
+ * field, and nothing is written when a call fails.
+ */
+let app: App;
+let admin: string;
+
+beforeAll(async () => {
+  app = bootTiny();
+  admin = await login(app, 'admin');
+});
+afterAll(() => app.close());
+
+const changes = () => (app.db.$client.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+
+/** For every method: an input that is wrong, and the field the error must name. */
+const MALFORMED: Record<string, Array<[unknown, string]>> = {
+  'app.info': [[{ extra: 1 }, 'extra']],
+  'auth.login': [
+    [{ login: 'dean' }, 'password'],
+    [{ login: '', password: 'demo' }, 'login'],
+    [{ login: 'dean', password: 5 }, 'password'],
+    [{ login: 'x'.repeat(65), password: 'demo' }, 'login'],
+  ],
+  'auth.logout': [[{ x: true }, 'x']],
+  'auth.me': [[{ x: true }, 'x']],
+  'journal.groups': [
+    [{ search: 5 }, 'search'],
+    [{ facultyId: -1 }, 'facultyId'],
+    [{ facultyId: 1.5 }, 'facultyId'],
+  ],
+  'journal.offerings': [
+    [{}, 'groupId'],
+    [{ groupId: '1' }, 'groupId'],
+    [{ groupId: 1, more: 2 }, 'more'],
+  ],
+  'journal.grid': [
+    [{}, 'offeringId'],
+    [{ offeringId: 0 }, 'offeringId'],
+    [{ offeringId: 1, subgroupId: 'a' }, 'subgroupId'],
+  ],
+  'replica.counts': [[{ all: true }, 'all']],
+};
+
+describe('dispatch', () => {
+  it('has a malformed-input case for every method of the contract', () => {
+    expect(Object.keys(MALFORMED).sort()).toEqual([...METHOD_NAMES].sort());
+  });
+
+  for (const method of METHOD_NAMES) {
+    it(`${method}: malformed input → INVALID_INPUT naming the field, nothing written`, async () => {
+      for (const [input, field] of MALFORMED[method] ?? []) {
+        const before = changes();
+        const r = await app.dispatch({ method, input, session: admin, locale: 'ru' });
+        expect(r.ok, JSON.stringify(input)).toBe(false);
+        if (r.ok) continue;
+        expect(r.error.code).toBe('INVALID_INPUT');
+        expect(r.error.field).toBe(field);
+        expect(r.error.message).toContain(`«${field}»`);
+        expect(changes()).toBe(before);
+      }
+    });
+  }
+
+  it('says UNKNOWN_METHOD for a method that does not exist', async () => {
+    const r = await app.dispatch({ method: 'journal.drop', input: {}, session: admin });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_METHOD', message: 'Неизвестный метод «journal.drop»' },
+    });
+  });
+
+  it('says UNAUTHENTICATED without a session or with a made-up one', async () => {
+    for (const session of [undefined, null, 'not-a-session']) {
+      const r = await app.dispatch({ method: 'journal.groups', input: {}, session });
+      expect(r).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    }
+  });
+
+  it('says ROLE_FORBIDDEN for a method outside the caller’s roles, in the caller’s language', async () => {
+    const dean = await login(app, 'dean');
+    const r = await app.dispatch({ method: 'replica.counts', input: {}, session: dean, locale: 'ky' });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'ROLE_FORBIDDEN',
+        message: '«replica.counts» аракети сиздин ролдоруңуз үчүн жеткиликсиз',
+      },
+    });
+  });
+
+  it('says BAD_CREDENTIALS for a wrong password or a user without a local password', async () => {
+    for (const [l, p] of [
+      ['dean', 'wrong'],
+      ['nobody', 'demo'],
+      ['t0004', 'demo'],
+    ]) {
+      const r = await app.dispatch({ method: 'auth.login', input: { login: l, password: p } });
+      expect(r).toMatchObject({ ok: false, error: { code: 'BAD_CREDENTIALS' } });
+    }
+  });
+
+  it('logs in and out; the session carries every role of a user with several', async () => {
+    const r = await app.dispatch({ method: 'auth.login', input: { login: 'head', password: 'demo' } });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const { session, user } = r.value as { session: string; user: { grants: Array<{ role: string }> } };
+    expect(user.grants.map((g) => g.role).sort()).toEqual(['departmentHead', 'teacher']);
+    expect((await app.dispatch({ method: 'auth.me', input: {}, session })).ok).toBe(true);
+    expect((await app.dispatch({ method: 'auth.logout', input: {}, session })).ok).toBe(true);
+    expect(await app.dispatch({ method: 'auth.me', input: {}, session })).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED' },
+    });
+  });
+
+  it('says NOT_FOUND for a row that does not exist', async () => {
+    const r = await app.dispatch({ method: 'journal.grid', input: { offeringId: 999999 }, session: admin });
+    expect(r).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'offeringId' } });
+  });
+
+  it('counts every entity of the replica for the admin', async () => {
+    const r = await app.dispatch({ method: 'replica.counts', input: {}, session: admin });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const counts = Object.fromEntries(
+      (r.value as Array<{ entity: string; count: number }>).map((c) => [c.entity, c.count]),
+    );
+    expect(counts.students).toBeGreaterThan(40);
+    expect(counts.marks).toBeGreaterThan(1000);
+    expect(counts.auditLog).toBe(0);
+  });
+
+  it('app.info tells the demo day to anyone', async () => {
+    const r = await app.dispatch({ method: 'app.info', input: {} });
+    expect(r).toMatchObject({ ok: true, value: { today: '2026-11-26', demo: true, demoScale: 'tiny' } });
+  });
+});

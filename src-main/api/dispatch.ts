@@ -1,0 +1,123 @@
+import type { z } from 'zod';
+import { contract, isMethodName, type MethodName } from '../../src-shared/contract';
+import type { MethodSpec } from '../../src-shared/contract/common';
+import { AppError, type ApiError, type ApiResult, type CallEnvelope } from '../../src-shared/contract/errors';
+import { isLocale, translate, type Locale } from '../../src-shared/i18n/translate';
+import { scopeCheck } from '../db/journal.repo';
+import type { CallContext, Deps, Handlers } from './context';
+
+export type Dispatch = (envelope: CallEnvelope) => Promise<ApiResult<unknown>>;
+
+export type DispatchOptions = {
+  /** Check every result against the contract's output schema (on by default; a mismatch is INTERNAL). */
+  validateOutput?: boolean;
+  log?: (message: string) => void;
+};
+
+const REASONS: Record<string, string> = {
+  invalid_type: 'reason.invalidType',
+  too_small: 'reason.tooSmall',
+  too_big: 'reason.tooBig',
+  invalid_format: 'reason.invalid',
+  invalid_value: 'reason.invalidValue',
+  invalid_union: 'reason.invalid',
+  unrecognized_keys: 'reason.unknownField',
+  custom: 'reason.invalid',
+};
+
+function inputError(error: z.ZodError, locale: Locale): AppError {
+  const issue = error.issues[0];
+  if (!issue)
+    return new AppError('INVALID_INPUT', { field: '', reason: translate(locale, 'reason.invalid') }, '');
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') path.push(issue.keys[0] ?? '');
+  const field = path.join('.') || '(input)';
+  const missing = issue.code === 'invalid_type' && issue.input === undefined;
+  const reasonKey = missing ? 'reason.required' : (REASONS[issue.code] ?? 'reason.invalid');
+  const params: Record<string, string | number> = { field };
+  if (issue.code === 'too_small') params.limit = Number(issue.minimum);
+  if (issue.code === 'too_big') params.limit = Number(issue.maximum);
+  if (issue.code === 'invalid_type') params.expected = issue.expected;
+  params.reason = translate(locale, reasonKey, params);
+  return new AppError('INVALID_INPUT', params, field);
+}
+
+/**
+ * The one door of the API (ARCHITECTURE.md, rule 4): look up the method, check the session and the
+ * caller's roles, zod-parse the input, check that every row the input names lies in the caller's
+ * access scope, run the handler, check the output, and map every failure to `{ code, message }`.
+ */
+export function makeDispatch(deps: Deps, handlers: Handlers, opts: DispatchOptions = {}): Dispatch {
+  const validateOutput = opts.validateOutput ?? true;
+  const log = opts.log ?? (() => undefined);
+  return async (envelope) => {
+    const locale: Locale = isLocale(envelope.locale) ? envelope.locale : 'ru';
+    const method = typeof envelope.method === 'string' ? envelope.method : '';
+    try {
+      if (!isMethodName(method)) throw new AppError('UNKNOWN_METHOD', { method: method.slice(0, 80) });
+      const spec: MethodSpec = contract[method];
+      const session =
+        typeof envelope.session === 'string' && envelope.session ? deps.sessions.get(envelope.session) : null;
+      if (spec.access !== 'public') {
+        if (!session) throw new AppError('UNAUTHENTICATED');
+        const allowed = spec.access;
+        if (allowed !== 'session' && !session.grants.some((g) => allowed.includes(g.role))) {
+          throw new AppError('ROLE_FORBIDDEN', { method });
+        }
+      }
+      const parsed = spec.input.safeParse(envelope.input ?? {});
+      if (!parsed.success) throw inputError(parsed.error, locale);
+      const input = parsed.data as Record<string, unknown>;
+      if (spec.scoped && session) {
+        for (const [field, kind] of Object.entries(spec.scoped)) {
+          const value = input[field];
+          if (typeof value !== 'number') continue;
+          const verdict = scopeCheck(deps.db, session, kind, value);
+          if (verdict === 'missing') throw new AppError('NOT_FOUND', {}, field);
+          if (verdict === 'forbidden') throw new AppError('SCOPE_FORBIDDEN', {}, field);
+        }
+      }
+      const ctx: CallContext = { session, locale, now: deps.clock.now() };
+      const handler = handlers[method] as (input: unknown, ctx: CallContext) => unknown;
+      const value: unknown = await handler(input, ctx);
+      if (validateOutput) {
+        const checked = spec.output.safeParse(value);
+        if (!checked.success) {
+          log(`output of ${method} does not match the contract: ${checked.error.message}`);
+          throw new AppError('INTERNAL', { reason: `output of ${method} does not match the contract` });
+        }
+        return { ok: true, value: checked.data };
+      }
+      return { ok: true, value };
+    } catch (err) {
+      return { ok: false, error: toApiError(err, locale, log, method) };
+    }
+  };
+}
+
+/** Map anything thrown to the wire error, with its message in the caller's language. */
+export function toApiError(
+  err: unknown,
+  locale: Locale,
+  log: (m: string) => void = () => undefined,
+  method = '',
+): ApiError {
+  if (err instanceof AppError) {
+    const params: Record<string, string | number> = { ...err.params };
+    if (err.field !== undefined) params.field ??= err.field;
+    if (err.code === 'INTERNAL' || err.code === 'LOCKED' || err.code === 'INVALID_INPUT')
+      params.reason ??= '';
+    return {
+      code: err.code,
+      message: translate(locale, `error.${err.code}`, params),
+      ...(err.field !== undefined ? { field: err.field } : {}),
+      params,
+    };
+  }
+  const reason = err instanceof Error ? err.message : String(err);
+  log(`${method}: ${err instanceof Error && err.stack ? err.stack : reason}`);
+  return { code: 'INTERNAL', message: translate(locale, 'error.INTERNAL', { reason }), params: { reason } };
+}
+
+/** Method names, for tests and tools. */
+export const METHOD_NAMES = Object.keys(contract) as MethodName[];

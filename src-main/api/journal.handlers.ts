@@ -1,0 +1,26 @@
+import { AppError } from '../../src-shared/contract/errors';
+import { bishkekDate } from '../../src-shared/domain/time';
+import { getGroup, journalGrid, listGroups, listOfferings } from '../db/journal.repo';
+import { requireSession, type Deps, type Handlers } from './context';
+
+export function journalHandlers(
+  d: Deps,
+): Pick<Handlers, 'journal.groups' | 'journal.offerings' | 'journal.grid'> {
+  return {
+    'journal.groups': (input, ctx) => listGroups(d.db, requireSession(ctx), bishkekDate(ctx.now), input),
+    'journal.offerings': (input, ctx) => {
+      const today = bishkekDate(ctx.now);
+      const group = getGroup(d.db, input.groupId, today);
+      if (!group) throw new AppError('NOT_FOUND');
+      return { group, offerings: listOfferings(d.db, requireSession(ctx), input.groupId, today) };
+    },
+    'journal.grid': (input, ctx) => {
+      const grid = journalGrid(d.db, input.offeringId, input.subgroupId, ctx.now);
+      if (!grid) throw new AppError('NOT_FOUND');
+      if (input.subgroupId !== undefined && !grid.subgroups.some((s) => s.id === input.subgroupId)) {
+        throw new AppError('INVALID_INPUT', { reason: 'subgroup of another group' }, 'subgroupId');
+      }
+      return grid;
+    },
+  };
+}

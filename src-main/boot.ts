@@ -1,0 +1,72 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import pkg from '../package.json' with { type: 'json' };
+import { dirname } from 'node:path';
+import { uuidv7 } from '../src-shared/ids';
+import { randomBytes } from 'node:crypto';
+import { makeDispatch, type Dispatch } from './api/dispatch';
+import { makeHandlers } from './api/handlers';
+import { SessionStore } from './api/sessions';
+import type { Deps } from './api/context';
+import { makeClock, type Clock } from './clock';
+import { generateDemo } from './demo/generate';
+import type { Scale } from './demo/structure';
+import { getMeta, META, setMeta } from './db/meta';
+import { openReplica, type Db } from './db/open';
+import { EventBus } from './events';
+
+export type BootOptions = {
+  /** The replica file. */
+  dbPath: string;
+  /** A fixed clock for tests (DOMAIN.md, Time); otherwise the replica's demo clock or wall time. */
+  now?: () => number;
+  /** When the file does not exist yet: generate this demo (default faculty), or null to start empty. */
+  demoIfMissing?: Scale | null;
+  validateOutput?: boolean;
+  log?: (message: string) => void;
+};
+
+export type App = {
+  db: Db;
+  clock: Clock;
+  dispatch: Dispatch;
+  events: EventBus;
+  deps: Deps;
+  close: () => void;
+};
+
+/** The app's version, from package.json (inlined by the bundler). */
+export function appVersion(): string {
+  return pkg.version;
+}
+
+/**
+ * The composition root (ARCHITECTURE.md): open the replica → migrate → clock → sessions → handlers →
+ * dispatch. Both transports (Electron IPC, web mode) and the tests start the backend here.
+ */
+export function boot(opts: BootOptions): App {
+  const log = opts.log ?? ((m: string) => console.error(m));
+  if (!existsSync(opts.dbPath) && opts.demoIfMissing !== null) {
+    mkdirSync(dirname(opts.dbPath), { recursive: true });
+    log(
+      `No replica at ${opts.dbPath}: generating the demo university (${opts.demoIfMissing ?? 'faculty'} scale)…`,
+    );
+    generateDemo(opts.dbPath, { scale: opts.demoIfMissing ?? 'faculty' });
+  }
+  const db = openReplica(opts.dbPath);
+  const clock = makeClock(db, opts.now);
+  let deviceId = getMeta(db, META.deviceId);
+  if (!deviceId) {
+    deviceId = uuidv7(clock.now(), randomBytes(10));
+    setMeta(db, META.deviceId, deviceId);
+  }
+  const deps: Deps = { db, clock, sessions: new SessionStore(clock.now), version: appVersion(), deviceId };
+  const dispatch = makeDispatch(deps, makeHandlers(deps), { validateOutput: opts.validateOutput, log });
+  return {
+    db,
+    clock,
+    dispatch,
+    events: new EventBus(),
+    deps,
+    close: () => db.$client.close(),
+  };
+}

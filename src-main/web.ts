@@ -1,0 +1,273 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { ApiResult, ErrorCode } from '../src-shared/contract/errors';
+import { isLocale, translate } from '../src-shared/i18n/translate';
+import { boot, type App } from './boot';
+import { defaultReplicaPath } from './paths';
+
+/**
+ * Web mode (ARCHITECTURE.md, rule 3): the same backend as the desktop, over HTTP on 127.0.0.1, for a
+ * browser. Every API call needs the per-launch token (printed in the URL's fragment, which browsers
+ * never send to servers); `POST /api/<method>` carries `{ input, session, locale }` to the same dispatch
+ * as Electron's `api:call`. Server-sent events at `/api/events` carry the backend's pushes.
+ */
+export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../out/renderer', import.meta.url));
+
+const MAX_BODY = 1024 * 1024;
+
+const STATUS: Record<ErrorCode, number> = {
+  INVALID_INPUT: 400,
+  UNKNOWN_METHOD: 404,
+  UNAUTHENTICATED: 401,
+  TOKEN_MISSING: 401,
+  TOKEN_INVALID: 401,
+  ROLE_FORBIDDEN: 403,
+  SCOPE_FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  BAD_CREDENTIALS: 401,
+  LOCKED: 409,
+  INTERNAL: 500,
+};
+
+export const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+export type WebServer = { url: string; port: number; token: string; close(): Promise<void> };
+export type WebOptions = { port?: number; rendererDir?: string; token?: string };
+
+function sameToken(given: string, token: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  type: string,
+  extra: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(body),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+    ...extra,
+  });
+  res.end(body);
+}
+
+function sendResult(res: ServerResponse, result: ApiResult<unknown>): void {
+  const status = result.ok ? 200 : STATUS[result.error.code];
+  send(res, status, JSON.stringify(result), 'application/json; charset=utf-8');
+}
+
+function failure(
+  code: ErrorCode,
+  locale: string | undefined,
+  params: Record<string, string | number> = {},
+): ApiResult<never> {
+  const loc = isLocale(locale) ? locale : 'ru';
+  return { ok: false, error: { code, message: translate(loc, `error.${code}`, params), params } };
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        resolveBody(null);
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Start web mode on 127.0.0.1. Port 0 picks a free port. */
+export async function startWebServer(app: App, opts: WebOptions = {}): Promise<WebServer> {
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
+  let port = 0;
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent)
+        sendResult(
+          res,
+          failure('INTERNAL', undefined, { reason: err instanceof Error ? err.message : String(err) }),
+        );
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // DNS-rebinding guard: only our own host names.
+    const host = req.headers.host ?? '';
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
+      send(res, 421, 'Misdirected request', 'text/plain; charset=utf-8');
+      return;
+    }
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    const locale = req.headers['accept-language']?.startsWith('ky') ? 'ky' : 'ru';
+    if (url.pathname.startsWith('/api/')) {
+      if (url.pathname === '/api/events' && req.method === 'GET') {
+        const given = url.searchParams.get('token');
+        if (!given) return sendResult(res, failure('TOKEN_MISSING', locale));
+        if (!sameToken(given, token)) return sendResult(res, failure('TOKEN_INVALID', locale));
+        res.writeHead(200, {
+          'Content-Type': 'text/event-stream',
+          'Cache-Control': 'no-store',
+          Connection: 'keep-alive',
+        });
+        res.write(': connected\n\n');
+        const unsubscribe = app.events.subscribe((e) => res.write(`data: ${JSON.stringify(e)}\n\n`));
+        req.on('close', unsubscribe);
+        return;
+      }
+      if (req.method !== 'POST')
+        return send(res, 405, 'Method not allowed', 'text/plain; charset=utf-8', { Allow: 'POST' });
+      const auth = req.headers.authorization ?? '';
+      const given = auth.startsWith('Bearer ') ? auth.slice(7).trim() : '';
+      if (!given) return sendResult(res, failure('TOKEN_MISSING', locale));
+      if (!sameToken(given, token)) return sendResult(res, failure('TOKEN_INVALID', locale));
+      const origin = req.headers.origin;
+      if (origin !== undefined && origin !== `http://${host}`)
+        return sendResult(res, failure('TOKEN_INVALID', locale));
+      const raw = await readBody(req);
+      if (raw === null) {
+        send(
+          res,
+          413,
+          JSON.stringify(failure('INVALID_INPUT', locale, { field: '(body)', reason: 'too large' })),
+          'application/json',
+        );
+        return;
+      }
+      let body: { input?: unknown; session?: unknown; locale?: unknown };
+      try {
+        body = raw ? (JSON.parse(raw) as typeof body) : {};
+        if (typeof body !== 'object' || body === null || Array.isArray(body))
+          throw new Error('not an object');
+      } catch {
+        return sendResult(res, failure('INVALID_INPUT', locale, { field: '(body)', reason: 'not JSON' }));
+      }
+      const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+      const result = await app.dispatch({
+        method,
+        input: body.input,
+        session: typeof body.session === 'string' ? body.session : null,
+        locale: typeof body.locale === 'string' ? body.locale : locale,
+      });
+      return sendResult(res, result);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'Method not allowed', 'text/plain; charset=utf-8');
+    serveStatic(url.pathname, res);
+  }
+
+  function serveStatic(pathname: string, res: ServerResponse): void {
+    const index = join(rendererDir, 'index.html');
+    if (!existsSync(index)) {
+      send(
+        res,
+        503,
+        'The renderer is not built yet: run `npm run build`, then `npm run web`.',
+        'text/plain; charset=utf-8',
+      );
+      return;
+    }
+    let rel: string;
+    try {
+      rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+    } catch {
+      send(res, 400, 'Bad path', 'text/plain; charset=utf-8');
+      return;
+    }
+    const file = resolve(rendererDir, rel);
+    const inside = file === rendererDir || file.startsWith(rendererDir + sep);
+    const target = inside && rel !== '' && existsSync(file) && statSync(file).isFile() ? file : index;
+    const type = TYPES[extname(target)] ?? 'application/octet-stream';
+    const headers: Record<string, string> =
+      target === index
+        ? { 'Content-Security-Policy': CSP }
+        : { 'Cache-Control': 'public, max-age=31536000, immutable' };
+    send(res, 200, readFileSync(target), type, headers);
+  }
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => ok());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/#token=${token}`,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
+
+/** `npm run web [-- --db FILE] [--port N]` */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { db: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    console.log(`Usage: npm run web -- [--db FILE] [--port N]
+
+Serves AVN Desk to a browser on 127.0.0.1 with a per-launch token, and prints the address to open.
+  --db FILE   the replica (default: ${defaultReplicaPath()}; a new one gets the demo university)
+  --port N    the port (default: a free one)`);
+    return;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a port number, got ${values.port}`);
+  const app = boot({ dbPath: values.db ?? defaultReplicaPath() });
+  const web = await startWebServer(app, { port });
+  console.log(`AVN Desk web mode: open ${web.url}`);
+  const stop = () => {
+    void web.close().then(() => {
+      app.close();
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    console.error(`AVN Desk web mode failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

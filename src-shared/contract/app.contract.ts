@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { empty, id, isoDate, method, scopeKind } from './common';
+
+export const appContract = {
+  /**
+   * What this replica is: its scope, and the clock's "now" and "today" (for a demo replica, the stored
+   * demo date that the desktop, web mode, CLI and tests share; DOMAIN.md, Time). Public: the login
+   * screen shows it.
+   */
+  'app.info': method({
+    input: empty,
+    output: z.object({
+      version: z.string(),
+      now: z.number().int(),
+      today: isoDate,
+      demo: z.boolean(),
+      demoScale: z.string().nullable(),
+      scope: z.object({
+        kind: scopeKind,
+        id: id.nullable(),
+        nameRu: z.string().nullable(),
+        nameKy: z.string().nullable(),
+      }),
+      demoAccounts: z.array(z.string()),
+    }),
+    access: 'public',
+  }),
+};

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { empty, method, sessionUser } from './common';
+
+export const authContract = {
+  /** Log in with a login and password (checked against the replica's scrypt hash); returns a session. */
+  'auth.login': method({
+    input: z
+      .object({ login: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) })
+      .strict(),
+    output: z.object({ session: z.string(), user: sessionUser }),
+    access: 'public',
+  }),
+  /** End the session. */
+  'auth.logout': method({ input: empty, output: z.object({}), access: 'session' }),
+  /** The logged-in user with their roles and scopes. */
+  'auth.me': method({ input: empty, output: sessionUser, access: 'session' }),
+};

@@ -1,0 +1,43 @@
+/**
+ * Errors that cross the API boundary as `{ code, message, field?, params? }`. `message` is translated
+ * into the caller's locale; `params` lets the UI translate it again after a language switch.
+ */
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'UNKNOWN_METHOD',
+  'UNAUTHENTICATED',
+  'TOKEN_MISSING',
+  'TOKEN_INVALID',
+  'ROLE_FORBIDDEN',
+  'SCOPE_FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_CREDENTIALS',
+  'LOCKED',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type ApiError = {
+  code: ErrorCode;
+  message: string;
+  /** For INVALID_INPUT: the path of the offending field, e.g. `marks.0.grade`. */
+  field?: string;
+  params?: Record<string, string | number>;
+};
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+/** The one envelope both transports carry to dispatch. */
+export type CallEnvelope = { method: string; input: unknown; session?: string | null; locale?: string };
+
+/** An error with a code, thrown by handlers and repositories; dispatch turns it into an ApiError. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly params: Record<string, string | number> = {},
+    readonly field?: string,
+  ) {
+    super(code);
+    this.name = 'AppError';
+  }
+}

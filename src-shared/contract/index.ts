@@ -1,0 +1,33 @@
+import type { z } from 'zod';
+import { appContract } from './app.contract';
+import { authContract } from './auth.contract';
+import type { MethodSpec } from './common';
+import { journalContract } from './journal.contract';
+import { replicaContract } from './replica.contract';
+
+/** Join area contracts, refusing a method name defined twice (ARCHITECTURE.md, rule 2). */
+function join<T extends Record<string, MethodSpec>>(...areas: ReadonlyArray<Record<string, MethodSpec>>): T {
+  const out: Record<string, MethodSpec> = {};
+  for (const area of areas) {
+    for (const [name, spec] of Object.entries(area)) {
+      if (name in out) throw new Error(`API method ${name} is defined twice`);
+      out[name] = spec;
+    }
+  }
+  return out as T;
+}
+
+/** The one contract of the app: every method the UI can call. */
+export const contract = join<
+  typeof appContract & typeof authContract & typeof journalContract & typeof replicaContract
+>(appContract, authContract, journalContract, replicaContract);
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type Input<M extends MethodName> = z.input<Contract[M]['input']>;
+export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
+export type Output<M extends MethodName> = z.output<Contract[M]['output']>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}

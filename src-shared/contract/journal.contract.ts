@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { ATTENDANCE, GRADES, LESSON_KINDS, LESSON_ORIGINS, LESSON_STATUSES } from '../domain/journal';
+import { id, isoDate, method } from './common';
+
+const VIEWERS = [
+  'admin',
+  'studyOffice',
+  'deanery',
+  'departmentHead',
+  'teacher',
+  'curator',
+  'archivist',
+] as const;
+const names = z.object({ ru: z.string(), ky: z.string() });
+const person = z.object({ id, name: z.string() });
+
+export const groupSummary = z.object({
+  id,
+  code: z.string(),
+  course: z.number().int(),
+  language: z.enum(['ru', 'ky']),
+  faculty: z.object({ id, code: z.string() }),
+  students: z.number().int(),
+});
+
+export const offeringSummary = z.object({
+  id,
+  discipline: names,
+  kind: z.enum(LESSON_KINDS),
+  subgroup: z.object({ id, name: z.string(), kind: z.enum(['lab', 'language']) }).nullable(),
+  teacher: person,
+  department: names,
+  lessons: z.number().int(),
+  locked: z.boolean(),
+});
+
+export const gridLesson = z.object({
+  id,
+  date: isoDate,
+  pair: z.number().int(),
+  status: z.enum(LESSON_STATUSES),
+  origin: z.enum(LESSON_ORIGINS),
+  topic: z.string().nullable(),
+  planTopic: z.string().nullable(),
+  conductedBy: person.nullable(),
+  substitute: person.nullable(),
+  completedAt: z.number().int().nullable(),
+  /** Frozen by the offering's lock (§4.3). */
+  locked: z.boolean(),
+  rowVersion: z.number().int(),
+});
+
+export const gridStudent = z.object({
+  id,
+  name: z.string(),
+  recordBookNo: z.string(),
+  /** Dates (inclusive) on which the student belonged to the offering's group or subgroup. */
+  periods: z.array(z.object({ from: isoDate, to: isoDate.nullable() })),
+  subgroupIds: z.array(id),
+});
+
+export const gridMark = z.object({
+  lessonId: id,
+  studentId: id,
+  attendance: z.enum(ATTENDANCE),
+  grade: z.union(GRADES.map((g) => z.literal(g))).nullable(),
+  rowVersion: z.number().int(),
+});
+
+export const journalGrid = z.object({
+  offering: offeringSummary.extend({
+    plannedHours: z.number().int(),
+    group: z.object({ id, code: z.string() }),
+    semester: z.object({ number: z.number().int(), startsOn: isoDate, endsOn: isoDate }),
+  }),
+  lock: z.object({ closedOn: isoDate, closedAt: z.number().int() }).nullable(),
+  subgroups: z.array(z.object({ id, name: z.string(), kind: z.enum(['lab', 'language']) })),
+  lessons: z.array(gridLesson),
+  students: z.array(gridStudent),
+  marks: z.array(gridMark),
+});
+export type JournalGrid = z.infer<typeof journalGrid>;
+export type GridLesson = z.infer<typeof gridLesson>;
+export type GridStudent = z.infer<typeof gridStudent>;
+export type GridMark = z.infer<typeof gridMark>;
+export type GroupSummary = z.infer<typeof groupSummary>;
+export type OfferingSummary = z.infer<typeof offeringSummary>;
+
+export const journalContract = {
+  /** Groups whose journals the caller may view (DOMAIN.md, Roles: view journals), optionally searched. */
+  'journal.groups': method({
+    input: z.object({ search: z.string().trim().max(50).optional(), facultyId: id.optional() }).strict(),
+    output: z.array(groupSummary),
+    access: VIEWERS,
+  }),
+  /** The group's offerings (нагрузка) that the caller may view. */
+  'journal.offerings': method({
+    input: z.object({ groupId: id }).strict(),
+    output: z.object({ group: groupSummary, offerings: z.array(offeringSummary) }),
+    access: VIEWERS,
+    scoped: { groupId: 'group' },
+  }),
+  /**
+   * One offering's journal: students × lessons with attendance and grades, topics, who conducted each
+   * lesson, and the lock state (§3.4, §4.3). `subgroupId` narrows the students to one subgroup.
+   */
+  'journal.grid': method({
+    input: z.object({ offeringId: id, subgroupId: id.optional() }).strict(),
+    output: journalGrid,
+    access: VIEWERS,
+    scoped: { offeringId: 'offering' },
+  }),
+};

@@ -1,0 +1,91 @@
+import { useEffect, useState } from 'react';
+import type { SessionUser } from '../../../src-shared/contract/common';
+import { formatDateLong } from '../../../src-shared/i18n/format';
+import type { MessageKey } from '../../../src-shared/i18n/translate';
+import type { AppInfo } from '../../App';
+import { useI18n } from '../../i18n/I18n';
+import { JournalScreen } from '../journal/JournalScreen';
+import { LaterArea } from '../later/LaterArea';
+import { LanguageSwitch } from './LanguageSwitch';
+
+export const AREAS = ['control', 'journal', 'substitutions', 'print', 'reports', 'sync', 'settings'] as const;
+export type Area = (typeof AREAS)[number];
+
+/** The app shell: navigation for every area (Alt+1…Alt+7), the user and their roles, the replica's clock. */
+export function Shell({ info, user, onLogout }: { info: AppInfo; user: SessionUser; onLogout: () => void }) {
+  const { t, locale } = useI18n();
+  const [area, setArea] = useState<Area>('journal');
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const n = Number(e.key);
+      const next = AREAS[n - 1];
+      if (Number.isInteger(n) && next) {
+        e.preventDefault();
+        setArea(next);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const scopeName = locale === 'ky' ? info.scope.nameKy : info.scope.nameRu;
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark">AVN</span> Desk
+        </div>
+        <nav className="nav" aria-label="main">
+          {AREAS.map((a, i) => (
+            <button
+              key={a}
+              type="button"
+              className={a === area ? 'nav-item on' : 'nav-item'}
+              aria-current={a === area ? 'page' : undefined}
+              title={t('nav.shortcut', { n: i + 1 })}
+              onClick={() => setArea(a)}
+            >
+              {t(`nav.${a}` as MessageKey)}
+            </button>
+          ))}
+        </nav>
+        <div className="topbar-right">
+          <div className="user" title={user.login}>
+            <span className="user-name">{user.displayName}</span>
+            <span className="user-roles">
+              {user.grants.map((g, i) => (
+                <span key={i} className="role-chip">
+                  {t(`role.${g.role}` as MessageKey)}
+                  {g.scopeName ? ` · ${g.scopeName}` : ''}
+                </span>
+              ))}
+            </span>
+          </div>
+          <LanguageSwitch />
+          <button type="button" className="btn" onClick={onLogout}>
+            {t('login.logout')}
+          </button>
+        </div>
+      </header>
+      <main className="workspace">
+        {area === 'journal' ? (
+          <JournalScreen />
+        ) : (
+          <LaterArea area={area} onOpenJournal={() => setArea('journal')} />
+        )}
+      </main>
+      <footer className="statusbar">
+        <span>{t('app.replica', { scope: scopeName ?? t('app.scopeUniversity') })}</span>
+        {info.demo ? (
+          <span className="demo-flag">
+            {t('app.demoToday', { date: formatDateLong(locale, info.today) })}
+          </span>
+        ) : null}
+        <span className="spacer" />
+        <span>v{info.version}</span>
+      </footer>
+    </div>
+  );
+}

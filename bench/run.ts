@@ -28,7 +28,9 @@ function rawInsertBaseline(rows: number): number {
   db.exec(`CREATE TABLE marks (lesson_id INTEGER NOT NULL, student_id INTEGER NOT NULL, attendance TEXT NOT NULL, grade INTEGER,
     row_version INTEGER NOT NULL, updated_at INTEGER NOT NULL, updated_by INTEGER, PRIMARY KEY (lesson_id, student_id))`);
   const per = 500;
-  const stmt = db.prepare(`INSERT INTO marks VALUES ${new Array<string>(per).fill('(?,?,?,?,?,?,?)').join(',')}`);
+  const stmt = db.prepare(
+    `INSERT INTO marks VALUES ${new Array<string>(per).fill('(?,?,?,?,?,?,?)').join(',')}`,
+  );
   const params: Array<string | number | null> = new Array<string | number | null>(per * 7);
   const t0 = performance.now();
   db.transaction(() => {
@@ -67,17 +69,28 @@ const baseRate = rawInsertBaseline(Number(values.rows ?? 1_000_000));
 const file = join(dir, `${scale}.db`);
 const demo = generateDemo(file, { scale });
 const demoRate = demo.rows / demo.seconds;
-row(`demo --scale ${scale}: rows/s (${fmt(demo.rows)} rows)`, fmt(demoRate), `${fmt(baseRate)} raw`, (demoRate / baseRate).toFixed(2));
+row(
+  `demo --scale ${scale}: rows/s (${fmt(demo.rows)} rows)`,
+  fmt(demoRate),
+  `${fmt(baseRate)} raw`,
+  (demoRate / baseRate).toFixed(2),
+);
 row(`demo --scale ${scale}: seconds`, demo.seconds.toFixed(1), '', '');
 
 // 2. Opening a journal through dispatch against the bare SQL of its marks.
 const app = boot({ dbPath: file, demoIfMissing: null, log: () => undefined });
 const raw = app.db.$client;
-const offerings = (raw.prepare(`SELECT o.id FROM offerings o WHERE o.lesson_kind <> 'self_study' ORDER BY o.id LIMIT 200`).all() as Array<{ id: number }>).map((r) => r.id);
+const offerings = (
+  raw
+    .prepare(`SELECT o.id FROM offerings o WHERE o.lesson_kind <> 'self_study' ORDER BY o.id LIMIT 200`)
+    .all() as Array<{ id: number }>
+).map((r) => r.id);
 const admin = await app.dispatch({ method: 'auth.login', input: { login: 'admin', password: 'demo' } });
 if (!admin.ok) throw new Error('admin login failed');
 const session = (admin.value as { session: string }).session;
-const marksOf = raw.prepare('SELECT m.* FROM marks m JOIN lessons l ON l.id = m.lesson_id WHERE l.offering_id = ?');
+const marksOf = raw.prepare(
+  'SELECT m.* FROM marks m JOIN lessons l ON l.id = m.lesson_id WHERE l.offering_id = ?',
+);
 const gridTimes: number[] = [];
 const rawTimes: number[] = [];
 for (const id of offerings) {
@@ -89,7 +102,12 @@ for (const id of offerings) {
   marksOf.all(id);
   rawTimes.push(performance.now() - t);
 }
-row(`journal.grid, median of ${offerings.length} journals (ms)`, median(gridTimes).toFixed(2), `${median(rawTimes).toFixed(2)} SQL only`, (median(gridTimes) / median(rawTimes)).toFixed(1));
+row(
+  `journal.grid, median of ${offerings.length} journals (ms)`,
+  median(gridTimes).toFixed(2),
+  `${median(rawTimes).toFixed(2)} SQL only`,
+  (median(gridTimes) / median(rawTimes)).toFixed(1),
+);
 const groupsT0 = performance.now();
 await app.dispatch({ method: 'journal.groups', input: {}, session });
 row('journal.groups, all groups (ms)', (performance.now() - groupsT0).toFixed(1), '', '');

@@ -31,6 +31,7 @@ const STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   BAD_CREDENTIALS: 401,
   LOCKED: 409,
+  EDIT_FORBIDDEN: 403,
   INTERNAL: 500,
 };
 

@@ -9,10 +9,12 @@ import { METHOD_NAMES } from './dispatch';
  */
 let app: App;
 let admin: string;
+let teacher: string;
 
 beforeAll(async () => {
   app = bootTiny();
   admin = await login(app, 'admin');
+  teacher = await login(app, 'teacher');
 });
 afterAll(() => app.close());
 
@@ -45,6 +47,28 @@ const MALFORMED: Record<string, Array<[unknown, string]>> = {
     [{ offeringId: 1, subgroupId: 'a' }, 'subgroupId'],
   ],
   'replica.counts': [[{ all: true }, 'all']],
+  'journal.setMarks': [
+    [{ lessonId: 1 }, 'marks'],
+    [{ lessonId: 1, marks: [] }, 'marks'],
+    [{ lessonId: 1, marks: [{ studentId: 1, attendance: 'x', grade: null }] }, 'marks.0.attendance'],
+    [{ lessonId: 1, marks: [{ studentId: 1, attendance: 'a', grade: 5 }] }, 'marks.0.grade'],
+    [{ lessonId: 1, marks: [{ studentId: 1, attendance: 'p', grade: 6 }] }, 'marks.0.grade'],
+    [
+      {
+        lessonId: 1,
+        marks: [
+          { studentId: 1, attendance: 'p', grade: null },
+          { studentId: 1, attendance: 'a', grade: null },
+        ],
+      },
+      'marks.1.studentId',
+    ],
+  ],
+  'journal.setTopic': [
+    [{ lessonId: 1 }, 'topic'],
+    [{ lessonId: 1, topic: '   ' }, 'topic'],
+    [{ lessonId: 1, topic: 'x'.repeat(501) }, 'topic'],
+  ],
 };
 
 describe('dispatch', () => {
@@ -56,7 +80,8 @@ describe('dispatch', () => {
     it(`${method}: malformed input → INVALID_INPUT naming the field, nothing written`, async () => {
       for (const [input, field] of MALFORMED[method] ?? []) {
         const before = changes();
-        const r = await app.dispatch({ method, input, session: admin, locale: 'ru' });
+        const session = method.startsWith('journal.set') ? teacher : admin;
+        const r = await app.dispatch({ method, input, session, locale: 'ru' });
         expect(r.ok, JSON.stringify(input)).toBe(false);
         if (r.ok) continue;
         expect(r.error.code).toBe('INVALID_INPUT');

@@ -33,7 +33,11 @@ function inputError(error: z.ZodError, locale: Locale): AppError {
   if (issue.code === 'unrecognized_keys') path.push(issue.keys[0] ?? '');
   const field = path.join('.') || '(input)';
   const missing = issue.code === 'invalid_type' && issue.input === undefined;
-  const reasonKey = missing ? 'reason.required' : (REASONS[issue.code] ?? 'reason.invalid');
+  const custom =
+    issue.code === 'custom' && typeof issue.params?.reason === 'string'
+      ? `reason.${issue.params.reason}`
+      : null;
+  const reasonKey = missing ? 'reason.required' : (custom ?? REASONS[issue.code] ?? 'reason.invalid');
   const params: Record<string, string | number> = { field };
   if (issue.code === 'too_small') params.limit = Number(issue.minimum);
   if (issue.code === 'too_big') params.limit = Number(issue.maximum);

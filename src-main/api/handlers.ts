@@ -1,10 +1,17 @@
 import { appHandlers } from './app.handlers';
 import { authHandlers } from './auth.handlers';
 import type { Deps, Handlers } from './context';
+import { journalEditHandlers } from './journal-edit.handlers';
 import { journalHandlers } from './journal.handlers';
 import { replicaHandlers } from './replica.handlers';
 
 /** Every handler of the contract, one area file each. */
 export function makeHandlers(d: Deps): Handlers {
-  return { ...appHandlers(d), ...authHandlers(d), ...journalHandlers(d), ...replicaHandlers(d) };
+  return {
+    ...appHandlers(d),
+    ...authHandlers(d),
+    ...journalHandlers(d),
+    ...journalEditHandlers(d),
+    ...replicaHandlers(d),
+  };
 }

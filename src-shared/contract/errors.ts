@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'BAD_CREDENTIALS',
   'LOCKED',
+  'EDIT_FORBIDDEN',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ATTENDANCE, GRADES, LESSON_KINDS, LESSON_ORIGINS, LESSON_STATUSES } from '../domain/journal';
+import { grade } from '../sync/mutations';
 import { id, isoDate, method } from './common';
 
 const VIEWERS = [
@@ -86,6 +87,34 @@ export type GridMark = z.infer<typeof gridMark>;
 export type GroupSummary = z.infer<typeof groupSummary>;
 export type OfferingSummary = z.infer<typeof offeringSummary>;
 
+const markInput = z
+  .object({ studentId: id, attendance: z.enum(ATTENDANCE).nullable(), grade: grade.nullable() })
+  .strict()
+  .refine((m) => m.grade === null || m.attendance === 'p', {
+    message: 'a grade needs attendance present',
+    path: ['grade'],
+    params: { reason: 'gradeNeedsPresence' },
+  });
+
+const markList = z
+  .array(markInput)
+  .min(1)
+  .max(300)
+  .superRefine((marks, ctx) => {
+    const seen = new Set<number>();
+    marks.forEach((m, i) => {
+      if (seen.has(m.studentId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'studentId'],
+          message: 'student given twice',
+          params: { reason: 'duplicate' },
+        });
+      }
+      seen.add(m.studentId);
+    });
+  });
+
 export const journalContract = {
   /** Groups whose journals the caller may view (DOMAIN.md, Roles: view journals), optionally searched. */
   'journal.groups': method({
@@ -109,5 +138,31 @@ export const journalContract = {
     output: journalGrid,
     access: VIEWERS,
     scoped: { offeringId: 'offering' },
+  }),
+  /**
+   * Set attendance and grades at one lesson (§3.4): `+`/`нб`/`нб(у)` and an optional 5/4/3/2 per student,
+   * attendance null clears a cell. Only the responsible teacher — the substitute of a covered lesson —
+   * of a lesson that has begun and is not locked (§4.3). Goes through the one write path: rows, audit
+   * and outbox in one transaction. The lesson's first completion time is recorded when it becomes
+   * complete.
+   */
+  'journal.setMarks': method({
+    input: z.object({ lessonId: id, marks: markList }).strict(),
+    output: z.object({ lessonId: id, completedAt: z.number().int().nullable(), marks: z.array(gridMark) }),
+    access: ['teacher'],
+    scoped: { lessonId: 'lesson' },
+    writes: true,
+  }),
+  /** Set or clear a lesson's topic (from the КТП or typed), under the same rights as marks. */
+  'journal.setTopic': method({
+    input: z.object({ lessonId: id, topic: z.string().trim().min(1).max(500).nullable() }).strict(),
+    output: z.object({
+      lessonId: id,
+      topic: z.string().nullable(),
+      completedAt: z.number().int().nullable(),
+    }),
+    access: ['teacher'],
+    scoped: { lessonId: 'lesson' },
+    writes: true,
   }),
 };

@@ -111,7 +111,9 @@ export function JournalScreen() {
                 <span className="li-main">
                   {locale === 'ky' ? o.discipline.ky : o.discipline.ru}
                   {o.locked ? (
-                    <span className="lock-badge"><LockIcon title={t('journal.lockedShort')} /></span>
+                    <span className="lock-badge">
+                      <LockIcon title={t('journal.lockedShort')} />
+                    </span>
                   ) : null}
                 </span>
                 <span className="li-meta">

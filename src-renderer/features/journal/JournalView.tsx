@@ -153,7 +153,11 @@ function Details({ grid, active }: { grid: Grid; active: { row: number; col: num
         <span>{t('journal.pair', { n: lesson.pair })}</span>
         <span>{t('journal.lessonNo', { n: active.col + 1, total: grid.lessons.length })}</span>
         {status ? <span className="tag">{status}</span> : null}
-        {lesson.locked ? <span className="tag lock"><LockIcon /> {t('journal.lockedShort')}</span> : null}
+        {lesson.locked ? (
+          <span className="tag lock">
+            <LockIcon /> {t('journal.lockedShort')}
+          </span>
+        ) : null}
         {completed ? (
           <span className={lesson.completedAt !== null ? 'tag ok' : 'tag warn'}>{completed}</span>
         ) : !begun ? (

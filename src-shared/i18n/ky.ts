@@ -73,6 +73,7 @@ export const ky: Record<MessageKey, string> = {
   'journal.recordBook': 'Зачетка №',
   'journal.topic': 'Тема',
   'journal.noTopic': 'тема көрсөтүлгөн эмес',
+  'journal.planTopic': 'КТП боюнча: {{topic}}',
   'journal.conductedBy': 'Өткөргөн',
   'journal.substitute': 'алмаштыруу',
   'journal.teacher': 'Окутуучу',

@@ -70,6 +70,7 @@ export const ru = {
   'journal.recordBook': '№ зачётки',
   'journal.topic': 'Тема',
   'journal.noTopic': 'тема не указана',
+  'journal.planTopic': 'по КТП: {{topic}}',
   'journal.conductedBy': 'Провёл',
   'journal.substitute': 'замена',
   'journal.teacher': 'Преподаватель',

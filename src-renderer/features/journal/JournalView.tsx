@@ -166,9 +166,14 @@ function Details({ grid, active }: { grid: Grid; active: { row: number; col: num
       </div>
       <div className="details-line">
         <span className="details-label">{t('journal.topic')}:</span>
-        <span className={lesson.topic ? '' : 'muted'}>
-          {lesson.topic ?? lesson.planTopic ?? t('journal.noTopic')}
-        </span>
+        {lesson.topic ? (
+          <span>{lesson.topic}</span>
+        ) : (
+          <span className="muted">
+            {t('journal.noTopic')}
+            {lesson.planTopic ? ` — ${t('journal.planTopic', { topic: lesson.planTopic })}` : ''}
+          </span>
+        )}
       </div>
       <div className="details-line">
         <span className="details-label">{t('journal.conductedBy')}:</span>

@@ -5,66 +5,52 @@ import type { Locale } from './translate';
  * Dates for people, in Russian and Kyrgyz. The month and weekday names are written down (for Kyrgyz,
  * as Node's ICU gives them) because Chromium's Intl prints Kyrgyz dates as "M09 1, Tue" (I18N.md).
  */
-const MONTHS_GENITIVE: Record<Locale, readonly string[]> = {
-  ru: [
-    'января',
-    'февраля',
-    'марта',
-    'апреля',
-    'мая',
-    'июня',
-    'июля',
-    'августа',
-    'сентября',
-    'октября',
-    'ноября',
-    'декабря',
-  ],
-  ky: [
-    'январь',
-    'февраль',
-    'март',
-    'апрель',
-    'май',
-    'июнь',
-    'июль',
-    'август',
-    'сентябрь',
-    'октябрь',
-    'ноябрь',
-    'декабрь',
-  ],
-};
-const MONTHS: Record<Locale, readonly string[]> = {
-  ru: [
-    'Январь',
-    'Февраль',
-    'Март',
-    'Апрель',
-    'Май',
-    'Июнь',
-    'Июль',
-    'Август',
-    'Сентябрь',
-    'Октябрь',
-    'Ноябрь',
-    'Декабрь',
-  ],
-  ky: [
-    'Январь',
-    'Февраль',
-    'Март',
-    'Апрель',
-    'Май',
-    'Июнь',
-    'Июль',
-    'Август',
-    'Сентябрь',
-    'Октябрь',
-    'Ноябрь',
-    'Декабрь',
-  ],
-};
+const KY_MONTHS = [
+  'январь',
+  'февраль',
+  'март',
+  'апрель',
+  'май',
+  'июнь',
+  'июль',
+  'август',
+  'сентябрь',
+  'октябрь',
+  'ноябрь',
+  'декабрь',
+];
+const RU_MONTHS = [
+  'Январь',
+  'Февраль',
+  'Март',
+  'Апрель',
+  'Май',
+  'Июнь',
+  'Июль',
+  'Август',
+  'Сентябрь',
+  'Октябрь',
+  'Ноябрь',
+  'Декабрь',
+];
+const RU_MONTHS_GENITIVE = [
+  'января',
+  'февраля',
+  'марта',
+  'апреля',
+  'мая',
+  'июня',
+  'июля',
+  'августа',
+  'сентября',
+  'октября',
+  'ноября',
+  'декабря',
+];
+/** Month names after a day number: Russian uses the genitive, Kyrgyz the lower-case nominative ('15-январь'). */
+const MONTHS_GENITIVE: Record<Locale, readonly string[]> = { ru: RU_MONTHS_GENITIVE, ky: KY_MONTHS };
+const capitalize = (s: string) => s.slice(0, 1).toUpperCase() + s.slice(1);
+const MONTHS: Record<Locale, readonly string[]> = { ru: RU_MONTHS, ky: KY_MONTHS.map(capitalize) };
 const WEEKDAYS: Record<Locale, readonly string[]> = {
   ru: ['понедельник', 'вторник', 'среда', 'четверг', 'пятница', 'суббота', 'воскресенье'],
   ky: ['дүйшөмбү', 'шейшемби', 'шаршемби', 'бейшемби', 'жума', 'ишемби', 'жекшемби'],

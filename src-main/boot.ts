@@ -13,6 +13,8 @@ import type { Scale } from './demo/structure';
 import { getMeta, META, setMeta } from './db/meta';
 import { openReplica, type Db } from './db/open';
 import { EventBus } from './events';
+import { SyncEngine, type SecretStore } from './sync/engine';
+import { metaSecretStore } from './sync/secrets';
 
 export type BootOptions = {
   /** The replica file. */
@@ -23,6 +25,8 @@ export type BootOptions = {
   demoIfMissing?: Scale | null;
   validateOutput?: boolean;
   log?: (message: string) => void;
+  /** Where the gateway token is kept (the desktop passes an encrypting one). */
+  secrets?: SecretStore;
 };
 
 export type App = {
@@ -59,14 +63,29 @@ export function boot(opts: BootOptions): App {
     deviceId = uuidv7(clock.now(), randomBytes(10));
     setMeta(db, META.deviceId, deviceId);
   }
-  const deps: Deps = { db, clock, sessions: new SessionStore(clock.now), version: appVersion(), deviceId };
+  const events = new EventBus();
+  const sync = new SyncEngine(db, deviceId, clock.now, opts.secrets ?? metaSecretStore(db), (s) =>
+    events.emit('sync.status', s),
+  );
+  const deps: Deps = {
+    db,
+    clock,
+    sessions: new SessionStore(clock.now),
+    version: appVersion(),
+    deviceId,
+    sync,
+    events,
+  };
   const dispatch = makeDispatch(deps, makeHandlers(deps), { validateOutput: opts.validateOutput, log });
   return {
     db,
     clock,
     dispatch,
-    events: new EventBus(),
+    events,
     deps,
-    close: () => db.$client.close(),
+    close: () => {
+      sync.stop();
+      db.$client.close();
+    },
   };
 }

@@ -11,6 +11,7 @@ import { translate } from '../src-shared/i18n/translate';
 import { formatNumber } from '../src-shared/i18n/format';
 import type { Progress } from './jobs/job';
 import { defaultReplicaPath } from './paths';
+import { boot } from './boot';
 
 /**
  * The command line (`npm run cli -- <command> …`): batch work for the study office and developers.
@@ -73,6 +74,55 @@ An existing demo replica is replaced; a replica with real data only with --force
         `Demo university (${r.scale}) written to ${file} in ${r.seconds.toFixed(1)} s: ${formatNumber(r.rows)} rows, ` +
           `${formatNumber(r.counts.students ?? 0)} students, ${formatNumber(r.counts.marks ?? 0)} marks; today ${r.today}.`,
       );
+    },
+  },
+  sync: {
+    summary: 'sync the replica with the AVN gateway (push, pull, verify)',
+    usage: `sync [--gateway URL --login LOGIN [--password P] [--scope S]] [--db FILE]
+
+Connects the replica to the gateway when --gateway and --login are given (the password from --password
+or the AVN_PASSWORD environment variable), then runs one sync cycle with a progress bar: pushes the
+outbox, pulls the scope (downloading it first into a new or empty replica), compares checksums and
+repairs what differs. A replica that does not exist yet is created empty.`,
+    options: {
+      ...common,
+      gateway: { type: 'string' },
+      login: { type: 'string' },
+      password: { type: 'string' },
+      scope: { type: 'string' },
+    },
+    async run(v, out) {
+      const file = dbPath(v);
+      const app = boot({ dbPath: file, demoIfMissing: null, log: () => undefined });
+      try {
+        if (typeof v.gateway === 'string' || typeof v.login === 'string') {
+          const password = typeof v.password === 'string' ? v.password : process.env.AVN_PASSWORD;
+          if (typeof v.gateway !== 'string' || typeof v.login !== 'string' || !password) {
+            throw new UsageError(
+              'connecting needs --gateway, --login and a password (--password or AVN_PASSWORD)',
+            );
+          }
+          const c = await app.deps.sync.connect(
+            v.gateway,
+            v.login,
+            password,
+            typeof v.scope === 'string' ? v.scope : undefined,
+          );
+          out.log(
+            `Connected to ${v.gateway} as ${v.login}: scope ${c.scope} (may hold ${c.scopes.join(', ')}).`,
+          );
+        }
+        const r = await app.deps.sync.sync({ onProgress: out.progress });
+        out.done();
+        const s = app.deps.sync.status();
+        out.log(
+          `Synced ${file} (${s.scope ?? '?'}) at cursor ${s.cursor ?? '-'}: pushed ${r.pushed} (applied ${r.applied}, refused ${r.conflicts}), ` +
+            `pulled ${r.pulled} changes${r.resynced ? `, downloaded ${r.snapshotRows} rows` : ''}; checksums ${r.verified}` +
+            `${r.repairedPartitions ? ` (${r.repairedPartitions} partitions repaired)` : ''}; pending ${s.pending}, conflicts ${s.conflicts}.`,
+        );
+      } finally {
+        app.close();
+      }
     },
   },
   info: {

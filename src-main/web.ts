@@ -32,6 +32,7 @@ const STATUS: Record<ErrorCode, number> = {
   BAD_CREDENTIALS: 401,
   LOCKED: 409,
   EDIT_FORBIDDEN: 403,
+  SYNC_FAILED: 502,
   INTERNAL: 500,
 };
 

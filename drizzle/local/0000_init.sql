@@ -451,11 +451,29 @@ CREATE TABLE `outbox` (
 	`local_seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`mutation_id` text NOT NULL,
 	`device_id` text NOT NULL,
+	`user_id` integer NOT NULL,
 	`name` text NOT NULL,
 	`args` text NOT NULL,
 	`base_version` integer,
 	`schema_version` integer NOT NULL,
-	`created_at` integer NOT NULL
+	`created_at` integer NOT NULL,
+	`acked_seq` integer
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `outbox_mutation` ON `outbox` (`mutation_id`);
+CREATE UNIQUE INDEX `outbox_mutation` ON `outbox` (`mutation_id`);--> statement-breakpoint
+CREATE TABLE `sync_conflicts` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`mutation_id` text NOT NULL,
+	`name` text NOT NULL,
+	`args` text NOT NULL,
+	`base_version` integer,
+	`outcome` text NOT NULL,
+	`reason` text,
+	`server_row` text,
+	`created_at` integer NOT NULL,
+	`user_id` integer,
+	`resolved_at` integer,
+	`resolution` text
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `sync_conflicts_mutation` ON `sync_conflicts` (`mutation_id`);

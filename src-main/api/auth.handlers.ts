@@ -8,14 +8,22 @@ const DUMMY_HASH = hashPassword('not a password');
 
 export function authHandlers(d: Deps): Pick<Handlers, 'auth.login' | 'auth.logout' | 'auth.me'> {
   return {
-    'auth.login': (input) => {
-      const u = findUserByLogin(d.db, input.login);
-      const ok =
+    'auth.login': async (input) => {
+      let u = findUserByLogin(d.db, input.login);
+      const local =
         verifyPassword(input.password, u?.passwordHash ?? DUMMY_HASH) &&
         u !== null &&
         u.passwordHash !== null &&
         u.active;
-      if (!ok || !u) throw new AppError('BAD_CREDENTIALS');
+      if (local) {
+        // Also log in centrally when online, for this person's own gateway token (not waited for).
+        void d.sync.centralLogin(input.login, input.password);
+      } else {
+        // No local verifier yet (or a changed password): the gateway decides, when the replica is connected.
+        const central = await d.sync.centralLogin(input.login, input.password);
+        u = central ? findUserByLogin(d.db, input.login) : null;
+      }
+      if (!u || !u.active || u.passwordHash === null) throw new AppError('BAD_CREDENTIALS');
       const found = sessionUserOf(d.db, u.id);
       if (!found || found.grants.length === 0) throw new AppError('BAD_CREDENTIALS');
       const session = d.sessions.create(found.user, found.grants);

@@ -2,6 +2,8 @@ import type { Output, ParsedInput, MethodName } from '../../src-shared/contract'
 import type { Locale } from '../../src-shared/i18n/translate';
 import type { Clock } from '../clock';
 import type { Db } from '../db/open';
+import type { EventBus } from '../events';
+import type { SyncEngine } from '../sync/engine';
 import type { Session, SessionStore } from './sessions';
 
 /** What every handler may use: the database, the clock, the sessions, this replica's facts. */
@@ -11,6 +13,8 @@ export type Deps = {
   sessions: SessionStore;
   version: string;
   deviceId: string;
+  sync: SyncEngine;
+  events: EventBus;
 };
 
 /** One call as a handler sees it. `session` is set for every method whose access is not public. */

@@ -64,6 +64,18 @@ const MALFORMED: Record<string, Array<[unknown, string]>> = {
       'marks.1.studentId',
     ],
   ],
+  'sync.status': [[{ x: 1 }, 'x']],
+  'sync.run': [[{ now: true }, 'now']],
+  'sync.conflicts': [[{ all: 1 }, 'all']],
+  'sync.connect': [
+    [{ gatewayUrl: 'not a url', login: 'a', password: 'b' }, 'gatewayUrl'],
+    [{ gatewayUrl: 'http://127.0.0.1:1', password: 'b' }, 'login'],
+  ],
+  'sync.resolve': [
+    [{ conflictId: 1, resolution: 'ignore' }, 'resolution'],
+    [{ resolution: 'keep_theirs' }, 'conflictId'],
+    [{ conflictId: 1, resolution: 'edit', value: { grade: 7 } }, 'value.grade'],
+  ],
   'journal.setTopic': [
     [{ lessonId: 1 }, 'topic'],
     [{ lessonId: 1, topic: '   ' }, 'topic'],

@@ -4,14 +4,17 @@ import type { Deps, Handlers } from './context';
 import { journalEditHandlers } from './journal-edit.handlers';
 import { journalHandlers } from './journal.handlers';
 import { replicaHandlers } from './replica.handlers';
+import { syncHandlers } from './sync.handlers';
 
 /** Every handler of the contract, one area file each. */
 export function makeHandlers(d: Deps): Handlers {
+  const edit = journalEditHandlers(d);
   return {
     ...appHandlers(d),
     ...authHandlers(d),
     ...journalHandlers(d),
-    ...journalEditHandlers(d),
+    ...edit,
     ...replicaHandlers(d),
+    ...syncHandlers(d, edit),
   };
 }

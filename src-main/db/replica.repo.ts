@@ -36,6 +36,7 @@ export const ENTITY_TABLES: Readonly<Record<EntityKey, string>> = {
   substitutions: getTableName(schema.substitutions),
   auditLog: getTableName(schema.auditLog),
   outbox: getTableName(schema.outbox),
+  syncConflicts: getTableName(schema.syncConflicts),
 };
 
 /** Row counts of every entity. */

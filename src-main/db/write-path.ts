@@ -90,8 +90,8 @@ export function writeLocal(db: Db, actor: Actor, mutations: readonly LocalMutati
     sqlite.prepare(`INSERT INTO audit_log (at, user_id, device_id, entity, entity_key, op, old_value, new_value, reason, mutation_id)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const outbox =
-    sqlite.prepare(`INSERT INTO outbox (mutation_id, device_id, name, args, base_version, schema_version, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    sqlite.prepare(`INSERT INTO outbox (mutation_id, device_id, user_id, name, args, base_version, schema_version, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   return sqlite.transaction(() =>
     mutations.map((m) => {
       const args = MUTATIONS[m.name].parse(m.args);
@@ -115,6 +115,7 @@ export function writeLocal(db: Db, actor: Actor, mutations: readonly LocalMutati
       outbox.run(
         mutationId,
         actor.deviceId,
+        actor.userId,
         m.name,
         JSON.stringify(args),
         m.baseVersion,

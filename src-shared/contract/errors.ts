@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'BAD_CREDENTIALS',
   'LOCKED',
   'EDIT_FORBIDDEN',
+  'SYNC_FAILED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -4,6 +4,7 @@ import { authContract } from './auth.contract';
 import type { MethodSpec } from './common';
 import { journalContract } from './journal.contract';
 import { replicaContract } from './replica.contract';
+import { syncContract } from './sync.contract';
 
 /** Join area contracts, refusing a method name defined twice (ARCHITECTURE.md, rule 2). */
 function join<T extends Record<string, MethodSpec>>(...areas: ReadonlyArray<Record<string, MethodSpec>>): T {
@@ -19,8 +20,12 @@ function join<T extends Record<string, MethodSpec>>(...areas: ReadonlyArray<Reco
 
 /** The one contract of the app: every method the UI can call. */
 export const contract = join<
-  typeof appContract & typeof authContract & typeof journalContract & typeof replicaContract
->(appContract, authContract, journalContract, replicaContract);
+  typeof appContract &
+    typeof authContract &
+    typeof journalContract &
+    typeof replicaContract &
+    typeof syncContract
+>(appContract, authContract, journalContract, replicaContract, syncContract);
 
 export type Contract = typeof contract;
 export type MethodName = keyof Contract;

@@ -33,6 +33,7 @@ export const ENTITY_KEYS = [
   'substitutions',
   'auditLog',
   'outbox',
+  'syncConflicts',
 ] as const;
 export type EntityKey = (typeof ENTITY_KEYS)[number];
 

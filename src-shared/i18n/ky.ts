@@ -135,6 +135,7 @@ export const ky: Record<MessageKey, string> = {
   'reason.notMember': 'студент бул күнү топтун тизмесинде жок',
   'reason.gradeNeedsPresence': 'баа катышкан студентке гана коюлат',
   'reason.duplicate': 'студент эки жолу көрсөтүлгөн',
+  'error.SYNC_FAILED': 'Шайкештирүү ишке ашкан жок: {{reason}}',
   'error.INTERNAL': 'Ички ката: {{reason}}',
   'error.NETWORK': 'Колдонмонун сервери менен байланыш жок',
   'reason.required': 'милдеттүү талаа',
@@ -174,5 +175,6 @@ export const ky: Record<MessageKey, string> = {
   'entity.absences': 'Окутуучулардын жоктугу',
   'entity.substitutions': 'Алмаштыруулар',
   'entity.auditLog': 'Аудит журналы',
+  'entity.syncConflicts': 'Четке кагылган өзгөртүүлөр (конфликттер)',
   'entity.outbox': 'Жөнөтүлө элек өзгөртүүлөр',
 };

@@ -132,6 +132,7 @@ export const ru = {
   'reason.notMember': 'студент не в списке группы в этот день',
   'reason.gradeNeedsPresence': 'оценка ставится только присутствующему',
   'reason.duplicate': 'студент указан дважды',
+  'error.SYNC_FAILED': 'Синхронизация не удалась: {{reason}}',
   'error.INTERNAL': 'Внутренняя ошибка: {{reason}}',
   'error.NETWORK': 'Нет связи с сервером приложения',
   'reason.required': 'обязательное поле',
@@ -171,6 +172,7 @@ export const ru = {
   'entity.absences': 'Отсутствия преподавателей',
   'entity.substitutions': 'Замены',
   'entity.auditLog': 'Журнал аудита',
+  'entity.syncConflicts': 'Отклонённые изменения (конфликты)',
   'entity.outbox': 'Исходящие изменения',
 } as const;
 

@@ -1,24 +1,63 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { generateDemo } from '../../src-main/demo/generate';
+import { openCentral } from '../../src-gateway/db/client';
+import { loadDemoIntoCentral } from '../../src-gateway/db/load-demo';
 
 /**
- * Generate the tiny demo university once per test run; each test file copies it into its own temp
- * file (ARCHITECTURE.md, Tests: nothing shared between files).
+ * Prepared once per test run, copied by every test file (ARCHITECTURE.md, Tests: nothing shared between
+ * files): the tiny demo replica, a PGlite data folder with the tiny demo loaded (MEASURED.md: a fresh
+ * PGlite takes ~3 s, a reopened one ~0.4 s), and — when DATABASE_URL is set — a PostgreSQL template
+ * database with the same load.
  */
 let dir = '';
+let pgTemplate = '';
 
-export function setup(project: TestProject): void {
+export async function setup(project: TestProject): Promise<void> {
   dir = mkdtempSync(join(tmpdir(), 'avn-test-'));
   const template = join(dir, 'tiny-template.db');
   generateDemo(template, { scale: 'tiny' });
   project.provide('tinyTemplate', template);
+
+  const pgliteDir = join(dir, 'central-pglite');
+  const central = await openCentral({ dataDir: pgliteDir });
+  await loadDemoIntoCentral(central, { scale: 'tiny' });
+  await central.close();
+  project.provide('centralTemplate', pgliteDir);
+
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    pgTemplate = `avn_tpl_${process.pid}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${pgTemplate}`);
+    await admin.query(`CREATE DATABASE ${pgTemplate}`);
+    await admin.end();
+    const u = new URL(url);
+    u.pathname = `/${pgTemplate}`;
+    const db = await openCentral({ databaseUrl: u.toString() });
+    await loadDemoIntoCentral(db, { scale: 'tiny' });
+    await db.close();
+  }
+  project.provide('pgTemplate', pgTemplate);
 }
 
-export function teardown(): void {
+export async function teardown(): Promise<void> {
   if (dir) rmSync(dir, { recursive: true, force: true });
+  const url = process.env.DATABASE_URL;
+  if (url && pgTemplate) {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const left = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'avn_t_%' OR datname = $1",
+      [pgTemplate],
+    );
+    for (const d of left.rows) await admin.query(`DROP DATABASE IF EXISTS ${d.datname} WITH (FORCE)`);
+    await admin.end();
+  }
 }
 
 declare module 'vitest' {
@@ -26,5 +65,7 @@ declare module 'vitest' {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
   export interface ProvidedContext {
     tinyTemplate: string;
+    centralTemplate: string;
+    pgTemplate: string;
   }
 }

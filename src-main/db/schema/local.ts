@@ -38,11 +38,40 @@ export const outbox = sqliteTable(
     localSeq: integer('local_seq').primaryKey({ autoIncrement: true }),
     mutationId: text('mutation_id').notNull(),
     deviceId: text('device_id').notNull(),
+    /** Who made the edit: it is pushed with that person's own gateway token. */
+    userId: integer('user_id').notNull(),
     name: text('name').notNull(),
     args: text('args', { mode: 'json' }).notNull(),
     baseVersion: integer('base_version'),
     schemaVersion: integer('schema_version').notNull(),
     createdAt: integer('created_at').notNull(),
+    /** Set when the gateway applied it: the seq of its effect. The entry stays (as an overlay on pulled
+     * rows) until the pulled cursor passes that seq. */
+    ackedSeq: integer('acked_seq'),
   },
   (t) => [uniqueIndex('outbox_mutation').on(t.mutationId)],
+);
+
+/**
+ * Mutations the gateway refused for good (CONFLICT, LOCKED, FORBIDDEN, INVALID): kept until a person
+ * resolves each on the Sync screen — keep theirs, re-apply mine, or edit. Nothing is dropped silently.
+ */
+export const syncConflicts = sqliteTable(
+  'sync_conflicts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    mutationId: text('mutation_id').notNull(),
+    name: text('name').notNull(),
+    args: text('args', { mode: 'json' }).notNull(),
+    baseVersion: integer('base_version'),
+    outcome: text('outcome', { enum: ['CONFLICT', 'LOCKED', 'FORBIDDEN', 'INVALID'] }).notNull(),
+    reason: text('reason'),
+    /** The row as it stood centrally when the mutation was judged (null: no such row). */
+    serverRow: text('server_row', { mode: 'json' }),
+    createdAt: integer('created_at').notNull(),
+    userId: integer('user_id'),
+    resolvedAt: integer('resolved_at'),
+    resolution: text('resolution', { enum: ['keep_theirs', 'reapply_mine', 'edited'] }),
+  },
+  (t) => [uniqueIndex('sync_conflicts_mutation').on(t.mutationId)],
 );

@@ -1,0 +1,256 @@
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { z } from 'zod';
+import { PROTOCOL_VERSION, SCHEMA_VERSION } from '../src-shared/sync/mutations';
+import { parseScopeKey, syncedTable, type ScopeRef } from '../src-shared/sync/tables';
+import { HEADER, loginRequest, pushRequest, type GatewayErrorCode } from '../src-shared/sync/wire';
+import type { CentralDb } from './db/client';
+import { authenticate, login, revoke, type Caller } from './sync/auth';
+import { head, MustResync, pullLog, scopeChecksums, snapshotPage, tableChecksums } from './sync/pull';
+import { push } from './sync/push';
+import { writeCentral, type CentralChange } from './sync/write';
+
+/**
+ * The AVN gateway's HTTP API (SYNC.md, Endpoints and answers). Request-level failures answer with an
+ * HTTP status and `{ code, reason }` and change nothing: 400 malformed, 401 no or bad token, 403 a
+ * scope the token does not hold, 409 MUST_RESYNC, 413 too large, 426 MUST_UPGRADE.
+ */
+export type GatewayDeps = { db: CentralDb; now: () => number };
+type Env = { Variables: { caller: Caller } };
+
+const STATUS: Record<GatewayErrorCode, 400 | 401 | 403 | 409 | 413 | 426 | 500> = {
+  MALFORMED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  MUST_RESYNC: 409,
+  TOO_LARGE: 413,
+  MUST_UPGRADE: 426,
+  INTERNAL: 500,
+};
+
+/** A request-level failure: the HTTP status of its code and `{ code, reason }`. */
+const fail = (code: GatewayErrorCode, reason: string): Response =>
+  new Response(JSON.stringify({ code, reason }), {
+    status: STATUS[code],
+    headers: { 'content-type': 'application/json' },
+  });
+
+async function body<T extends z.ZodType>(
+  c: Context,
+  schema: T,
+): Promise<{ ok: true; value: z.infer<T> } | { ok: false; reason: string }> {
+  let raw: unknown;
+  try {
+    raw = await c.req.json();
+  } catch {
+    return { ok: false, reason: 'the body is not JSON' };
+  }
+  const r = schema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    return { ok: false, reason: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` };
+  }
+  return { ok: true, value: r.data };
+}
+
+function intParam(v: string | undefined, min: number, max: number): number | null {
+  if (v === undefined || !/^\d+$/.test(v)) return null;
+  const n = Number(v);
+  return n >= min && n <= max ? n : null;
+}
+
+export function gatewayApp(deps: GatewayDeps): Hono<Env> {
+  const { db, now } = deps;
+  const app = new Hono<Env>();
+
+  app.onError((err) => fail('INTERNAL', err.message));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: 4 * 1024 * 1024,
+      onError: () => fail('TOO_LARGE', 'the request is larger than 4 MiB'),
+    }),
+  );
+  app.get('/health', (c) => c.json({ ok: true }));
+
+  // Every other request states the protocol and schema it speaks.
+  app.use('*', async (c, next) => {
+    const p = c.req.header(HEADER.protocol);
+    const s = c.req.header(HEADER.schema);
+    if (p === undefined || s === undefined)
+      return fail('MALFORMED', `${HEADER.protocol} and ${HEADER.schema} headers are required`);
+    if (Number(p) !== PROTOCOL_VERSION || Number(s) !== SCHEMA_VERSION) {
+      return fail(
+        'MUST_UPGRADE',
+        `the gateway speaks protocol ${PROTOCOL_VERSION}, schema ${SCHEMA_VERSION}`,
+      );
+    }
+    await next();
+  });
+
+  app.get('/sync/clock', (c) => c.json({ now: now() }));
+
+  app.post('/auth/login', async (c) => {
+    const b = await body(c, loginRequest);
+    if (!b.ok) return fail('MALFORMED', b.reason);
+    const t = now();
+    const r = await db.tx((q) => login(q, b.value, t));
+    if (!r) return fail('UNAUTHORIZED', 'wrong login or password');
+    await recordClock(c, r.caller.deviceId, t);
+    return c.json({
+      token: r.token,
+      userId: r.caller.userId,
+      grants: r.caller.grants,
+      scopes: r.caller.scopes,
+      serverTime: t,
+      lastLocalSeq: r.lastLocalSeq,
+    });
+  });
+
+  // Everything below needs a bearer token.
+  app.use('/auth/logout', auth);
+  app.use('/auth/revoke', auth);
+  app.use('/sync/*', auth);
+  app.use('/admin/*', auth);
+
+  async function auth(c: Context<Env>, next: () => Promise<void>) {
+    if (c.req.path === '/sync/clock') return next();
+    const h = c.req.header('authorization') ?? '';
+    const token = h.startsWith('Bearer ') ? h.slice(7).trim() : '';
+    if (!token) return fail('UNAUTHORIZED', 'no bearer token');
+    const caller = await authenticate(db, token);
+    if (!caller) return fail('UNAUTHORIZED', 'unknown or revoked token');
+    c.set('caller', caller);
+    await next();
+    await recordClock(c, caller.deviceId, now());
+  }
+
+  /** Remember how far the device's clock is from ours, for the edits it pushes next time (DOMAIN.md, Time). */
+  async function recordClock(c: Context, deviceId: string, serverNow: number) {
+    const deviceTime = Number(c.req.header(HEADER.deviceTime));
+    if (!Number.isFinite(deviceTime) || deviceTime <= 0) return;
+    await db.query('UPDATE devices SET clock_offset_ms = $2, last_seen_at = $3 WHERE id = $1', [
+      deviceId,
+      serverNow - deviceTime,
+      serverNow,
+    ]);
+  }
+
+  app.post('/auth/logout', async (c) => {
+    const h = c.req.header('authorization') ?? '';
+    await revoke(db, { token: h.slice(7).trim() }, now());
+    return c.json({ ok: true });
+  });
+
+  app.post('/auth/revoke', async (c) => {
+    if (!c.get('caller').grants.some((g) => g.role === 'admin'))
+      return fail('FORBIDDEN', 'only an admin revokes devices');
+    let deviceId: unknown;
+    try {
+      deviceId = (await c.req.json<{ deviceId?: unknown }>()).deviceId;
+    } catch {
+      return fail('MALFORMED', 'the body is not JSON');
+    }
+    if (typeof deviceId !== 'string' || !deviceId) return fail('MALFORMED', 'deviceId: required');
+    return c.json({ revoked: await revoke(db, { deviceId }, now()) });
+  });
+
+  /** The scope named by `?scope=`, if the caller may hold it. */
+  function scopeOf(c: Context<Env>): ScopeRef | Response {
+    const key = c.req.query('scope') ?? '';
+    const scope = parseScopeKey(key);
+    if (!scope)
+      return fail('MALFORMED', `scope: expected university, faculty:N or department:N, got "${key}"`);
+    if (!c.get('caller').scopes.includes(key))
+      return fail('FORBIDDEN', `the token does not hold scope ${key}`);
+    return scope;
+  }
+
+  app.get('/sync/head', async (c) => {
+    const scope = scopeOf(c);
+    if (scope instanceof Response) return scope;
+    return c.json({ seq: await head(db) });
+  });
+
+  app.get('/sync/snapshot', async (c) => {
+    const scope = scopeOf(c);
+    if (scope instanceof Response) return scope;
+    const table = c.req.query('table') ?? '';
+    if (!syncedTable(table)) return fail('MALFORMED', `table: "${table}" is not synced`);
+    const limit = intParam(c.req.query('limit') ?? '5000', 1, 50_000);
+    if (limit === null) return fail('MALFORMED', 'limit: a number from 1 to 50000');
+    let after: Array<string | number> | null = null;
+    const a = c.req.query('after');
+    if (a) {
+      try {
+        after = JSON.parse(a) as Array<string | number>;
+        if (!Array.isArray(after) || after.length !== syncedTable(table)?.pk.length) throw new Error();
+      } catch {
+        return fail('MALFORMED', 'after: the JSON key of the last row');
+      }
+    }
+    const partition = c.req.query('partition');
+    if (partition !== undefined && !/^(n\d{1,12}|s.{1,2})$/.test(partition))
+      return fail('MALFORMED', 'partition: as the checksums name it');
+    return c.json(await snapshotPage(db, scope, table, after, limit, partition));
+  });
+
+  app.get('/sync/pull', async (c) => {
+    const scope = scopeOf(c);
+    if (scope instanceof Response) return scope;
+    const after = intParam(c.req.query('after'), 0, Number.MAX_SAFE_INTEGER);
+    const limit = intParam(c.req.query('limit') ?? '5000', 1, 50_000);
+    if (after === null) return fail('MALFORMED', 'after: the cursor, a whole number');
+    if (limit === null) return fail('MALFORMED', 'limit: a number from 1 to 50000');
+    try {
+      return c.json(await pullLog(db, scope, after, limit));
+    } catch (err) {
+      if (err instanceof MustResync) return fail('MUST_RESYNC', err.message);
+      throw err;
+    }
+  });
+
+  app.post('/sync/push', async (c) => {
+    const b = await body(c, pushRequest);
+    if (!b.ok) return fail('MALFORMED', b.reason);
+    const caller = c.get('caller');
+    if (b.value.deviceId !== caller.deviceId) return fail('FORBIDDEN', 'the token belongs to another device');
+    return c.json(await push(db, caller, b.value.mutations, now));
+  });
+
+  app.get('/sync/checksums', async (c) => {
+    const scope = scopeOf(c);
+    if (scope instanceof Response) return scope;
+    const table = c.req.query('table');
+    if (table === undefined) return c.json(await db.tx((q) => scopeChecksums(q, scope), 'repeatable read'));
+    if (!syncedTable(table)) return fail('MALFORMED', `table: "${table}" is not synced`);
+    const parts = await tableChecksums(db, scope, table, true);
+    return c.json({
+      table,
+      partitions: [...parts.entries()].map(([partition, s]) => ({ partition, count: s.count, sum: s.sum })),
+    });
+  });
+
+  /**
+   * Central edits as AVN web makes them (a teacher filling the journal in their personal cabinet), for
+   * tests, benchmarks and demos: through the central write path, so the change log sees them. Admin only.
+   */
+  app.post('/admin/edit', async (c) => {
+    const caller = c.get('caller');
+    if (!caller.grants.some((g) => g.role === 'admin')) return fail('FORBIDDEN', 'admin only');
+    let changes: CentralChange[];
+    try {
+      changes = (await c.req.json<{ changes: CentralChange[] }>()).changes;
+      if (!Array.isArray(changes) || changes.some((ch) => !syncedTable(ch.table))) throw new Error();
+    } catch {
+      return fail('MALFORMED', 'changes: a list of { table, key, set }');
+    }
+    const t = now();
+    const r = await db.tx((q) =>
+      writeCentral(q, changes, { at: t, userId: caller.userId, reason: 'central edit (AVN web)' }),
+    );
+    return c.json({ seq: r.seqEnd });
+  });
+
+  return app;
+}

@@ -1,0 +1,104 @@
+import { bigint, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { ms } from './common';
+
+/**
+ * The change log (SYNC.md, Pull): one entry per changed row, tagged with the scopes the row belongs
+ * to ('*' for reference data every replica holds). `seq` comes from the single counter row, taken as the
+ * last step of the writing transaction, so seq order is commit order: a client at seq N never misses a
+ * row committed later with a smaller seq. `txEnd` is the last seq of the entry's transaction, so pages
+ * end on transaction boundaries.
+ */
+export const changeLog = pgTable(
+  'change_log',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey(),
+    txEnd: bigint('tx_end', { mode: 'number' }).notNull(),
+    entity: text('entity').notNull(),
+    pk: text('pk').notNull(),
+    op: text('op').notNull(),
+    rowVersion: integer('row_version').notNull(),
+    data: jsonb('data'),
+    scopes: text('scopes').array().notNull(),
+    at: ms('at').notNull(),
+  },
+  (t) => [index('change_log_entity').on(t.entity, t.pk)],
+);
+
+/** The single sequence counter of the change log (row id 1). */
+export const syncCounter = pgTable('sync_counter', {
+  id: integer('id').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  /** Entries with seq at or below this were pruned: older cursors get MUST_RESYNC. */
+  prunedThrough: bigint('pruned_through', { mode: 'number' }).notNull(),
+});
+
+/** A registered desktop. `lastLocalSeq` is the last outbox entry it processed (in-order push). */
+export const devices = pgTable('devices', {
+  id: text('id').primaryKey(),
+  userId: integer('user_id').notNull(),
+  incarnation: integer('incarnation').notNull(),
+  lastLocalSeq: bigint('last_local_seq', { mode: 'number' }).notNull(),
+  clockOffsetMs: bigint('clock_offset_ms', { mode: 'number' }).notNull(),
+  registeredAt: ms('registered_at').notNull(),
+  lastSeenAt: ms('last_seen_at').notNull(),
+});
+
+/** Per-device bearer tokens, stored as SHA-256 hashes; revocable. */
+export const deviceTokens = pgTable(
+  'device_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    deviceId: text('device_id').notNull(),
+    userId: integer('user_id').notNull(),
+    createdAt: ms('created_at').notNull(),
+    revokedAt: ms('revoked_at'),
+  },
+  (t) => [index('device_tokens_device').on(t.deviceId)],
+);
+
+/** Every mutation a device pushed, with its stored outcome (a repeated id returns it again). */
+export const mutations = pgTable(
+  'mutations',
+  {
+    mutationId: text('mutation_id').primaryKey(),
+    deviceId: text('device_id').notNull(),
+    localSeq: bigint('local_seq', { mode: 'number' }).notNull(),
+    userId: integer('user_id').notNull(),
+    name: text('name').notNull(),
+    args: jsonb('args').notNull(),
+    baseVersion: integer('base_version'),
+    outcome: text('outcome').notNull(),
+    seq: bigint('seq', { mode: 'number' }),
+    reason: text('reason'),
+    serverRow: jsonb('server_row'),
+    receivedAt: ms('received_at').notNull(),
+    editTime: ms('edit_time').notNull(),
+  },
+  (t) => [uniqueIndex('mutations_device_seq').on(t.deviceId, t.localSeq)],
+);
+
+/** Central audit: every outcome of every mutation, and every central edit (who, device, old, new, times). */
+export const centralAudit = pgTable(
+  'central_audit',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: ms('at').notNull(),
+    editTime: ms('edit_time'),
+    userId: integer('user_id'),
+    deviceId: text('device_id'),
+    mutationId: text('mutation_id'),
+    outcome: text('outcome').notNull(),
+    entity: text('entity'),
+    entityKey: text('entity_key'),
+    oldValue: jsonb('old_value'),
+    newValue: jsonb('new_value'),
+    reason: text('reason'),
+  },
+  (t) => [index('central_audit_mutation').on(t.mutationId)],
+);
+
+/** Facts about the central database (the demo's "now" for a demo gateway). */
+export const gatewayMeta = pgTable('gateway_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -1,0 +1,2 @@
+export * from './synced';
+export * from './central';

@@ -1,0 +1,343 @@
+import {
+  isLessonComplete,
+  lessonEditRefusal,
+  type LessonEditFacts,
+} from '../../src-shared/domain/edit-rights';
+import type { LockFacts, UnlockFacts } from '../../src-shared/domain/locks';
+import type { LessonStatus } from '../../src-shared/domain/journal';
+import { bishkekInstant, type IsoDate } from '../../src-shared/domain/time';
+import { MUTATIONS, type MutationArgs } from '../../src-shared/sync/mutations';
+import type { MutationOutcome, Outcome, PushMutation } from '../../src-shared/sync/wire';
+import type { CentralDb, Row, Sql } from '../db/client';
+import type { Caller } from './auth';
+import { lockRow, writeCentral, type CentralChange } from './write';
+
+/**
+ * Push (SYNC.md): each mutation in its own transaction with its effect, its audit and the device's
+ * `lastLocalSeq`. Checks in order: duplicate id → order → arguments → role and scope → lock → base
+ * version. Every permanent outcome counts as processed (or the queue would deadlock) and is stored with
+ * the mutation; a repeated id gets the stored outcome again.
+ */
+type Verdict = {
+  outcome: Exclude<Outcome, 'DUPLICATE' | 'OUT_OF_ORDER'>;
+  reason: string | null;
+  changes: CentralChange[];
+  serverRow: Row | null;
+};
+
+type LessonCtx = {
+  facts: LessonEditFacts;
+  lesson: Row;
+  lock: LockFacts | null;
+  unlocks: UnlockFacts[];
+  members: number[];
+  marked: Set<number>;
+};
+
+async function lessonContext(q: Sql, lessonId: number): Promise<LessonCtx | null> {
+  const lesson = await lockRow(q, 'lessons', { id: lessonId });
+  if (!lesson) return null;
+  const [o] = await q.query<{
+    teacherId: number;
+    groupId: number;
+    subgroupId: number | null;
+    startsAt: string | null;
+  }>(
+    `SELECT o.teacher_id AS "teacherId", o.group_id AS "groupId", o.subgroup_id AS "subgroupId",
+       (SELECT starts_at FROM bell_pairs WHERE number = $2) AS "startsAt" FROM offerings o WHERE o.id = $1`,
+    [lesson.offering_id, lesson.pair],
+  );
+  if (!o) return null;
+  const [sub] = await q.query<{ t: number }>(
+    'SELECT substitute_teacher_id AS t FROM substitutions WHERE lesson_id = $1 AND cancelled_at IS NULL ORDER BY assigned_at DESC LIMIT 1',
+    [lessonId],
+  );
+  const [lock] = await q.query<LockFacts>(
+    'SELECT closed_on AS "closedOn", closed_at AS "closedAt" FROM locks WHERE offering_id = $1',
+    [lesson.offering_id],
+  );
+  const unlocks = await q.query<UnlockFacts>(
+    'SELECT lesson_id AS "lessonId", student_id AS "studentId", granted_at AS "grantedAt", expires_at AS "expiresAt" FROM unlocks WHERE offering_id = $1',
+    [lesson.offering_id],
+  );
+  const date = lesson.date as IsoDate;
+  const members = (
+    o.subgroupId !== null
+      ? await q.query<{ id: number }>(
+          'SELECT student_id AS id FROM subgroup_members WHERE subgroup_id = $1 AND starts_on <= $2 AND (ends_on IS NULL OR ends_on >= $2)',
+          [o.subgroupId, date],
+        )
+      : await q.query<{ id: number }>(
+          'SELECT student_id AS id FROM enrolments WHERE group_id = $1 AND starts_on <= $2 AND (ends_on IS NULL OR ends_on >= $2)',
+          [o.groupId, date],
+        )
+  ).map((r) => r.id);
+  const marked = new Set(
+    (await q.query<{ s: number }>('SELECT student_id AS s FROM marks WHERE lesson_id = $1', [lessonId])).map(
+      (r) => r.s,
+    ),
+  );
+  return {
+    facts: {
+      id: lessonId,
+      date,
+      status: lesson.status as LessonStatus,
+      beginsAt: bishkekInstant(date, o.startsAt ?? '00:00'),
+      offeringTeacherId: o.teacherId,
+      substituteTeacherId: sub?.t ?? null,
+    },
+    lesson,
+    lock: lock ?? null,
+    unlocks,
+    members,
+    marked,
+  };
+}
+
+const refused = (outcome: Verdict['outcome'], reason: string, serverRow: Row | null): Verdict => ({
+  outcome,
+  reason,
+  changes: [],
+  serverRow,
+});
+
+function refusalVerdict(refusal: string, row: Row | null): Verdict {
+  if (refusal === 'locked') return refused('LOCKED', 'the offering is closed (§4.3)', row);
+  if (refusal === 'not_responsible')
+    return refused('FORBIDDEN', 'the lesson is not the caller’s (own or assigned)', row);
+  return refused(
+    'INVALID',
+    refusal === 'not_held' ? 'the lesson was cancelled or moved' : 'the lesson had not begun',
+    row,
+  );
+}
+
+async function judgeMarksSet(
+  q: Sql,
+  caller: Caller,
+  a: MutationArgs<'marks.set'>,
+  base: number | null,
+  editTime: number,
+): Promise<Verdict> {
+  const c = await lessonContext(q, a.lessonId);
+  if (!c) return refused('INVALID', 'no such lesson', null);
+  const current = await lockRow(q, 'marks', { lesson_id: a.lessonId, student_id: a.studentId });
+  if (!caller.grants.some((g) => g.role === 'teacher'))
+    return refused('FORBIDDEN', 'only teachers enter marks', current);
+  const refusal = lessonEditRefusal(caller.teacherId, c.facts, a.studentId, c.lock, c.unlocks, editTime);
+  if (refusal) return refusalVerdict(refusal, current);
+  if (!c.members.includes(a.studentId))
+    return refused('INVALID', 'the student is not in the group that day', current);
+  if (a.grade !== null && a.attendance !== 'p')
+    return refused('INVALID', 'a grade needs attendance present', current);
+  const currentVersion = current ? Number(current.row_version) : null;
+  if (currentVersion !== base)
+    return refused(
+      'CONFLICT',
+      `based on version ${base ?? 'none'}, the centre has ${currentVersion ?? 'none'}`,
+      current,
+    );
+  const changes: CentralChange[] = [
+    {
+      table: 'marks',
+      key: { lesson_id: a.lessonId, student_id: a.studentId },
+      set: a.attendance === null ? null : { attendance: a.attendance, grade: a.grade },
+    },
+  ];
+  if (a.attendance === null) c.marked.delete(a.studentId);
+  else c.marked.add(a.studentId);
+  if (
+    c.lesson.completed_at === null &&
+    isLessonComplete(c.lesson.topic as string | null, c.members, c.marked)
+  ) {
+    changes.push({ table: 'lessons', key: { id: a.lessonId }, set: { completed_at: editTime } });
+  }
+  return { outcome: 'APPLIED', reason: null, changes, serverRow: null };
+}
+
+async function judgeSetTopic(
+  q: Sql,
+  caller: Caller,
+  a: MutationArgs<'lessons.setTopic'>,
+  base: number | null,
+  editTime: number,
+): Promise<Verdict> {
+  const c = await lessonContext(q, a.lessonId);
+  if (!c) return refused('INVALID', 'no such lesson', null);
+  if (!caller.grants.some((g) => g.role === 'teacher'))
+    return refused('FORBIDDEN', 'only teachers set topics', c.lesson);
+  const refusal = lessonEditRefusal(caller.teacherId, c.facts, null, c.lock, c.unlocks, editTime);
+  if (refusal) return refusalVerdict(refusal, c.lesson);
+  if (Number(c.lesson.row_version) !== base)
+    return refused(
+      'CONFLICT',
+      `based on version ${base ?? 'none'}, the centre has ${String(c.lesson.row_version)}`,
+      c.lesson,
+    );
+  const set: Record<string, unknown> = { topic: a.topic };
+  if (c.lesson.conducted_by === null) set.conducted_by = caller.teacherId;
+  if (c.lesson.completed_at === null && isLessonComplete(a.topic, c.members, c.marked))
+    set.completed_at = editTime;
+  return {
+    outcome: 'APPLIED',
+    reason: null,
+    changes: [{ table: 'lessons', key: { id: a.lessonId }, set }],
+    serverRow: null,
+  };
+}
+
+/**
+ * The time an edit happened (DOMAIN.md, Time): the device's time corrected by the offset measured at
+ * its previous sync, never later than the gateway's receipt.
+ */
+export function editTimeOf(createdAt: number, offsetMs: number, receivedAt: number): number {
+  return Math.min(createdAt + offsetMs, receivedAt);
+}
+
+async function processOne(
+  db: CentralDb,
+  caller: Caller,
+  m: PushMutation,
+  now: number,
+): Promise<MutationOutcome> {
+  return db.tx(async (q) => {
+    const [stored] = await q.query<{
+      outcome: Outcome;
+      seq: number | null;
+      reason: string | null;
+      serverRow: Row | null;
+    }>('SELECT outcome, seq, reason, server_row AS "serverRow" FROM mutations WHERE mutation_id = $1', [
+      m.mutationId,
+    ]);
+    if (stored)
+      return {
+        mutationId: m.mutationId,
+        outcome: 'DUPLICATE',
+        stored: stored.outcome,
+        seq: stored.seq,
+        reason: stored.reason,
+        serverRow: stored.serverRow,
+      };
+    const [device] = await q.query<{ last: number; offset: number }>(
+      'SELECT last_local_seq AS last, clock_offset_ms AS "offset" FROM devices WHERE id = $1 FOR UPDATE',
+      [caller.deviceId],
+    );
+    if (!device)
+      return {
+        mutationId: m.mutationId,
+        outcome: 'OUT_OF_ORDER',
+        seq: null,
+        reason: 'unknown device',
+        serverRow: null,
+      };
+    if (m.localSeq !== device.last + 1) {
+      return {
+        mutationId: m.mutationId,
+        outcome: 'OUT_OF_ORDER',
+        seq: null,
+        reason: `expected localSeq ${device.last + 1}`,
+        serverRow: null,
+      };
+    }
+    const editTime = editTimeOf(m.createdAt, device.offset, now);
+    let verdict: Verdict;
+    const parsed = MUTATIONS[m.name].safeParse(m.args);
+    if (!parsed.success)
+      verdict = refused('INVALID', parsed.error.issues[0]?.message ?? 'invalid arguments', null);
+    else if (m.name === 'marks.set')
+      verdict = await judgeMarksSet(
+        q,
+        caller,
+        parsed.data as MutationArgs<'marks.set'>,
+        m.baseVersion,
+        editTime,
+      );
+    else
+      verdict = await judgeSetTopic(
+        q,
+        caller,
+        parsed.data as MutationArgs<'lessons.setTopic'>,
+        m.baseVersion,
+        editTime,
+      );
+    let seq: number | null = null;
+    const meta = {
+      at: now,
+      userId: caller.userId,
+      deviceId: caller.deviceId,
+      mutationId: m.mutationId,
+      editTime,
+    };
+    if (verdict.outcome === 'APPLIED') {
+      const w = await writeCentral(q, verdict.changes, meta);
+      seq = w.seqEnd || null;
+    } else {
+      await q.query(
+        `INSERT INTO central_audit (at, edit_time, user_id, device_id, mutation_id, outcome, entity, entity_key, new_value, reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          now,
+          editTime,
+          caller.userId,
+          caller.deviceId,
+          m.mutationId,
+          verdict.outcome,
+          m.name,
+          null,
+          JSON.stringify(m.args),
+          verdict.reason,
+        ],
+      );
+    }
+    await q.query(
+      `INSERT INTO mutations (mutation_id, device_id, local_seq, user_id, name, args, base_version, outcome, seq, reason, server_row, received_at, edit_time)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [
+        m.mutationId,
+        caller.deviceId,
+        m.localSeq,
+        caller.userId,
+        m.name,
+        JSON.stringify(m.args),
+        m.baseVersion,
+        verdict.outcome,
+        seq,
+        verdict.reason,
+        verdict.serverRow === null ? null : JSON.stringify(verdict.serverRow),
+        now,
+        editTime,
+      ],
+    );
+    await q.query('UPDATE devices SET last_local_seq = $2, last_seen_at = $3 WHERE id = $1', [
+      caller.deviceId,
+      m.localSeq,
+      now,
+    ]);
+    return {
+      mutationId: m.mutationId,
+      outcome: verdict.outcome,
+      seq,
+      reason: verdict.reason,
+      serverRow: verdict.serverRow,
+    };
+  });
+}
+
+/** Process a batch in order; stops at the first OUT_OF_ORDER. */
+export async function push(
+  db: CentralDb,
+  caller: Caller,
+  mutations: readonly PushMutation[],
+  now: () => number,
+): Promise<{ outcomes: MutationOutcome[]; lastLocalSeq: number }> {
+  const outcomes: MutationOutcome[] = [];
+  for (const m of mutations) {
+    const o = await processOne(db, caller, m, now());
+    outcomes.push(o);
+    if (o.outcome === 'OUT_OF_ORDER') break;
+  }
+  const [d] = await db.query<{ last: number }>('SELECT last_local_seq AS last FROM devices WHERE id = $1', [
+    caller.deviceId,
+  ]);
+  return { outcomes, lastLocalSeq: d?.last ?? 0 };
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { ROLES, SCOPE_KINDS } from '../domain/roles';
+import { MUTATIONS } from './mutations';
+
+/**
+ * The HTTP wire format between a desktop and the AVN gateway (SYNC.md, Endpoints and answers). Every
+ * request carries `X-Protocol-Version`, `X-Schema-Version` and `X-Device-Time`; a mismatch is answered
+ * 426 MUST_UPGRADE. Request-level failures use HTTP status and change nothing.
+ */
+export const HEADER = {
+  protocol: 'x-protocol-version',
+  schema: 'x-schema-version',
+  deviceTime: 'x-device-time',
+} as const;
+
+export const GATEWAY_ERRORS = [
+  'MALFORMED',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'MUST_RESYNC',
+  'MUST_UPGRADE',
+  'TOO_LARGE',
+  'INTERNAL',
+] as const;
+export type GatewayErrorCode = (typeof GATEWAY_ERRORS)[number];
+export const gatewayError = z.object({ code: z.enum(GATEWAY_ERRORS), reason: z.string() });
+export type GatewayError = z.infer<typeof gatewayError>;
+
+const id = z.number().int().positive();
+
+export const loginRequest = z.object({
+  login: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+  deviceId: z.string().uuid(),
+});
+export const grant = z.object({
+  role: z.enum(ROLES),
+  scopeKind: z.enum(SCOPE_KINDS),
+  scopeId: id.nullable(),
+});
+export const loginResponse = z.object({
+  token: z.string(),
+  userId: id,
+  grants: z.array(grant),
+  /** Replica scopes this user may hold, e.g. 'faculty:1'. */
+  scopes: z.array(z.string()),
+  serverTime: z.number().int(),
+  /** The last outbox entry of this device the gateway processed (for a restored replica). */
+  lastLocalSeq: z.number().int(),
+});
+
+/** A change-log entry: the table, the op, the row version, and the values (or the key for a delete). */
+export const logEntry = z.tuple([
+  z.number().int(),
+  z.string(),
+  z.enum(['upsert', 'delete']),
+  z.number().int(),
+  z.array(z.unknown()),
+]);
+export type LogEntry = z.infer<typeof logEntry>;
+
+export const pullResponse = z.object({
+  /** Column names of each table whose rows appear, in the order of the values. */
+  columns: z.record(z.string(), z.array(z.string())),
+  entries: z.array(logEntry),
+  next: z.number().int(),
+  hasMore: z.boolean(),
+});
+export type PullResponse = z.infer<typeof pullResponse>;
+
+export const snapshotResponse = z.object({
+  table: z.string(),
+  columns: z.array(z.string()),
+  rows: z.array(z.array(z.unknown())),
+  /** The key of the last row, to ask for the next page; null when the table is done. */
+  next: z.array(z.union([z.string(), z.number()])).nullable(),
+});
+export type SnapshotResponse = z.infer<typeof snapshotResponse>;
+
+export const pushMutation = z.object({
+  mutationId: z.string().uuid(),
+  localSeq: z.number().int().positive(),
+  name: z.enum(Object.keys(MUTATIONS) as [keyof typeof MUTATIONS, ...Array<keyof typeof MUTATIONS>]),
+  args: z.unknown(),
+  baseVersion: z.number().int().nullable(),
+  createdAt: z.number().int(),
+});
+export type PushMutation = z.infer<typeof pushMutation>;
+export const pushRequest = z.object({
+  deviceId: z.string().uuid(),
+  mutations: z.array(pushMutation).max(500),
+});
+
+export const OUTCOMES = [
+  'APPLIED',
+  'DUPLICATE',
+  'CONFLICT',
+  'LOCKED',
+  'FORBIDDEN',
+  'INVALID',
+  'OUT_OF_ORDER',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+export const outcome = z.object({
+  mutationId: z.string(),
+  outcome: z.enum(OUTCOMES),
+  /** For DUPLICATE: the stored outcome. */
+  stored: z.enum(OUTCOMES).optional(),
+  /** The seq at which the effect entered the log (APPLIED). */
+  seq: z.number().int().nullable(),
+  reason: z.string().nullable(),
+  /** The row as it stands centrally (CONFLICT, LOCKED, FORBIDDEN), for the person resolving it. */
+  serverRow: z.record(z.string(), z.unknown()).nullable(),
+});
+export type MutationOutcome = z.infer<typeof outcome>;
+export const pushResponse = z.object({ outcomes: z.array(outcome), lastLocalSeq: z.number().int() });
+export type PushResponse = z.infer<typeof pushResponse>;
+
+export const checksumsResponse = z.object({
+  seq: z.number().int(),
+  tables: z.array(z.object({ table: z.string(), count: z.number().int(), sum: z.string() })),
+});
+export const partitionsResponse = z.object({
+  table: z.string(),
+  partitions: z.array(z.object({ partition: z.string(), count: z.number().int(), sum: z.string() })),
+});

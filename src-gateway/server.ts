@@ -17,7 +17,8 @@ import { centralState, loadDemoIntoCentral } from './db/load-demo';
 export type RunningGateway = { url: string; port: number; db: CentralDb; close: () => Promise<void> };
 
 /** The central clock: a demo database keeps its demo "now" and runs on from it, as the desktop does. */
-async function centralClock(db: CentralDb, fixed?: number): Promise<() => number> {
+async function centralClock(db: CentralDb, fixed?: number | (() => number)): Promise<() => number> {
+  if (typeof fixed === 'function') return fixed;
   if (fixed !== undefined) return () => fixed;
   const [m] = await db.query<{ value: string }>("SELECT value FROM gateway_meta WHERE key = 'demo.now'");
   if (!m) return () => Date.now();
@@ -32,7 +33,8 @@ export async function startGateway(opts: {
   port?: number;
   host?: string;
   scale?: Scale;
-  now?: number;
+  /** A fixed clock (tests): an instant or a function. */
+  now?: number | (() => number);
   log?: (m: string) => void;
 }): Promise<RunningGateway> {
   const log = opts.log ?? ((m: string) => console.error(m));

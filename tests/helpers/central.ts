@@ -48,7 +48,7 @@ export async function freshCentral(
 }
 
 /** A gateway on a fresh central database, in this process, on a free loopback port. */
-export async function testGateway(backend: Backend, now?: number): Promise<TestGateway> {
+export async function testGateway(backend: Backend, now?: number | (() => number)): Promise<TestGateway> {
   const c = await freshCentral(backend);
   const g = await startGateway({ ...c.opts, port: 0, now, log: () => undefined });
   return {

@@ -6,12 +6,15 @@ import Database from 'better-sqlite3';
 import { boot } from '../src-main/boot';
 import { generateDemo } from '../src-main/demo/generate';
 import type { Scale } from '../src-main/demo/structure';
+import { benchSync } from './sync';
 
 /**
  * `npm run bench [-- --scale faculty|university]`: each figure beside a baseline measured in the same
  * run on the same machine (MEASURED.md). Timings are printed, never asserted.
  */
-const { values } = parseArgs({ options: { scale: { type: 'string' }, rows: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { scale: { type: 'string' }, rows: { type: 'string' }, only: { type: 'string' } },
+});
 const scale = (values.scale ?? 'university') as Scale;
 const dir = mkdtempSync(join(tmpdir(), 'avn-bench-'));
 
@@ -64,6 +67,11 @@ console.log(`AVN Desk benchmarks — ${new Date().toISOString()} — node ${proc
 row('figure', 'value', 'baseline (same run)', 'ratio');
 row('-'.repeat(44), '-'.repeat(16), '-'.repeat(18), '-'.repeat(9));
 
+if (values.only === 'sync') {
+  await benchSync(row);
+  process.exit(0);
+}
+
 // 1. The demo generator's throughput against raw inserts.
 const baseRate = rawInsertBaseline(Number(values.rows ?? 1_000_000));
 const file = join(dir, `${scale}.db`);
@@ -113,3 +121,6 @@ await app.dispatch({ method: 'journal.groups', input: {}, session });
 row('journal.groups, all groups (ms)', (performance.now() - groupsT0).toFixed(1), '', '');
 app.close();
 rmSync(dir, { recursive: true, force: true });
+
+// 3. Sync.
+if (values.only !== 'demo') await benchSync(row);

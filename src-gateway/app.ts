@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { PROTOCOL_VERSION, SCHEMA_VERSION } from '../src-shared/sync/mutations';
-import { parseScopeKey, syncedTable, type ScopeRef } from '../src-shared/sync/tables';
+import { parseScopeKey, scopeKey, syncedTable, type ScopeRef } from '../src-shared/sync/tables';
 import { HEADER, loginRequest, pushRequest, type GatewayErrorCode } from '../src-shared/sync/wire';
 import type { CentralDb } from './db/client';
 import { authenticate, login, revoke, type Caller } from './sync/auth';
@@ -113,12 +113,26 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
   app.use('/sync/*', auth);
   app.use('/admin/*', auth);
 
+  /**
+   * Who a token belongs to, remembered for a few seconds: a download asks page after page, and each
+   * would otherwise repeat the same lookups. Revoking forgets at once.
+   */
+  const callers = new Map<string, { caller: Caller; until: number }>();
+  async function callerOf(token: string): Promise<Caller | null> {
+    const hit = callers.get(token);
+    if (hit && hit.until > Date.now()) return hit.caller;
+    const caller = await authenticate(db, token);
+    if (caller) callers.set(token, { caller, until: Date.now() + 10_000 });
+    else callers.delete(token);
+    return caller;
+  }
+
   async function auth(c: Context<Env>, next: () => Promise<void>) {
     if (c.req.path === '/sync/clock') return next();
     const h = c.req.header('authorization') ?? '';
     const token = h.startsWith('Bearer ') ? h.slice(7).trim() : '';
     if (!token) return fail('UNAUTHORIZED', 'no bearer token');
-    const caller = await authenticate(db, token);
+    const caller = await callerOf(token);
     if (!caller) return fail('UNAUTHORIZED', 'unknown or revoked token');
     c.set('caller', caller);
     await next();
@@ -139,6 +153,7 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
   app.post('/auth/logout', async (c) => {
     const h = c.req.header('authorization') ?? '';
     await revoke(db, { token: h.slice(7).trim() }, now());
+    callers.clear();
     return c.json({ ok: true });
   });
 
@@ -152,7 +167,9 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
       return fail('MALFORMED', 'the body is not JSON');
     }
     if (typeof deviceId !== 'string' || !deviceId) return fail('MALFORMED', 'deviceId: required');
-    return c.json({ revoked: await revoke(db, { deviceId }, now()) });
+    const revoked = await revoke(db, { deviceId }, now());
+    callers.clear();
+    return c.json({ revoked });
   });
 
   /** The scope named by `?scope=`, if the caller may hold it. */
@@ -166,10 +183,34 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     return scope;
   }
 
+  /**
+   * Checksums of a scope at a seq, computed once and shared: a download starts by asking for the head,
+   * so the gateway computes them while the pages go out, and they are ready when the replica has
+   * caught up and asks. Entries at an older seq are dropped.
+   */
+  const sums = new Map<string, Promise<Awaited<ReturnType<typeof scopeChecksums>>>>();
+  function checksumsOf(scope: ScopeRef): Promise<Awaited<ReturnType<typeof scopeChecksums>>> {
+    const key = scopeKey(scope);
+    const run = db.tx((q) => scopeChecksums(q, scope), 'repeatable read');
+    return run.then((r) => {
+      const cached = sums.get(`${key}@${r.seq}`);
+      sums.set(`${key}@${r.seq}`, cached ?? Promise.resolve(r));
+      for (const k of sums.keys()) if (k.startsWith(`${key}@`) && k !== `${key}@${r.seq}`) sums.delete(k);
+      return r;
+    });
+  }
+
   app.get('/sync/head', async (c) => {
     const scope = scopeOf(c);
     if (scope instanceof Response) return scope;
-    return c.json({ seq: await head(db) });
+    const seq = await head(db);
+    const key = `${scopeKey(scope)}@${seq}`;
+    if (!sums.has(key)) {
+      const pending = checksumsOf(scope);
+      sums.set(key, pending);
+      pending.catch(() => sums.delete(key));
+    }
+    return c.json({ seq });
   });
 
   app.get('/sync/snapshot', async (c) => {
@@ -222,7 +263,10 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     const scope = scopeOf(c);
     if (scope instanceof Response) return scope;
     const table = c.req.query('table');
-    if (table === undefined) return c.json(await db.tx((q) => scopeChecksums(q, scope), 'repeatable read'));
+    if (table === undefined) {
+      const cached = sums.get(`${scopeKey(scope)}@${await head(db)}`);
+      return c.json(await (cached ?? checksumsOf(scope)));
+    }
     if (!syncedTable(table)) return fail('MALFORMED', `table: "${table}" is not synced`);
     const parts = await tableChecksums(db, scope, table, true);
     return c.json({

@@ -25,8 +25,8 @@ export type BootOptions = {
   demoIfMissing?: Scale | null;
   validateOutput?: boolean;
   log?: (message: string) => void;
-  /** Where the gateway token is kept (the desktop passes an encrypting one). */
-  secrets?: SecretStore;
+  /** Where gateway tokens are kept (the desktop passes an encrypting store); plain in the replica otherwise. */
+  secrets?: (db: Db) => SecretStore | undefined;
 };
 
 export type App = {
@@ -64,7 +64,7 @@ export function boot(opts: BootOptions): App {
     setMeta(db, META.deviceId, deviceId);
   }
   const events = new EventBus();
-  const sync = new SyncEngine(db, deviceId, clock.now, opts.secrets ?? metaSecretStore(db), (s) =>
+  const sync = new SyncEngine(db, deviceId, clock.now, opts.secrets?.(db) ?? metaSecretStore(db), (s) =>
     events.emit('sync.status', s),
   );
   const deps: Deps = {

@@ -112,7 +112,7 @@ repairs what differs. A replica that does not exist yet is created empty.`,
             `Connected to ${v.gateway} as ${v.login}: scope ${c.scope} (may hold ${c.scopes.join(', ')}).`,
           );
         }
-        const r = await app.deps.sync.sync({ onProgress: out.progress });
+        const r = await app.deps.sync.sync({ verify: 'always', onProgress: out.progress });
         out.done();
         const s = app.deps.sync.status();
         out.log(

@@ -9,6 +9,7 @@ import type { ApiResult, ErrorCode } from '../src-shared/contract/errors';
 import { isLocale, translate } from '../src-shared/i18n/translate';
 import { boot, type App } from './boot';
 import { defaultReplicaPath } from './paths';
+import { SYNC_INTERVAL_MS } from './sync/engine';
 
 /**
  * Web mode (ARCHITECTURE.md, rule 3): the same backend as the desktop, over HTTP on 127.0.0.1, for a
@@ -256,6 +257,8 @@ Serves AVN Desk to a browser on 127.0.0.1 with a per-launch token, and prints th
     throw new Error(`--port must be a port number, got ${values.port}`);
   const app = boot({ dbPath: values.db ?? defaultReplicaPath() });
   const web = await startWebServer(app, { port });
+  // Background sync once the replica is connected to a gateway (the Sync screen connects it).
+  app.deps.sync.start(SYNC_INTERVAL_MS);
   console.log(`AVN Desk web mode: open ${web.url}`);
   const stop = () => {
     void web.close().then(() => {

@@ -39,6 +39,8 @@ export async function loadDemoIntoCentral(
       (src.prepare("SELECT value FROM meta WHERE key = 'demo.now'").get() as { value: string }).value,
     );
     src.close();
+    // Planner statistics now, not when autovacuum gets to it: scope queries page through marks by key.
+    await db.query('ANALYZE');
     await db.tx(async (q) => {
       await q.query(
         'INSERT INTO sync_counter (id, seq, pruned_through) VALUES (1, 0, 0) ON CONFLICT (id) DO NOTHING',

@@ -3,15 +3,21 @@ import type { ScopeKind } from '../../src-shared/domain/roles';
 import { bishkekDate } from '../../src-shared/domain/time';
 import { DEMO_ACCOUNTS } from '../demo/generate';
 import { getMeta, META } from '../db/meta';
+import { SYNC_META } from '../sync/engine';
+import { parseScopeKey } from '../../src-shared/sync/tables';
 import type { Deps, Handlers } from './context';
 
 export function appHandlers(d: Deps): Pick<Handlers, 'app.info'> {
   return {
     'app.info': (_input, ctx) => {
-      const scope = JSON.parse(getMeta(d.db, META.scope) ?? '{"kind":"university","id":null}') as {
-        kind: ScopeKind;
-        id: number | null;
-      };
+      // A replica connected to the gateway holds its sync scope; a demo replica the demo's.
+      const synced = parseScopeKey(getMeta(d.db, SYNC_META.scope) ?? '');
+      const scope: { kind: ScopeKind; id: number | null } = synced
+        ? { kind: synced.kind, id: synced.kind === 'university' ? null : synced.id }
+        : (JSON.parse(getMeta(d.db, META.scope) ?? '{"kind":"university","id":null}') as {
+            kind: ScopeKind;
+            id: number | null;
+          });
       const names =
         scope.kind === 'faculty' && scope.id !== null
           ? d.db.get<{ ru: string; ky: string }>(

@@ -90,7 +90,7 @@ export function syncHandlers(
     },
     'sync.run': async () => {
       try {
-        return await d.sync.sync({ onProgress: (p) => d.events.emit('sync.progress', p) });
+        return await d.sync.sync({ verify: 'always', onProgress: (p) => d.events.emit('sync.progress', p) });
       } catch (err) {
         syncError(err);
       }

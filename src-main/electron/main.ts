@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import type { CallEnvelope } from '../../src-shared/contract/errors';
 import { boot, type App } from '../boot';
 import { PRODUCT_NAME, userDataDir } from '../paths';
+import { SYNC_INTERVAL_MS } from '../sync/engine';
+import { safeStorageSecrets } from './secrets';
 import { setupUpdater } from './updater';
 import { createMainWindow, RENDERER_INDEX } from './window';
 
@@ -38,7 +40,11 @@ function start(): void {
   void app.whenReady().then(() => {
     // No permission prompts: the app needs none of camera, location, notifications…
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-    backend = boot({ dbPath: typeof values.db === 'string' ? values.db : join(userDataDir(), 'replica.db') });
+    backend = boot({
+      dbPath: typeof values.db === 'string' ? values.db : join(userDataDir(), 'replica.db'),
+      secrets: safeStorageSecrets,
+    });
+    backend.deps.sync.start(SYNC_INTERVAL_MS);
     const win = createMainWindow(PRODUCT_NAME);
     backend.events.subscribe((e) => {
       if (!win.isDestroyed()) win.webContents.send('api:event', e);

@@ -16,6 +16,7 @@ import {
 import { getMeta, setMeta } from '../db/meta';
 import type { Db } from '../db/open';
 import { jobContext, type JobOptions } from '../jobs/job';
+import { Checksum, type Cell } from '../../src-shared/sync/checksum';
 import { GatewayClient, GatewayRequestError } from './http';
 import { replicaChecksums, replicaColumns, replicaPartitions, TableWriter } from './rows';
 
@@ -71,6 +72,13 @@ export type SyncStatus = {
 
 export class NotConnectedError extends Error {}
 
+/** How often the desktop and web mode sync in the background. */
+export const SYNC_INTERVAL_MS = 60_000;
+/** How often a background sync also compares checksums. */
+export const VERIFY_INTERVAL_MS = 10 * 60_000;
+
+export type SyncOptions = JobOptions & { verify?: 'always' | 'auto' | 'never' };
+
 type SnapshotProgress = { head: number; table: number; after: Array<string | number> | null };
 
 export class SyncEngine {
@@ -78,6 +86,12 @@ export class SyncEngine {
   private running: Promise<SyncReport> | null = null;
   private online: boolean | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /**
+   * Checksums kept while a whole download was written in this process (SYNC.md: "keeps a running copy
+   * per page"), so the comparison that follows need not read the replica again. Dropped as soon as any
+   * other change is applied.
+   */
+  private runningSums: Map<string, Checksum> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -212,8 +226,12 @@ export class SyncEngine {
     this.onStatus(this.status());
   }
 
-  /** Run one sync cycle (a cycle already running is joined, not doubled). */
-  sync(opts: JobOptions = {}): Promise<SyncReport> {
+  /**
+   * Run one sync cycle (a cycle already running is joined, not doubled). Checksums are compared when
+   * caught up: always when asked (`verify: 'always'`, as "sync now" and the CLI do), after a download,
+   * and otherwise at most every VERIFY_INTERVAL_MS — a comparison reads the whole scope on both sides.
+   */
+  sync(opts: SyncOptions = {}): Promise<SyncReport> {
     if (!this.running) {
       this.running = this.cycle(opts).finally(() => {
         this.running = null;
@@ -239,7 +257,7 @@ export class SyncEngine {
     this.timer = null;
   }
 
-  private async cycle(opts: JobOptions): Promise<SyncReport> {
+  private async cycle(opts: SyncOptions): Promise<SyncReport> {
     const ctx = jobContext(opts);
     const report: SyncReport = {
       pushed: 0,
@@ -256,6 +274,7 @@ export class SyncEngine {
       const scopeKey = getMeta(this.db, SYNC_META.scope);
       if (!scopeKey || !parseScopeKey(scopeKey)) throw new NotConnectedError('no replica scope chosen');
       const gw = this.gateway();
+      this.runningSums = null;
       await this.push(gw, report);
       ctx.checkCancelled();
       let caughtUp = false;
@@ -280,7 +299,13 @@ export class SyncEngine {
           .run(this.pendingVerifier.hash, this.pendingVerifier.userId);
         this.pendingVerifier = null;
       }
-      await this.verify(gw, scopeKey, report);
+      const lastVerified = Number(getMeta(this.db, SYNC_META.lastVerified) ?? 0);
+      if (
+        opts.verify !== 'never' &&
+        (opts.verify === 'always' || report.resynced || this.now() - lastVerified >= VERIFY_INTERVAL_MS)
+      ) {
+        await this.verify(gw, scopeKey, report);
+      }
       this.online = true;
       this.sql.transaction(() => {
         setMeta(this.db, SYNC_META.lastSyncAt, String(this.now()));
@@ -510,6 +535,7 @@ export class SyncEngine {
       setMeta(this.db, SYNC_META.cursor, String(page.next));
       this.sql.prepare('DELETE FROM outbox WHERE acked_seq IS NOT NULL AND acked_seq <= ?').run(page.next);
     })();
+    if (n > 0) this.runningSums = null;
     return n;
   }
 
@@ -524,6 +550,7 @@ export class SyncEngine {
     ctx: ReturnType<typeof jobContext>,
   ): Promise<number> {
     let progress = JSON.parse(getMeta(this.db, SYNC_META.snapshot) ?? 'null') as SnapshotProgress | null;
+    const sums = progress ? null : new Map<string, Checksum>();
     if (!progress) {
       const { seq } = await gw.request(
         'GET',
@@ -540,7 +567,7 @@ export class SyncEngine {
     }
     let rows = 0;
     const url = (p: SnapshotProgress) =>
-      `/sync/snapshot?scope=${encodeURIComponent(scope)}&table=${SYNCED_TABLES[p.table]?.name ?? ''}&limit=${this.pageSize}` +
+      `/sync/snapshot?scope=${encodeURIComponent(scope)}&table=${SYNCED_TABLES[p.table]?.name ?? ''}&limit=${this.pageSize * 4}` +
       (p.after ? `&after=${encodeURIComponent(JSON.stringify(p.after))}` : '');
     let inflight: Promise<SnapshotResponse> | null = null;
     while (progress.table < SYNCED_TABLES.length) {
@@ -557,8 +584,14 @@ export class SyncEngine {
         inflight = gw.request('GET', url(next), snapshotResponse, { token });
       const t = syncedTable(page.table) as SyncedTable;
       this.sql.transaction(() => {
+        // The table was emptied when the download began, and a page is never applied twice.
         const w = new TableWriter(this.sql, t, page.columns);
-        for (const r of page.rows) w.force(r);
+        let c = sums?.get(t.name);
+        if (sums && !c) sums.set(t.name, (c = new Checksum()));
+        for (const r of page.rows) {
+          w.insert(r);
+          c?.add(w.ordered(r) as Cell[]);
+        }
         setMeta(this.db, SYNC_META.snapshot, JSON.stringify(next));
       })();
       rows += page.rows.length;
@@ -573,6 +606,8 @@ export class SyncEngine {
       this.sql.prepare('DELETE FROM outbox WHERE acked_seq IS NOT NULL AND acked_seq <= ?').run(head);
       this.reapplyPending();
     })();
+    const pendingEdits = (this.sql.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+    this.runningSums = sums && pendingEdits === 0 ? sums : null;
     return rows;
   }
 
@@ -617,7 +652,8 @@ export class SyncEngine {
       { token: this.syncToken() },
     );
     if (remote.seq !== Number(getMeta(this.db, SYNC_META.cursor))) return; // the centre moved on; next cycle
-    const local = replicaChecksums(this.sql);
+    const local = this.runningSums ?? replicaChecksums(this.sql);
+    this.runningSums = null;
     const differing = remote.tables.filter((r) => !local.get(r.table)?.equals(r));
     if (differing.length === 0) {
       report.verified = 'equal';
@@ -644,6 +680,7 @@ export class SyncEngine {
       }
     }
     report.verified = 'repaired';
+    setMeta(this.db, SYNC_META.lastVerified, String(this.now()));
   }
 
   /** Replace one partition's rows with the centre's. */

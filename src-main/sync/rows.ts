@@ -37,6 +37,7 @@ export class TableWriter {
   private readonly upsertStmt: Database.Statement;
   private readonly forceStmt: Database.Statement;
   private readonly deleteStmt: Database.Statement;
+  private readonly insertStmt: Database.Statement;
   private readonly remap: number[] | null;
 
   constructor(
@@ -66,9 +67,15 @@ export class TableWriter {
       `INSERT INTO ${q(table.name)} (${cols}) VALUES (${holders}) ${conflict} WHERE excluded.row_version >= ${q(table.name)}.row_version`,
     );
     this.forceStmt = db.prepare(`INSERT INTO ${q(table.name)} (${cols}) VALUES (${holders}) ${conflict}`);
+    this.insertStmt = db.prepare(`INSERT INTO ${q(table.name)} (${cols}) VALUES (${holders})`);
     this.deleteStmt = db.prepare(
       `DELETE FROM ${q(table.name)} WHERE ${table.pk.map((k) => `${q(k)} = ?`).join(' AND ')} AND row_version <= ?`,
     );
+  }
+
+  /** A row's values in the replica's column order (the checksums' order). */
+  ordered(values: readonly unknown[]): unknown[] {
+    return this.order(values);
   }
 
   private order(values: readonly unknown[]): unknown[] {
@@ -84,6 +91,11 @@ export class TableWriter {
   /** Upsert a pulled row unless the replica already has a newer version. */
   upsert(values: readonly unknown[]): void {
     this.upsertStmt.run(this.order(values));
+  }
+
+  /** Insert a row into an emptied table (downloads). */
+  insert(values: readonly unknown[]): void {
+    this.insertStmt.run(this.order(values));
   }
 
   /** Write a row whatever version the replica has (repairs). */

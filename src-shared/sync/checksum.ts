@@ -18,15 +18,39 @@ export function canonicalRow(values: readonly Cell[]): string {
   return out;
 }
 
-/** Two independent 32-bit hashes (FNV-1a and a murmur-style mix) of a string's UTF-16 code units. */
-function hash64(s: string): [number, number] {
+const TWO32 = 4294967296;
+
+/**
+ * Two independent 32-bit hashes (FNV-1a style and a murmur-style mix) of a row, fed value by value
+ * without building its canonical text: a type tag per value, then integers as two 32-bit words, other
+ * numbers by their 17-digit text, strings by length and UTF-16 code units. Equal to hashing
+ * `canonicalRow` in what it distinguishes, and several times faster.
+ */
+function rowHash(values: readonly Cell[]): [number, number] {
   let a = 0x811c9dc5;
   let b = 0x9747b28c;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
+  const feed = (x: number) => {
+    a = Math.imul(a ^ x, 0x01000193);
+    b = Math.imul(b ^ x, 0x5bd1e995);
     b ^= b >>> 15;
+  };
+  for (const v of values) {
+    if (v === null) feed(0x6e);
+    else if (typeof v === 'number') {
+      if (Number.isSafeInteger(v)) {
+        feed(0x64);
+        feed(v >>> 0);
+        feed(Math.floor(v / TWO32) | 0);
+      } else {
+        const text = v.toPrecision(17);
+        feed(0x66);
+        for (let i = 0; i < text.length; i++) feed(text.charCodeAt(i));
+      }
+    } else {
+      feed(0x73);
+      feed(v.length);
+      for (let i = 0; i < v.length; i++) feed(v.charCodeAt(i));
+    }
   }
   a ^= a >>> 16;
   a = Math.imul(a, 0x85ebca6b);
@@ -43,7 +67,7 @@ export class Checksum {
   private hi = 0;
 
   add(values: readonly Cell[]): void {
-    const [l, h] = hash64(canonicalRow(values));
+    const [l, h] = rowHash(values);
     const lo = this.lo + l;
     this.lo = lo >>> 0;
     this.hi = (this.hi + h + (lo > 0xffffffff ? 1 : 0)) >>> 0;
@@ -51,7 +75,7 @@ export class Checksum {
   }
 
   remove(values: readonly Cell[]): void {
-    const [l, h] = hash64(canonicalRow(values));
+    const [l, h] = rowHash(values);
     const lo = this.lo - l;
     this.lo = lo >>> 0;
     this.hi = (this.hi - h - (lo < 0 ? 1 : 0)) >>> 0;

@@ -162,11 +162,11 @@ describe.each(BACKENDS)('sync faults on %s', (backend) => {
     }
     expect(failures).toBeGreaterThan(0);
     proxy?.setChooser(() => 'pass');
-    const report = await app.deps.sync.sync();
+    const report = await app.deps.sync.sync({ verify: 'always' });
     expect(app.deps.sync.status()).toMatchObject({ pending: 0, conflicts: 0 });
     expect((app.db.$client.prepare('SELECT count(*) n FROM outbox').get() as { n: number }).n).toBe(0);
     expect(report.verified).not.toBe('skipped');
-    expect((await app.deps.sync.sync()).verified).toBe('equal');
+    expect((await app.deps.sync.sync({ verify: 'always' })).verified).toBe('equal');
     expect(await expectAccounted(gw, app, cells.length)).toEqual({ APPLIED: cells.length });
     await expectReplicaEqualsCentral(app, gw.db, scope);
   });
@@ -392,7 +392,7 @@ describe.each(BACKENDS)('sync faults on %s', (backend) => {
         }
       }
       expect(stops, `page size ${pageSize}`).toBeGreaterThan(0);
-      expect((await app.deps.sync.sync()).verified).toBe('equal');
+      expect((await app.deps.sync.sync({ verify: 'always' })).verified).toBe('equal');
       await expectReplicaEqualsCentral(app, gw.db, 'faculty:1');
     }
   });

@@ -6,6 +6,8 @@ import type { AppInfo } from '../../App';
 import { useI18n } from '../../i18n/I18n';
 import { JournalScreen } from '../journal/JournalScreen';
 import { LaterArea } from '../later/LaterArea';
+import { SyncIndicator } from '../sync/SyncIndicator';
+import { SyncScreen } from '../sync/SyncScreen';
 import { LanguageSwitch } from './LanguageSwitch';
 
 export const AREAS = ['control', 'journal', 'substitutions', 'print', 'reports', 'sync', 'settings'] as const;
@@ -72,6 +74,8 @@ export function Shell({ info, user, onLogout }: { info: AppInfo; user: SessionUs
       <main className="workspace">
         {area === 'journal' ? (
           <JournalScreen />
+        ) : area === 'sync' ? (
+          <SyncScreen />
         ) : (
           <LaterArea area={area} onOpenJournal={() => setArea('journal')} />
         )}
@@ -83,6 +87,7 @@ export function Shell({ info, user, onLogout }: { info: AppInfo; user: SessionUs
             {t('app.demoToday', { date: formatDateLong(locale, info.today) })}
           </span>
         ) : null}
+        <SyncIndicator onOpen={() => setArea('sync')} />
         <span className="spacer" />
         <span>v{info.version}</span>
       </footer>

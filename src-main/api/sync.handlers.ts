@@ -24,18 +24,22 @@ type ConflictRow = {
   createdAt: number;
 };
 
+/** The arguments of a refused marks.set or lessons.setTopic mutation. */
+type ConflictArgs = {
+  lessonId: number;
+  studentId?: number;
+  attendance?: 'p' | 'a' | 'e' | null;
+  grade?: 2 | 3 | 4 | 5 | null;
+  topic?: string | null;
+};
+const argsOf = (c: ConflictRow): ConflictArgs => JSON.parse(c.args) as ConflictArgs;
+
 export function syncHandlers(
   d: Deps,
   edit: Pick<Handlers, 'journal.setMarks' | 'journal.setTopic'>,
 ): Pick<Handlers, 'sync.status' | 'sync.connect' | 'sync.run' | 'sync.conflicts' | 'sync.resolve'> {
   const describe = (c: ConflictRow): ConflictDto => {
-    const args = JSON.parse(c.args) as {
-      lessonId: number;
-      studentId?: number;
-      attendance?: 'p' | 'a' | 'e' | null;
-      grade?: 2 | 3 | 4 | 5 | null;
-      topic?: string | null;
-    };
+    const args = argsOf(c);
     const theirs = c.serverRow === null ? null : (JSON.parse(c.serverRow) as Record<string, unknown>);
     const lesson =
       d.db.get<{
@@ -109,13 +113,7 @@ export function syncHandlers(
         FROM sync_conflicts WHERE id = ${input.conflictId} AND resolved_at IS NULL`);
       if (!c) throw new AppError('NOT_FOUND', {}, 'conflictId');
       if (input.resolution !== 'keep_theirs') {
-        const args = JSON.parse(c.args) as {
-          lessonId: number;
-          studentId?: number;
-          attendance?: 'p' | 'a' | 'e' | null;
-          grade?: 2 | 3 | 4 | 5 | null;
-          topic?: string | null;
-        };
+        const args = argsOf(c);
         const v = input.resolution === 'edit' ? (input.value ?? {}) : args;
         if (c.name === 'marks.set') {
           if (args.studentId === undefined)

@@ -116,3 +116,39 @@ export async function desktopLogin(app: App, login: string): Promise<string> {
     await new Promise((s) => setTimeout(s, 20));
   return (r.value as { session: string }).session;
 }
+
+export type Cell = { lessonId: number; studentId: number };
+
+/**
+ * Cells the demo teacher may fill in a replica: students (of the whole group) at the teacher's own
+ * lessons that have begun, are not locked and are not covered by a substitute; newest lessons first.
+ */
+export function teacherCells(app: App, n: number, login = 'teacher'): Cell[] {
+  return app.db.$client
+    .prepare(
+      `SELECT l.id lessonId, e.student_id studentId FROM lessons l JOIN offerings o ON o.id = l.offering_id
+      JOIN users u ON u.teacher_id = o.teacher_id AND u.login = ?
+      JOIN enrolments e ON e.group_id = o.group_id AND e.starts_on <= l.date AND (e.ends_on IS NULL OR e.ends_on >= l.date)
+      WHERE o.subgroup_id IS NULL AND l.status = 'scheduled' AND l.date < '2026-11-26'
+      AND NOT EXISTS (SELECT 1 FROM locks k WHERE k.offering_id = o.id) AND NOT EXISTS (SELECT 1 FROM substitutions s WHERE s.lesson_id = l.id)
+      ORDER BY l.date DESC, e.student_id LIMIT ?`,
+    )
+    .all(login, n) as Cell[];
+}
+
+/** Things a test opened (apps, gateways, proxies), closed after it in reverse order. */
+export function closers(): {
+  track: <T extends { close: () => unknown } | { stop: () => Promise<void> }>(x: T) => T;
+  closeAll: () => Promise<void>;
+} {
+  const list: Array<() => unknown> = [];
+  return {
+    track: (x) => {
+      list.push('stop' in x ? () => x.stop() : () => x.close());
+      return x;
+    },
+    closeAll: async () => {
+      for (const c of list.splice(0).reverse()) await c();
+    },
+  };
+}

@@ -5,14 +5,17 @@ import { writeLocal } from '../../src-main/db/write-path';
 import { hashPassword } from '../../src-main/auth/password';
 import { bishkekInstant } from '../../src-shared/domain/time';
 import { BACKENDS, testGateway, type Backend, type TestGateway } from '../helpers/central';
-import { startProxy, type Fault, type Proxy } from '../helpers/proxy';
+import { startProxy, type Fault } from '../helpers/proxy';
 import { DEMO_NOW } from '../helpers/replica';
 import {
   centralEdit,
   centralOutcomes,
+  closers,
   desktopLogin,
   emptyReplica,
   expectReplicaEqualsCentral,
+  teacherCells,
+  type Cell,
 } from '../helpers/sync';
 
 /**
@@ -22,15 +25,8 @@ import {
  * for by exactly one outcome, each in the central audit. Iterations: SYNC_FAULT_ITERATIONS (default 25).
  */
 const ITERATIONS = Number(process.env.SYNC_FAULT_ITERATIONS ?? 25);
-const closers: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c();
-});
-
-function track<T extends App | TestGateway | Proxy>(x: T): T {
-  closers.push('stop' in x ? () => x.stop() : () => x.close());
-  return x;
-}
+const { track, closeAll } = closers();
+afterEach(closeAll);
 
 /** A deterministic pseudo-random sequence for the scenarios. */
 function rand(seed: number): () => number {
@@ -39,22 +35,6 @@ function rand(seed: number): () => number {
     s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
     return s / 4294967296;
   };
-}
-
-type Cell = { lessonId: number; studentId: number };
-
-/** Cells the demo teacher may fill: students of their begun, unlocked, uncovered lessons. */
-function teacherCells(app: App, n: number): Cell[] {
-  return app.db.$client
-    .prepare(
-      `SELECT l.id lessonId, e.student_id studentId FROM lessons l JOIN offerings o ON o.id = l.offering_id
-      JOIN users u ON u.teacher_id = o.teacher_id AND u.login = 'teacher'
-      JOIN enrolments e ON e.group_id = o.group_id AND e.starts_on <= l.date AND (e.ends_on IS NULL OR e.ends_on >= l.date)
-      WHERE o.subgroup_id IS NULL AND l.status = 'scheduled' AND l.date < '2026-11-26'
-      AND NOT EXISTS (SELECT 1 FROM locks k WHERE k.offering_id = o.id) AND NOT EXISTS (SELECT 1 FROM substitutions s WHERE s.lesson_id = l.id)
-      ORDER BY l.date DESC, e.student_id LIMIT ?`,
-    )
-    .all(n) as Cell[];
 }
 
 async function setMark(

@@ -10,6 +10,7 @@ import {
   desktopLogin,
   emptyReplica,
   expectReplicaEqualsCentral,
+  teacherCells,
 } from '../helpers/sync';
 
 /**
@@ -72,16 +73,7 @@ describe.each(BACKENDS)('kill on %s', (backend) => {
     const teacherUser = (
       app.db.$client.prepare("SELECT id FROM users WHERE login = 'teacher'").get() as { id: number }
     ).id;
-    const cells = app.db.$client
-      .prepare(
-        `SELECT l.id lessonId, e.student_id studentId FROM lessons l JOIN offerings o ON o.id = l.offering_id
-        JOIN users u ON u.teacher_id = o.teacher_id AND u.login = 'teacher'
-        JOIN enrolments e ON e.group_id = o.group_id AND e.starts_on <= l.date AND (e.ends_on IS NULL OR e.ends_on >= l.date)
-        WHERE o.subgroup_id IS NULL AND l.status = 'scheduled' AND l.date < '2026-11-26'
-        AND NOT EXISTS (SELECT 1 FROM locks k WHERE k.offering_id = o.id) AND NOT EXISTS (SELECT 1 FROM substitutions s WHERE s.lesson_id = l.id)
-        ORDER BY l.date DESC, e.student_id LIMIT ?`,
-      )
-      .all(ITERATIONS * 2) as Array<{ lessonId: number; studentId: number }>;
+    const cells = teacherCells(app, ITERATIONS * 2);
     const others = app.db.$client
       .prepare(
         "SELECT lesson_id l, student_id s FROM marks WHERE attendance = 'p' ORDER BY lesson_id DESC LIMIT ?",

@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pullLog } from '../../src-gateway/sync/pull';
 import { writeCentral } from '../../src-gateway/sync/write';
 import { testGateway, type TestGateway } from '../helpers/central';
-import { centralOutcomes, desktopLogin, emptyReplica, expectReplicaEqualsCentral } from '../helpers/sync';
+import {
+  centralOutcomes,
+  desktopLogin,
+  emptyReplica,
+  expectReplicaEqualsCentral,
+  teacherCells,
+} from '../helpers/sync';
 import type { App } from '../../src-main/boot';
 
 /**
@@ -96,16 +102,7 @@ describe('concurrency on PostgreSQL', () => {
         await app.deps.sync.sync();
         replicas.push({ app, session: await desktopLogin(app, 'teacher') });
       }
-      const cells = replicas[0].app.db.$client
-        .prepare(
-          `SELECT l.id lessonId, e.student_id studentId FROM lessons l JOIN offerings o ON o.id = l.offering_id
-        JOIN users u ON u.teacher_id = o.teacher_id AND u.login = 'teacher'
-        JOIN enrolments e ON e.group_id = o.group_id AND e.starts_on <= l.date AND (e.ends_on IS NULL OR e.ends_on >= l.date)
-        WHERE o.subgroup_id IS NULL AND l.status = 'scheduled' AND l.date < '2026-11-26'
-        AND NOT EXISTS (SELECT 1 FROM locks k WHERE k.offering_id = o.id) AND NOT EXISTS (SELECT 1 FROM substitutions s WHERE s.lesson_id = l.id)
-        LIMIT 8`,
-        )
-        .all() as Array<{ lessonId: number; studentId: number }>;
+      const cells = teacherCells(replicas[0].app, 8);
       for (const [ri, { app, session }] of replicas.entries()) {
         for (const c of cells) {
           const r = await app.dispatch({

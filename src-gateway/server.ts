@@ -53,14 +53,16 @@ export async function startGateway(opts: {
     );
   });
   const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
   return {
     url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
     port,
     db,
-    close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await db.close();
-    },
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await db.close();
+      })()),
   };
 }
 

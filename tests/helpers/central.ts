@@ -51,13 +51,17 @@ export async function freshCentral(
 export async function testGateway(backend: Backend, now?: number | (() => number)): Promise<TestGateway> {
   const c = await freshCentral(backend);
   const g = await startGateway({ ...c.opts, port: 0, now, log: () => undefined });
+  let dropped = false;
   return {
     ...g,
     backend,
     opts: c.opts,
     stop: async () => {
       await g.close();
-      await c.drop();
+      if (!dropped) {
+        dropped = true;
+        await c.drop();
+      }
     },
   };
 }

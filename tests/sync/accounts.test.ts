@@ -1,0 +1,121 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../src-shared/sync/mutations';
+import { HEADER } from '../../src-shared/sync/wire';
+import { GatewayRequestError } from '../../src-main/sync/http';
+import { BACKENDS, testGateway } from '../helpers/central';
+import { closers, desktopLogin, emptyReplica, teacherCells } from '../helpers/sync';
+
+/**
+ * Accounts and versions (issue: tokens can be revoked, offline login with a cached verifier,
+ * MUST_UPGRADE keeps the outbox).
+ */
+const { track, closeAll } = closers();
+afterEach(closeAll);
+
+describe.each(BACKENDS)('accounts on %s', (backend) => {
+  it('a revoked device token is refused; the edits wait for a new login and are then pushed', async () => {
+    const gw = track(await testGateway(backend));
+    const app = track(emptyReplica());
+    await app.deps.sync.connect(gw.url, 'dean', 'demo');
+    await app.deps.sync.sync();
+    const session = await desktopLogin(app, 'teacher');
+    const [cell] = teacherCells(app, 1);
+    expect(
+      (
+        await app.dispatch({
+          method: 'journal.setMarks',
+          input: {
+            lessonId: cell!.lessonId,
+            marks: [{ studentId: cell!.studentId, attendance: 'e', grade: null }],
+          },
+          session,
+        })
+      ).ok,
+    ).toBe(true);
+    // The admin revokes every token of this PC.
+    const H = {
+      [HEADER.protocol]: String(PROTOCOL_VERSION),
+      [HEADER.schema]: '1',
+      'content-type': 'application/json',
+    };
+    const admin = (await (
+      await fetch(`${gw.url}/auth/login`, {
+        method: 'POST',
+        headers: H,
+        body: JSON.stringify({
+          login: 'admin',
+          password: 'demo',
+          deviceId: '00000000-0000-4000-8000-0000000000ad',
+        }),
+      })
+    ).json()) as { token: string };
+    const revoked = await fetch(`${gw.url}/auth/revoke`, {
+      method: 'POST',
+      headers: { ...H, authorization: `Bearer ${admin.token}` },
+      body: JSON.stringify({ deviceId: app.deps.deviceId }),
+    });
+    expect(((await revoked.json()) as { revoked: number }).revoked).toBeGreaterThanOrEqual(2);
+    await expect(app.deps.sync.sync()).rejects.toThrow(GatewayRequestError);
+    expect(app.deps.sync.status().pending).toBe(1);
+    // Both log in again (the teacher's edit was kept); the next sync pushes it.
+    await app.deps.sync.connect(gw.url, 'dean', 'demo');
+    await desktopLogin(app, 'teacher');
+    const r = await app.deps.sync.sync();
+    expect(r.applied).toBe(1);
+    expect(app.deps.sync.status().pending).toBe(0);
+  });
+
+  it('logs in offline with the verifier cached at the last online login', async () => {
+    const gw = track(await testGateway(backend));
+    const app = track(emptyReplica());
+    await app.deps.sync.connect(gw.url, 'dean', 'demo');
+    await app.deps.sync.sync();
+    await desktopLogin(app, 'teacher');
+    await gw.stop();
+    const offline = await app.dispatch({
+      method: 'auth.login',
+      input: { login: 'teacher', password: 'demo' },
+    });
+    expect(offline.ok).toBe(true);
+    const wrong = await app.dispatch({ method: 'auth.login', input: { login: 'teacher', password: 'nope' } });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'BAD_CREDENTIALS' } });
+    // Someone who never logged in on this PC cannot log in offline.
+    expect(
+      await app.dispatch({ method: 'auth.login', input: { login: 'curator', password: 'demo' } }),
+    ).toMatchObject({ ok: false, error: { code: 'BAD_CREDENTIALS' } });
+  });
+
+  it('MUST_UPGRADE stops the sync and keeps the outbox', async () => {
+    const gw = track(await testGateway(backend));
+    const app = track(emptyReplica());
+    await app.deps.sync.connect(gw.url, 'dean', 'demo');
+    await app.deps.sync.sync();
+    const session = await desktopLogin(app, 'teacher');
+    const [cell] = teacherCells(app, 1);
+    await app.dispatch({
+      method: 'journal.setMarks',
+      input: {
+        lessonId: cell!.lessonId,
+        marks: [{ studentId: cell!.studentId, attendance: 'a', grade: null }],
+      },
+      session,
+    });
+    // A gateway that speaks a newer protocol: simulated by a proxy answering 426 to everything.
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => {
+      res.writeHead(426, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 'MUST_UPGRADE', reason: 'the gateway speaks protocol 2' }));
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
+    track({ close: () => server.close() });
+    const port = (server.address() as { port: number }).port;
+    app.db.$client
+      .prepare("UPDATE meta SET value = ? WHERE key = 'sync.gateway'")
+      .run(`http://127.0.0.1:${port}`);
+    const err = await app.deps.sync.sync().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GatewayRequestError);
+    expect((err as GatewayRequestError).code).toBe('MUST_UPGRADE');
+    expect(app.deps.sync.status()).toMatchObject({ pending: 1 });
+    expect(app.deps.sync.status().lastError).toContain('MUST_UPGRADE');
+  });
+});

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Output } from '../src-shared/contract';
 import type { SessionUser } from '../src-shared/contract/common';
 import { call, hasSession, setSession } from './api/client';
-import { AppInfoContext } from './app-context';
+import { AppInfoContext, SessionContext } from './app-context';
 import { LoginScreen } from './features/login/LoginScreen';
 import { Shell } from './features/shell/Shell';
 import { useI18n } from './i18n/I18n';
@@ -51,15 +51,17 @@ export function App() {
   }
   return (
     <AppInfoContext.Provider value={info.data}>
-      <Shell
-        info={info.data}
-        user={user}
-        onLogout={() => {
-          void call('auth.logout', {}).catch(() => undefined);
-          setSession(null);
-          setUser(null);
-        }}
-      />
+      <SessionContext.Provider value={user}>
+        <Shell
+          info={info.data}
+          user={user}
+          onLogout={() => {
+            void call('auth.logout', {}).catch(() => undefined);
+            setSession(null);
+            setUser(null);
+          }}
+        />
+      </SessionContext.Provider>
     </AppInfoContext.Provider>
   );
 }

@@ -141,7 +141,7 @@ CREATE TABLE "lessons" (
 );
 --> statement-breakpoint
 CREATE TABLE "locks" (
-	"id" integer PRIMARY KEY NOT NULL,
+	"id" text PRIMARY KEY NOT NULL,
 	"offering_id" integer NOT NULL,
 	"closed_on" text NOT NULL,
 	"closed_at" bigint NOT NULL,
@@ -394,6 +394,18 @@ CREATE TABLE "gateway_meta" (
 	"value" text NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "messages" (
+	"id" text PRIMARY KEY NOT NULL,
+	"from_user_id" integer NOT NULL,
+	"to_user_id" integer NOT NULL,
+	"kind" text NOT NULL,
+	"subject" text NOT NULL,
+	"body" text NOT NULL,
+	"related" jsonb,
+	"created_at" bigint NOT NULL,
+	"received_at" bigint NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "mutations" (
 	"mutation_id" text PRIMARY KEY NOT NULL,
 	"device_id" text NOT NULL,
@@ -482,4 +494,5 @@ CREATE UNIQUE INDEX "c_users_login" ON "users" USING btree ("login");--> stateme
 CREATE INDEX "central_audit_mutation" ON "central_audit" USING btree ("mutation_id");--> statement-breakpoint
 CREATE INDEX "change_log_entity" ON "change_log" USING btree ("entity","pk");--> statement-breakpoint
 CREATE INDEX "device_tokens_device" ON "device_tokens" USING btree ("device_id");--> statement-breakpoint
+CREATE INDEX "messages_to" ON "messages" USING btree ("to_user_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "mutations_device_seq" ON "mutations" USING btree ("device_id","local_seq");

@@ -377,7 +377,7 @@ CREATE TABLE `absences` (
 --> statement-breakpoint
 CREATE INDEX `absences_teacher` ON `absences` (`teacher_id`,`starts_on`);--> statement-breakpoint
 CREATE TABLE `locks` (
-	`id` integer PRIMARY KEY NOT NULL,
+	`id` text PRIMARY KEY NOT NULL,
 	`offering_id` integer NOT NULL,
 	`closed_on` text NOT NULL,
 	`closed_at` integer NOT NULL,

@@ -3,7 +3,12 @@ import {
   lessonEditRefusal,
   type LessonEditFacts,
 } from '../../src-shared/domain/edit-rights';
-import type { LockFacts, UnlockFacts } from '../../src-shared/domain/locks';
+import {
+  closeRefusal,
+  UNLOCK_MAX_DAYS,
+  type LockFacts,
+  type UnlockFacts,
+} from '../../src-shared/domain/locks';
 import type { LessonStatus } from '../../src-shared/domain/journal';
 import { bishkekInstant, type IsoDate } from '../../src-shared/domain/time';
 import { MUTATIONS, type MutationArgs } from '../../src-shared/sync/mutations';
@@ -186,6 +191,123 @@ async function judgeSetTopic(
   };
 }
 
+async function judgeClose(
+  q: Sql,
+  caller: Caller,
+  a: MutationArgs<'locks.close'>,
+  editTime: number,
+): Promise<Verdict> {
+  const [o] = await q.query<{ teacherId: number; groupId: number; subgroupId: number | null }>(
+    'SELECT teacher_id AS "teacherId", group_id AS "groupId", subgroup_id AS "subgroupId" FROM offerings WHERE id = $1 FOR UPDATE',
+    [a.offeringId],
+  );
+  if (!o) return refused('INVALID', 'no such offering', null);
+  const [existing] = await q.query('SELECT * FROM locks WHERE offering_id = $1', [a.offeringId]);
+  const members = (
+    o.subgroupId !== null
+      ? await q.query<{ id: number }>(
+          'SELECT student_id AS id FROM subgroup_members WHERE subgroup_id = $1 AND starts_on <= $2 AND (ends_on IS NULL OR ends_on >= $2)',
+          [o.subgroupId, a.closedOn],
+        )
+      : await q.query<{ id: number }>(
+          'SELECT student_id AS id FROM enrolments WHERE group_id = $1 AND starts_on <= $2 AND (ends_on IS NULL OR ends_on >= $2)',
+          [o.groupId, a.closedOn],
+        )
+  ).map((r) => r.id);
+  const withResult = new Set(
+    (
+      await q.query<{ id: number }>(
+        `SELECT student_id AS id FROM assessments WHERE offering_id = $1 AND kind = 'intermediate'
+         AND (grade IS NOT NULL OR points IS NOT NULL OR passed IS NOT NULL OR outcome IS NOT NULL)`,
+        [a.offeringId],
+      )
+    ).map((r) => r.id),
+  );
+  const refusal = closeRefusal(caller.teacherId, o.teacherId, members, withResult, existing !== undefined);
+  if (refusal === 'not_yours')
+    return refused('FORBIDDEN', 'only the offering’s teacher closes it', existing ?? null);
+  if (refusal === 'already_closed')
+    return refused('CONFLICT', 'the offering was already closed', existing ?? null);
+  if (refusal) return refused('INVALID', refusal.replace('_', ' '), null);
+  return {
+    outcome: 'APPLIED',
+    reason: null,
+    changes: [
+      {
+        table: 'locks',
+        key: { id: a.lockId },
+        set: {
+          offering_id: a.offeringId,
+          closed_on: a.closedOn,
+          closed_at: editTime,
+          closed_by: caller.userId,
+        },
+      },
+    ],
+    serverRow: null,
+  };
+}
+
+async function judgeUnlock(
+  q: Sql,
+  caller: Caller,
+  a: MutationArgs<'unlocks.grant'>,
+  editTime: number,
+): Promise<Verdict> {
+  const [o] = await q.query<{ facultyId: number }>(
+    'SELECT g.faculty_id AS "facultyId" FROM offerings o JOIN groups g ON g.id = o.group_id WHERE o.id = $1',
+    [a.offeringId],
+  );
+  if (!o) return refused('INVALID', 'no such offering', null);
+  if (
+    !caller.grants.some((g) => g.role === 'deanery' && g.scopeKind === 'faculty' && g.scopeId === o.facultyId)
+  ) {
+    return refused('FORBIDDEN', 'only the deanery of the group’s faculty grants unlocks', null);
+  }
+  const [lock] = await q.query('SELECT 1 FROM locks WHERE offering_id = $1', [a.offeringId]);
+  if (!lock) return refused('INVALID', 'the offering is not closed', null);
+  if (a.expiresAt <= editTime || a.expiresAt > editTime + UNLOCK_MAX_DAYS * 86_400_000 + 60_000)
+    return refused('INVALID', 'the unlock must end within 14 days', null);
+  return {
+    outcome: 'APPLIED',
+    reason: null,
+    changes: [
+      {
+        table: 'unlocks',
+        key: { id: a.unlockId },
+        set: {
+          offering_id: a.offeringId,
+          lesson_id: a.lessonId,
+          student_id: a.studentId,
+          reason: a.reason,
+          granted_by: caller.userId,
+          granted_at: editTime,
+          expires_at: a.expiresAt,
+        },
+      },
+    ],
+    serverRow: null,
+  };
+}
+
+/** Messages go to the central mailbox for AVN to deliver (not a synced table). */
+async function applyMessage(
+  q: Sql,
+  caller: Caller,
+  a: MutationArgs<'messages.send'>,
+  editTime: number,
+  now: number,
+): Promise<Verdict> {
+  const [to] = await q.query('SELECT 1 FROM users WHERE id = $1 AND active = 1', [a.toUserId]);
+  if (!to) return refused('INVALID', 'no such recipient', null);
+  await q.query(
+    `INSERT INTO messages (id, from_user_id, to_user_id, kind, subject, body, related, created_at, received_at)
+     VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8) ON CONFLICT (id) DO NOTHING`,
+    [a.messageId, caller.userId, a.toUserId, a.kind, a.subject, a.body, editTime, now],
+  );
+  return { outcome: 'APPLIED', reason: null, changes: [], serverRow: null };
+}
+
 /**
  * The time an edit happened (DOMAIN.md, Time): the device's time corrected by the offset measured at
  * its previous sync, never later than the gateway's receipt.
@@ -252,7 +374,7 @@ async function processOne(
         m.baseVersion,
         editTime,
       );
-    else
+    else if (m.name === 'lessons.setTopic')
       verdict = await judgeSetTopic(
         q,
         caller,
@@ -260,6 +382,11 @@ async function processOne(
         m.baseVersion,
         editTime,
       );
+    else if (m.name === 'locks.close')
+      verdict = await judgeClose(q, caller, parsed.data as MutationArgs<'locks.close'>, editTime);
+    else if (m.name === 'unlocks.grant')
+      verdict = await judgeUnlock(q, caller, parsed.data as MutationArgs<'unlocks.grant'>, editTime);
+    else verdict = await applyMessage(q, caller, parsed.data as MutationArgs<'messages.send'>, editTime, now);
     let seq: number | null = null;
     const meta = {
       at: now,

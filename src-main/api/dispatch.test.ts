@@ -10,11 +10,13 @@ import { METHOD_NAMES } from './dispatch';
 let app: App;
 let admin: string;
 let teacher: string;
+let dean: string;
 
 beforeAll(async () => {
   app = bootTiny();
   admin = await login(app, 'admin');
   teacher = await login(app, 'teacher');
+  dean = await login(app, 'dean');
 });
 afterAll(() => app.close());
 
@@ -64,6 +66,19 @@ const MALFORMED: Record<string, Array<[unknown, string]>> = {
       'marks.1.studentId',
     ],
   ],
+  'journal.close': [
+    [{}, 'offeringId'],
+    [{ offeringId: 'x' }, 'offeringId'],
+  ],
+  'journal.unlock': [
+    [{ offeringId: 1, days: 3 }, 'reason'],
+    [{ offeringId: 1, days: 30, reason: 'болезнь' }, 'days'],
+    [{ offeringId: 1, days: 2, reason: 'x' }, 'reason'],
+  ],
+  'messages.send': [
+    [{ toUserId: 1, kind: 'spam', subject: 'a', body: 'b' }, 'kind'],
+    [{ toUserId: 1, kind: 'notice', subject: '', body: 'b' }, 'subject'],
+  ],
   'sync.status': [[{ x: 1 }, 'x']],
   'sync.run': [[{ now: true }, 'now']],
   'sync.conflicts': [[{ all: 1 }, 'all']],
@@ -92,7 +107,12 @@ describe('dispatch', () => {
     it(`${method}: malformed input → INVALID_INPUT naming the field, nothing written`, async () => {
       for (const [input, field] of MALFORMED[method] ?? []) {
         const before = changes();
-        const session = method.startsWith('journal.set') ? teacher : admin;
+        const session =
+          method.startsWith('journal.set') || method === 'journal.close'
+            ? teacher
+            : method === 'journal.unlock'
+              ? dean
+              : admin;
         const r = await app.dispatch({ method, input, session, locale: 'ru' });
         expect(r.ok, JSON.stringify(input)).toBe(false);
         if (r.ok) continue;

@@ -1,5 +1,6 @@
 import { appHandlers } from './app.handlers';
 import { authHandlers } from './auth.handlers';
+import { closingHandlers } from './closing.handlers';
 import type { Deps, Handlers } from './context';
 import { journalEditHandlers } from './journal-edit.handlers';
 import { journalHandlers } from './journal.handlers';
@@ -16,5 +17,6 @@ export function makeHandlers(d: Deps): Handlers {
     ...edit,
     ...replicaHandlers(d),
     ...syncHandlers(d, edit),
+    ...closingHandlers(d),
   };
 }

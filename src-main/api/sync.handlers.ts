@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { AppError } from '../../src-shared/contract/errors';
 import type { ConflictDto } from '../../src-shared/contract/sync.contract';
 import { fullName } from '../../src-shared/domain/people';
+import { translate } from '../../src-shared/i18n/translate';
 import { NotConnectedError } from '../sync/engine';
 import { GatewayRequestError } from '../sync/http';
 import { requireSession, type Deps, type Handlers } from './context';
@@ -16,7 +17,7 @@ function syncError(err: unknown): never {
 
 type ConflictRow = {
   id: number;
-  name: 'marks.set' | 'lessons.setTopic';
+  name: ConflictDto['name'];
   args: string;
   outcome: ConflictDto['outcome'];
   reason: string | null;
@@ -26,7 +27,7 @@ type ConflictRow = {
 
 /** The arguments of a refused marks.set or lessons.setTopic mutation. */
 type ConflictArgs = {
-  lessonId: number;
+  lessonId?: number | null;
   studentId?: number;
   attendance?: 'p' | 'a' | 'e' | null;
   grade?: 2 | 3 | 4 | 5 | null;
@@ -52,9 +53,9 @@ export function syncHandlers(
       }>(sql`
         SELECT l.id, l.date, l.pair, g.code AS "group", ds.name_ru AS disciplineRu, ds.name_ky AS disciplineKy FROM lessons l
         JOIN offerings o ON o.id = l.offering_id JOIN groups g ON g.id = o.group_id JOIN disciplines ds ON ds.id = o.discipline_id
-        WHERE l.id = ${args.lessonId}`) ?? null;
+        WHERE l.id = ${args.lessonId ?? 0}`) ?? null;
     const st =
-      args.studentId === undefined
+      args.studentId === undefined || args.studentId === null
         ? undefined
         : d.db.get<{ lastName: string; firstName: string; patronymic: string | null }>(
             sql`SELECT last_name AS lastName, first_name AS firstName, patronymic FROM students WHERE id = ${args.studentId}`,
@@ -115,8 +116,16 @@ export function syncHandlers(
       if (input.resolution !== 'keep_theirs') {
         const args = argsOf(c);
         const v = input.resolution === 'edit' ? (input.value ?? {}) : args;
+        // Closings, unlocks and messages are redone from their own screens; here they are only dismissed.
+        if ((c.name !== 'marks.set' && c.name !== 'lessons.setTopic') || !args.lessonId) {
+          throw new AppError(
+            'INVALID_INPUT',
+            { reason: translate(ctx.locale, 'reason.invalidValue') },
+            'resolution',
+          );
+        }
         if (c.name === 'marks.set') {
-          if (args.studentId === undefined)
+          if (args.studentId === undefined || args.studentId === null)
             throw new AppError('INVALID_INPUT', { reason: 'no student' }, 'conflictId');
           const attendance = v.attendance ?? null;
           await edit['journal.setMarks'](

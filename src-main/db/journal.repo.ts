@@ -83,6 +83,7 @@ type OfferingRow = {
   plannedHours: number;
   groupId: number;
   groupCode: string;
+  facultyId: number;
   semesterNumber: number;
   semesterStartsOn: IsoDate;
   semesterEndsOn: IsoDate;
@@ -95,7 +96,7 @@ const offeringSelect = sql`
     teachers.id AS teacherId, teachers.last_name AS lastName, teachers.first_name AS firstName, teachers.patronymic AS patronymic,
     (SELECT count(*) FROM lessons l WHERE l.offering_id = offerings.id AND l.status = 'scheduled') AS lessons,
     EXISTS (SELECT 1 FROM locks WHERE locks.offering_id = offerings.id) AS locked,
-    offerings.planned_hours AS plannedHours, groups.id AS groupId, groups.code AS groupCode,
+    offerings.planned_hours AS plannedHours, groups.id AS groupId, groups.code AS groupCode, groups.faculty_id AS facultyId,
     semesters.number AS semesterNumber, semesters.starts_on AS semesterStartsOn, semesters.ends_on AS semesterEndsOn
   FROM offerings
   JOIN groups ON groups.id = offerings.group_id
@@ -197,9 +198,10 @@ export function journalGrid(
     db.get<{ closedOn: IsoDate; closedAt: number }>(
       sql`SELECT closed_on AS closedOn, closed_at AS closedAt FROM locks WHERE offering_id = ${offeringId}`,
     ) ?? null;
-  const unlocks =
-    db.all<UnlockFacts>(sql`SELECT lesson_id AS lessonId, student_id AS studentId, granted_at AS grantedAt,
-    expires_at AS expiresAt FROM unlocks WHERE offering_id = ${offeringId}`);
+  const unlocks = db.all<
+    UnlockFacts & { reason: string }
+  >(sql`SELECT lesson_id AS lessonId, student_id AS studentId,
+    granted_at AS grantedAt, expires_at AS expiresAt, reason FROM unlocks WHERE offering_id = ${offeringId}`);
   const subgroups = db.all<{ id: number; name: string; kind: 'lab' | 'language' }>(
     sql`SELECT id, name, kind FROM subgroups WHERE group_id = ${o.groupId} ORDER BY kind, name`,
   );
@@ -273,10 +275,18 @@ export function journalGrid(
     offering: {
       ...toOfferingSummary(o),
       plannedHours: o.plannedHours,
-      group: { id: o.groupId, code: o.groupCode },
+      group: { id: o.groupId, code: o.groupCode, facultyId: o.facultyId },
       semester: { number: o.semesterNumber, startsOn: o.semesterStartsOn, endsOn: o.semesterEndsOn },
     },
     lock,
+    unlocks: unlocks
+      .filter((u) => u.grantedAt <= now && now < u.expiresAt)
+      .map((u) => ({
+        lessonId: u.lessonId,
+        studentId: u.studentId,
+        expiresAt: u.expiresAt,
+        reason: u.reason,
+      })),
     subgroups,
     lessons: lessons.map((l) => ({
       id: l.id,

@@ -515,7 +515,6 @@ export function generateDemo(file: string, opts: DemoOptions = {}): DemoSummary 
       const fillRng = rng.fork(50);
       const assessRng = rng.fork(51);
       let assessId = 0;
-      let lockId = 0;
       const totalLessons = perSemester.reduce((n, p) => n + p.lessons.length, 0);
       let lessonsDone = 0;
       for (const p of perSemester) {
@@ -585,10 +584,10 @@ export function generateDemo(file: string, opts: DemoOptions = {}): DemoSummary 
           p.sem,
           now,
           { assess, locks },
-          { assessId, lockId },
+          { assessId },
+          uuid,
         );
         assessId = r.assessId;
-        lockId = r.lockId;
         for (const a of p.absences) {
           absRows.add([
             a.id,
@@ -740,9 +739,10 @@ function writeAssessments(
   sem: Semester,
   now: number,
   out: { assess: BulkInsert; locks: BulkInsert },
-  ids: { assessId: number; lockId: number },
-): { assessId: number; lockId: number } {
-  let { assessId, lockId } = ids;
+  ids: { assessId: number },
+  uuid: (ms: number) => string,
+): { assessId: number } {
+  let { assessId } = ids;
   const byOffering = new Map<number, Lesson[]>();
   for (const l of lessons) {
     if (l.status !== 'scheduled') continue;
@@ -809,8 +809,9 @@ function writeAssessments(
           teacherUser,
         ]);
       });
-      if (close) out.locks.add([++lockId, o.id, closedOn, closedAt, teacherUser, 1, closedAt, teacherUser]);
+      if (close)
+        out.locks.add([uuid(closedAt), o.id, closedOn, closedAt, teacherUser, 1, closedAt, teacherUser]);
     }
   }
-  return { assessId, lockId };
+  return { assessId };
 }

@@ -79,6 +79,25 @@ export const VERIFY_INTERVAL_MS = 10 * 60_000;
 
 export type SyncOptions = JobOptions & { verify?: 'always' | 'auto' | 'never' };
 
+/** The row a mutation changes locally (messages change none). */
+function targetOf(
+  name: MutationName,
+  args: Record<string, unknown>,
+): { table: string; key: unknown[] } | null {
+  switch (name) {
+    case 'marks.set':
+      return { table: 'marks', key: [args.lessonId, args.studentId] };
+    case 'lessons.setTopic':
+      return { table: 'lessons', key: [args.lessonId] };
+    case 'locks.close':
+      return { table: 'locks', key: [args.lockId] };
+    case 'unlocks.grant':
+      return { table: 'unlocks', key: [args.unlockId] };
+    case 'messages.send':
+      return null;
+  }
+}
+
 type SnapshotProgress = { head: number; table: number; after: Array<string | number> | null };
 
 export class SyncEngine {
@@ -430,24 +449,24 @@ export class SyncEngine {
       );
     this.sql.prepare('DELETE FROM outbox WHERE local_seq = ?').run(m.localSeq);
     // The local row goes back to what the centre holds; the refused edit waits in sync_conflicts.
-    this.restoreServerRow(m.name, JSON.parse(m.args) as Record<string, number>, o.serverRow);
+    this.restoreServerRow(m.name, JSON.parse(m.args) as Record<string, unknown>, o.serverRow);
   }
 
   private restoreServerRow(
     name: MutationName,
-    args: Record<string, number>,
+    args: Record<string, unknown>,
     serverRow: Record<string, unknown> | null,
   ): void {
-    const target =
-      name === 'marks.set'
-        ? { table: 'marks', key: [args.lessonId, args.studentId] }
-        : { table: 'lessons', key: [args.lessonId] };
+    const target = targetOf(name, args);
+    if (!target) return;
     const t = syncedTable(target.table) as SyncedTable;
     const cols = replicaColumns(t);
+    const where = t.pk.map((k) => `"${k}" = ?`).join(' AND ');
+    // Our own new row (a closing, an unlock) goes; the centre's row, if any, comes back.
+    if (target.table === 'locks' || target.table === 'unlocks' || !serverRow)
+      this.sql.prepare(`DELETE FROM "${t.name}" WHERE ${where}`).run(...target.key);
     if (serverRow)
       new TableWriter(this.sql, t, cols).force(cols.map((c) => (serverRow[c] ?? null) as unknown));
-    else if (target.table === 'marks')
-      this.sql.prepare('DELETE FROM marks WHERE lesson_id = ? AND student_id = ?').run(...target.key);
   }
 
   /**
@@ -484,8 +503,9 @@ export class SyncEngine {
     }>;
     const out = new Map<string, number>();
     for (const r of rows) {
-      const a = JSON.parse(r.args) as Record<string, number>;
-      const key = r.name === 'marks.set' ? `marks|${a.lessonId}|${a.studentId}` : `lessons|${a.lessonId}`;
+      const target = targetOf(r.name, JSON.parse(r.args) as Record<string, unknown>);
+      if (!target) continue;
+      const key = `${target.table}|${target.key.join('|')}`;
       out.set(key, Math.max(out.get(key) ?? 0, r.acked ?? Number.MAX_SAFE_INTEGER));
     }
     return out;
@@ -529,7 +549,12 @@ export class SyncEngine {
         const protectedUntil = overlay.get(`${table}|${key.join('|')}`);
         if (protectedUntil !== undefined && protectedUntil > seq) continue; // a pending local edit stays on top
         if (op === 'delete') w.delete(key, rowVersion);
-        else w.upsert(values);
+        else {
+          // One closing per offering: the centre's wins over a local one it has not confirmed (that one
+          // comes back as a refusal and is kept in the conflicts).
+          if (table === 'locks') this.yieldLocalLock(w.ordered(values), overlay);
+          w.upsert(values);
+        }
         n++;
       }
       setMeta(this.db, SYNC_META.cursor, String(page.next));
@@ -537,6 +562,17 @@ export class SyncEngine {
     })();
     if (n > 0) this.runningSums = null;
     return n;
+  }
+
+  private yieldLocalLock(values: unknown[], overlay: Map<string, number>): void {
+    const cols = replicaColumns(syncedTable('locks') as SyncedTable);
+    const id = values[cols.indexOf('id')];
+    const offeringId = values[cols.indexOf('offering_id')];
+    const other = this.sql
+      .prepare('SELECT id FROM locks WHERE offering_id = ? AND id <> ?')
+      .get(offeringId, id) as { id: string } | undefined;
+    if (other && overlay.has(`locks|${other.id}`))
+      this.sql.prepare('DELETE FROM locks WHERE id = ?').run(other.id);
   }
 
   /**
@@ -613,27 +649,71 @@ export class SyncEngine {
 
   /** Re-apply the effects of unconfirmed local edits on freshly downloaded rows. */
   private reapplyPending(): void {
-    const rows = this.sql.prepare('SELECT name, args FROM outbox ORDER BY local_seq').all() as Array<{
+    const rows = this.sql
+      .prepare('SELECT name, args, user_id AS userId, created_at AS at FROM outbox ORDER BY local_seq')
+      .all() as Array<{
       name: MutationName;
       args: string;
+      userId: number;
+      at: number;
     }>;
     for (const r of rows) {
-      const a = MUTATIONS[r.name].parse(JSON.parse(r.args));
-      if ('studentId' in a) {
-        if (a.attendance === null)
-          this.sql
-            .prepare('DELETE FROM marks WHERE lesson_id = ? AND student_id = ?')
-            .run(a.lessonId, a.studentId);
-        else {
+      const raw = JSON.parse(r.args) as unknown;
+      switch (r.name) {
+        case 'marks.set': {
+          const a = MUTATIONS['marks.set'].parse(raw);
+          if (a.attendance === null)
+            this.sql
+              .prepare('DELETE FROM marks WHERE lesson_id = ? AND student_id = ?')
+              .run(a.lessonId, a.studentId);
+          else {
+            this.sql
+              .prepare(
+                `INSERT INTO marks (lesson_id, student_id, attendance, grade, row_version, updated_at, updated_by) VALUES (?, ?, ?, ?, 0, ?, ?)
+                ON CONFLICT (lesson_id, student_id) DO UPDATE SET attendance = excluded.attendance, grade = excluded.grade`,
+              )
+              .run(a.lessonId, a.studentId, a.attendance, a.grade, r.at, r.userId);
+          }
+          break;
+        }
+        case 'lessons.setTopic': {
+          const a = MUTATIONS['lessons.setTopic'].parse(raw);
+          this.sql.prepare('UPDATE lessons SET topic = ? WHERE id = ?').run(a.topic, a.lessonId);
+          break;
+        }
+        case 'locks.close': {
+          const a = MUTATIONS['locks.close'].parse(raw);
           this.sql
             .prepare(
-              `INSERT INTO marks (lesson_id, student_id, attendance, grade, row_version, updated_at, updated_by) VALUES (?, ?, ?, ?, 0, ?, NULL)
-              ON CONFLICT (lesson_id, student_id) DO UPDATE SET attendance = excluded.attendance, grade = excluded.grade`,
+              `INSERT INTO locks (id, offering_id, closed_on, closed_at, closed_by, row_version, updated_at, updated_by)
+               SELECT ?, ?, ?, ?, ?, 0, ?, ? WHERE NOT EXISTS (SELECT 1 FROM locks WHERE offering_id = ?)`,
             )
-            .run(a.lessonId, a.studentId, a.attendance, a.grade, this.now());
+            .run(a.lockId, a.offeringId, a.closedOn, r.at, r.userId, r.at, r.userId, a.offeringId);
+          break;
         }
-      } else if ('topic' in a) {
-        this.sql.prepare('UPDATE lessons SET topic = ? WHERE id = ?').run(a.topic, a.lessonId);
+        case 'unlocks.grant': {
+          const a = MUTATIONS['unlocks.grant'].parse(raw);
+          this.sql
+            .prepare(
+              `INSERT OR IGNORE INTO unlocks (id, offering_id, lesson_id, student_id, reason, granted_by, granted_at, expires_at, row_version, updated_at, updated_by)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+            )
+            .run(
+              a.unlockId,
+              a.offeringId,
+              a.lessonId,
+              a.studentId,
+              a.reason,
+              r.userId,
+              r.at,
+              a.expiresAt,
+              r.at,
+              r.userId,
+            );
+          break;
+        }
+        case 'messages.send':
+          break;
       }
     }
   }

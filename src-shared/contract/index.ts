@@ -5,6 +5,7 @@ import type { MethodSpec } from './common';
 import { journalContract } from './journal.contract';
 import { replicaContract } from './replica.contract';
 import { syncContract } from './sync.contract';
+import { messagesContract } from './messages.contract';
 
 /** Join area contracts, refusing a method name defined twice (ARCHITECTURE.md, rule 2). */
 function join<T extends Record<string, MethodSpec>>(...areas: ReadonlyArray<Record<string, MethodSpec>>): T {
@@ -24,8 +25,9 @@ export const contract = join<
     typeof authContract &
     typeof journalContract &
     typeof replicaContract &
-    typeof syncContract
->(appContract, authContract, journalContract, replicaContract, syncContract);
+    typeof syncContract &
+    typeof messagesContract
+>(appContract, authContract, journalContract, replicaContract, syncContract, messagesContract);
 
 export type Contract = typeof contract;
 export type MethodName = keyof Contract;

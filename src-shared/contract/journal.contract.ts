@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ATTENDANCE, GRADES, LESSON_KINDS, LESSON_ORIGINS, LESSON_STATUSES } from '../domain/journal';
 import { grade } from '../sync/mutations';
 import { ROLES } from '../domain/roles';
+import { UNLOCK_MAX_DAYS } from '../domain/locks';
 import { id, isoDate, method } from './common';
 
 /** Every role AVN Desk serves may view journals, each within its own scope (DOMAIN.md, Roles). */
@@ -65,10 +66,19 @@ export const gridMark = z.object({
 export const journalGrid = z.object({
   offering: offeringSummary.extend({
     plannedHours: z.number().int(),
-    group: z.object({ id, code: z.string() }),
+    group: z.object({ id, code: z.string(), facultyId: id }),
     semester: z.object({ number: z.number().int(), startsOn: isoDate, endsOn: isoDate }),
   }),
   lock: z.object({ closedOn: isoDate, closedAt: z.number().int() }).nullable(),
+  /** Time-limited unlocks in force now (DOMAIN.md, Locks). */
+  unlocks: z.array(
+    z.object({
+      lessonId: id.nullable(),
+      studentId: id.nullable(),
+      expiresAt: z.number().int(),
+      reason: z.string(),
+    }),
+  ),
   subgroups: z.array(z.object({ id, name: z.string(), kind: z.enum(['lab', 'language']) })),
   lessons: z.array(gridLesson),
   students: z.array(gridStudent),
@@ -157,6 +167,37 @@ export const journalContract = {
     }),
     access: ['teacher'],
     scoped: { lessonId: 'lesson' },
+    writes: true,
+  }),
+  /**
+   * Close the offering's intermediate assessment (§4.3: the teacher may not change the journal after
+   * the final intermediate result): only its own teacher, when every student has a result. From then
+   * its lessons up to today are locked until the deanery grants a time-limited unlock.
+   */
+  'journal.close': method({
+    input: z.object({ offeringId: id }).strict(),
+    output: z.object({ lockId: z.string(), closedOn: isoDate, closedAt: z.number().int() }),
+    access: ['teacher'],
+    scoped: { offeringId: 'offering' },
+    writes: true,
+  }),
+  /**
+   * Grant a time-limited unlock of a closed offering — all of it, one lesson or one student — with a
+   * reason (DOMAIN.md, Locks): the deanery of the group's faculty. When it expires the lock returns.
+   */
+  'journal.unlock': method({
+    input: z
+      .object({
+        offeringId: id,
+        lessonId: id.optional(),
+        studentId: id.optional(),
+        days: z.number().int().min(1).max(UNLOCK_MAX_DAYS),
+        reason: z.string().trim().min(3).max(500),
+      })
+      .strict(),
+    output: z.object({ unlockId: z.string(), expiresAt: z.number().int() }),
+    access: ['deanery'],
+    scoped: { offeringId: 'offering' },
     writes: true,
   }),
 };

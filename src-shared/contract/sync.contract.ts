@@ -33,7 +33,7 @@ export const syncReport = z.object({
 
 export const conflictDto = z.object({
   id,
-  name: z.enum(['marks.set', 'lessons.setTopic']),
+  name: z.enum(['marks.set', 'lessons.setTopic', 'locks.close', 'unlocks.grant', 'messages.send']),
   outcome: z.enum(['CONFLICT', 'LOCKED', 'FORBIDDEN', 'INVALID']),
   reason: z.string().nullable(),
   createdAt: z.number().int(),

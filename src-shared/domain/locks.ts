@@ -32,3 +32,26 @@ export function isLocked(
       (u.studentId === null || (studentId !== null && u.studentId === studentId)),
   );
 }
+
+export type CloseRefusal = 'not_yours' | 'already_closed' | 'no_students' | 'results_missing';
+
+/**
+ * May a teacher close an offering's intermediate assessment (§4.3)? Only the offering's own teacher,
+ * once, and only when every student of the group (or subgroup) on the closing day has a result.
+ */
+export function closeRefusal(
+  teacherId: number | null,
+  offeringTeacherId: number,
+  members: readonly number[],
+  withResult: ReadonlySet<number>,
+  alreadyLocked: boolean,
+): CloseRefusal | null {
+  if (teacherId === null || teacherId !== offeringTeacherId) return 'not_yours';
+  if (alreadyLocked) return 'already_closed';
+  if (members.length === 0) return 'no_students';
+  if (members.some((s) => !withResult.has(s))) return 'results_missing';
+  return null;
+}
+
+/** The longest time-limited unlock the deanery may grant, in days. */
+export const UNLOCK_MAX_DAYS = 14;

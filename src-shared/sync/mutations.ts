@@ -11,6 +11,7 @@ export const PROTOCOL_VERSION = 1;
 export const SCHEMA_VERSION = 1;
 
 const id = z.number().int().positive();
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 export const grade = z.union(GRADES.map((g) => z.literal(g)));
 
 export const MUTATIONS = {
@@ -23,6 +24,29 @@ export const MUTATIONS = {
   }),
   /** Set (or clear) the topic of a lesson. */
   'lessons.setTopic': z.object({ lessonId: id, topic: z.string().min(1).max(500).nullable() }),
+  /** Close an offering's intermediate assessment (§4.3): its lessons up to `closedOn` lock. */
+  'locks.close': z.object({
+    lockId: uuid,
+    offeringId: id,
+    closedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  }),
+  /** A time-limited unlock granted by the deanery, with a reason (DOMAIN.md, Locks). */
+  'unlocks.grant': z.object({
+    unlockId: uuid,
+    offeringId: id,
+    lessonId: id.nullable(),
+    studentId: id.nullable(),
+    reason: z.string().min(3).max(500),
+    expiresAt: z.number().int(),
+  }),
+  /** A message to a person's AVN cabinet: a notice to a teacher, a message to a substitute. */
+  'messages.send': z.object({
+    messageId: uuid,
+    toUserId: id,
+    kind: z.enum(['notice', 'substitution', 'other']),
+    subject: z.string().min(1).max(200),
+    body: z.string().min(1).max(4000),
+  }),
 } as const;
 
 export type MutationName = keyof typeof MUTATIONS;

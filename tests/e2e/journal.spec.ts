@@ -120,8 +120,19 @@ test('a locked journal says since when it is closed', async ({ page }) => {
   await page.locator(`[data-group="${locked.groupId}"]`).click();
   await page.locator(`[data-offering="${locked.offeringId}"]`).click();
   const [y, m, d] = locked.closedOn.split('-');
-  await expect(page.getByRole('note')).toContainText(`Закрыто ${d}.${m}.${y}`);
+  await expect(page.locator('.lock-banner')).toContainText(`Закрыто ${d}.${m}.${y}`);
   await page.screenshot({ path: 'test-results/screens/journal-locked.png' });
+  // The deanery grants a time-limited unlock with a reason (DOMAIN.md, Locks).
+  await page.getByRole('button', { name: 'Разрешить исправление' }).click();
+  await page.getByLabel('Причина (обязательно)').fill('Исправление ошибки в ведомости');
+  await page.getByLabel('Дней').selectOption('5');
+  await page.locator('.unlock-form').getByRole('button', { name: 'Разрешить исправление' }).click();
+  await expect(
+    page
+      .getByRole('note')
+      .filter({ hasText: 'временно открыто до 01.12.2026: Исправление ошибки в ведомости' }),
+  ).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/journal-unlocked.png' });
 });
 
 test('a teacher sees only the groups they teach or cover', async ({ page }) => {

@@ -25,8 +25,8 @@ describe.each(BACKENDS)('accounts on %s', (backend) => {
         await app.dispatch({
           method: 'journal.setMarks',
           input: {
-            lessonId: cell!.lessonId,
-            marks: [{ studentId: cell!.studentId, attendance: 'e', grade: null }],
+            lessonId: cell.lessonId,
+            marks: [{ studentId: cell.studentId, attendance: 'e', grade: null }],
           },
           session,
         })
@@ -95,8 +95,8 @@ describe.each(BACKENDS)('accounts on %s', (backend) => {
     await app.dispatch({
       method: 'journal.setMarks',
       input: {
-        lessonId: cell!.lessonId,
-        marks: [{ studentId: cell!.studentId, attendance: 'a', grade: null }],
+        lessonId: cell.lessonId,
+        marks: [{ studentId: cell.studentId, attendance: 'a', grade: null }],
       },
       session,
     });

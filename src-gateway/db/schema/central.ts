@@ -102,3 +102,23 @@ export const gatewayMeta = pgTable('gateway_meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * Messages to AVN (SYNC.md: notices to teachers, messages to substitutes are mutations too): kept
+ * centrally for AVN to deliver to the person's cabinet; not synced back to replicas.
+ */
+export const messages = pgTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    fromUserId: integer('from_user_id').notNull(),
+    toUserId: integer('to_user_id').notNull(),
+    kind: text('kind').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    related: jsonb('related'),
+    createdAt: ms('created_at').notNull(),
+    receivedAt: ms('received_at').notNull(),
+  },
+  (t) => [index('messages_to').on(t.toUserId, t.createdAt)],
+);

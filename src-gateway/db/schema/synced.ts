@@ -385,7 +385,7 @@ export const assessments = pgTable(
 export const locks = pgTable(
   'locks',
   {
-    id: integer('id').primaryKey(),
+    id: text('id').primaryKey(),
     offeringId: integer('offering_id')
       .notNull()
       .references(() => offerings.id),

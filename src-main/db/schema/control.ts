@@ -12,7 +12,8 @@ import { students } from './people';
 export const locks = sqliteTable(
   'locks',
   {
-    id: integer('id').primaryKey(),
+    /** Closing happens on a desktop, so the id is a UUIDv7 (ARCHITECTURE.md, Ids). */
+    id: text('id').primaryKey(),
     offeringId: integer('offering_id')
       .notNull()
       .references(() => offerings.id),

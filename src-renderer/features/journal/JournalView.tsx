@@ -9,6 +9,7 @@ import { LockIcon } from '../../ui/icons';
 import { EmptyState, ErrorState, Loading } from '../../ui/States';
 import { useCall } from '../../ui/use-call';
 import { cellText, isMember, JournalGrid } from './JournalGrid';
+import { LockControls } from './LockControls';
 
 /** One offering's journal: its heading, lock state, subgroup filter, the grid and the active lesson's details. */
 export function JournalView({ offeringId }: { offeringId: number }) {
@@ -70,6 +71,7 @@ export function JournalView({ offeringId }: { offeringId: number }) {
           ) : null}
           <span className="legend">{t('journal.legend')}</span>
         </div>
+        <LockControls grid={data} lesson={data.lessons[active.col]} onChanged={grid.reload} />
         {data.lock ? (
           <div className="lock-banner" role="note">
             <LockIcon /> {t('journal.locked', { date: formatDateShort(data.lock.closedOn) })}

@@ -6,7 +6,7 @@ import { parseScopeKey, scopeKey, syncedTable, type ScopeRef } from '../src-shar
 import { HEADER, loginRequest, pushRequest, type GatewayErrorCode } from '../src-shared/sync/wire';
 import type { CentralDb } from './db/client';
 import { authenticate, login, revoke, type Caller } from './sync/auth';
-import { head, MustResync, pullLog, scopeChecksums, snapshotPage, tableChecksums } from './sync/pull';
+import { head, MustResync, pullLog, scopeChecksums, snapshotPageJson, tableChecksums } from './sync/pull';
 import { push } from './sync/push';
 import { writeCentral, type CentralChange } from './sync/write';
 
@@ -233,7 +233,9 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     const partition = c.req.query('partition');
     if (partition !== undefined && !/^(n\d{1,12}|s.{1,2})$/.test(partition))
       return fail('MALFORMED', 'partition: as the checksums name it');
-    return c.json(await snapshotPage(db, scope, table, after, limit, partition));
+    return c.body(await snapshotPageJson(db, scope, table, after, limit, partition), 200, {
+      'content-type': 'application/json; charset=utf-8',
+    });
   });
 
   app.get('/sync/pull', async (c) => {

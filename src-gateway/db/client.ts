@@ -15,7 +15,11 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 export const CENTRAL_MIGRATIONS = fileURLToPath(new URL('../../drizzle/central', import.meta.url));
 
 export type Row = Record<string, unknown>;
-export type Sql = { query: <T extends Row = Row>(text: string, params?: unknown[]) => Promise<T[]> };
+export type Sql = {
+  query: <T extends Row = Row>(text: string, params?: unknown[]) => Promise<T[]>;
+  /** Rows as arrays of values in select order: no objects to build (bulk reads). */
+  rows: (text: string, params?: unknown[]) => Promise<unknown[][]>;
+};
 export type CentralDb = Sql & {
   kind: 'pglite' | 'postgres';
   /** Run `fn` in one transaction (READ COMMITTED unless asked); rolls back on any error. */
@@ -60,35 +64,16 @@ function ident(name: string): string {
 async function openPglite(dataDir: string): Promise<CentralDb> {
   const db = await PGlite.create(dataDir);
   await migratePglite(drizzlePglite({ client: db }), { migrationsFolder: CENTRAL_MIGRATIONS });
-  const query = async <T extends Row>(text: string, params?: unknown[]) => {
-    try {
-      return (await db.query<T>(text, params)).rows;
-    } catch (e) {
-      console.log('DBGQ', text.slice(0, 80));
-      throw e;
-    }
-  };
+  type Queryable = Pick<PGlite, 'query'>;
+  const sqlOf = (q: Queryable): Sql => ({
+    query: async <T extends Row>(text: string, params?: unknown[]) => (await q.query<T>(text, params)).rows,
+    rows: async (text: string, params?: unknown[]) =>
+      (await q.query<unknown[]>(text, params, { rowMode: 'array' })).rows,
+  });
   return {
     kind: 'pglite',
-    query,
-    tx: (fn) =>
-      db
-        .transaction((t) =>
-          fn({
-            query: async <T extends Row>(text: string, params?: unknown[]) => {
-              try {
-                return (await t.query<T>(text, params)).rows;
-              } catch (e) {
-                console.log('DBGT', text.slice(0, 100), String(e));
-                throw e;
-              }
-            },
-          }),
-        )
-        .catch((e: unknown) => {
-          console.log('DBGTX', String(e), new Error().stack);
-          throw e;
-        }),
+    ...sqlOf(db),
+    tx: (fn) => db.transaction((t) => fn(sqlOf(t))),
     async copyIn(table, columns, rows) {
       let n = 0;
       for (const chunk of csvChunks(rows, 100_000)) {
@@ -110,21 +95,21 @@ async function openPglite(dataDir: string): Promise<CentralDb> {
 async function openPostgres(url: string): Promise<CentralDb> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   await migratePg(drizzlePg({ client: pool }), { migrationsFolder: CENTRAL_MIGRATIONS });
-  const query = async <T extends Row>(text: string, params?: unknown[]) =>
-    (await pool.query<T>(text, params)).rows;
+  const sqlOf = (q: pg.Pool | pg.PoolClient): Sql => ({
+    query: async <T extends Row>(text: string, params?: unknown[]) => (await q.query<T>(text, params)).rows,
+    rows: async (text: string, params?: unknown[]) =>
+      (await q.query<unknown[]>({ text, values: params, rowMode: 'array' })).rows,
+  });
   return {
     kind: 'postgres',
-    query,
+    ...sqlOf(pool),
     async tx(fn, isolation = 'read committed') {
       const client = await pool.connect();
       try {
         await client.query(
           `BEGIN ISOLATION LEVEL ${isolation === 'repeatable read' ? 'REPEATABLE READ' : 'READ COMMITTED'}`,
         );
-        const result = await fn({
-          query: async <T extends Row>(text: string, params?: unknown[]) =>
-            (await client.query<T>(text, params)).rows,
-        });
+        const result = await fn(sqlOf(client));
         await client.query('COMMIT');
         return result;
       } catch (err) {

@@ -76,15 +76,23 @@ export async function pullLog(q: Sql, scope: ScopeRef, after: number, limit: num
   return { columns, entries, next, hasMore };
 }
 
-/** One page of a table's current rows in a scope, by primary key after `after`. */
-export async function snapshotPage(
-  q: Sql,
+type PageQuery = {
+  sql: string;
+  params: unknown[];
+  cols: string[];
+  keyAt: number[];
+  pkList: string;
+  pkDesc: string;
+};
+
+/** The SQL of one page of a table's current rows in a scope, by primary key after `after`. */
+function pageQuery(
   scope: ScopeRef,
   table: string,
   after: ReadonlyArray<string | number> | null,
   limit: number,
   partition?: string,
-): Promise<SnapshotResponse> {
+): PageQuery {
   const t = syncedTable(table);
   if (!t) throw new Error(`${table} is not synced`);
   const cols = syncedColumns(t);
@@ -110,19 +118,62 @@ export async function snapshotPage(
     keyCond += ` AND (${t.pk.map((k) => `t."${k}"`).join(', ')}) > (${holders.join(', ')})`;
   }
   params.push(limit);
-  const rows = await q.query(
-    `SELECT ${cols.map((c) => `t."${c}"`).join(', ')} FROM "${table}" t WHERE ${f.where} AND ${keyCond}
-     ORDER BY ${t.pk.map((k) => `t."${k}"`).join(', ')} LIMIT $${params.length}`,
+  const pkList = t.pk.map((k) => `t."${k}"`).join(', ');
+  return {
+    sql: `SELECT ${cols.map((c) => `t."${c}"`).join(', ')} FROM "${table}" t WHERE ${f.where} AND ${keyCond}
+      ORDER BY ${pkList} LIMIT $${params.length}`,
     params,
-  );
-  const values = rows.map((r) => cols.map((c) => r[c] ?? null));
-  const last = rows[rows.length - 1];
+    cols,
+    keyAt: t.pk.map((k) => cols.indexOf(k)),
+    pkList,
+    pkDesc: t.pk.map((k) => `t."${k}" DESC`).join(', '),
+  };
+}
+
+/** One page of a table's current rows in a scope, as values (for checksums and tests). */
+export async function snapshotPage(
+  q: Sql,
+  scope: ScopeRef,
+  table: string,
+  after: ReadonlyArray<string | number> | null,
+  limit: number,
+  partition?: string,
+): Promise<SnapshotResponse> {
+  const p = pageQuery(scope, table, after, limit, partition);
+  const values = await q.rows(p.sql, p.params);
+  const last = values[values.length - 1];
   return {
     table,
-    columns: cols,
+    columns: p.cols,
     rows: values,
-    next: rows.length === limit && last ? t.pk.map((k) => last[k] as string | number) : null,
+    next: values.length === limit && last ? p.keyAt.map((i) => last[i] as string | number) : null,
   };
+}
+
+/**
+ * The same page as the JSON text of the wire answer, built by PostgreSQL itself (`json_agg`): the
+ * gateway passes it on without turning every value into a JavaScript object and back — the download's
+ * hot path.
+ */
+export async function snapshotPageJson(
+  q: Sql,
+  scope: ScopeRef,
+  table: string,
+  after: ReadonlyArray<string | number> | null,
+  limit: number,
+  partition?: string,
+): Promise<string> {
+  const p = pageQuery(scope, table, after, limit, partition);
+  const quoted = p.cols.map((c) => `t."${c}"`).join(', ');
+  const [r] = await q.rows(
+    `SELECT coalesce(json_agg(json_build_array(${quoted}) ORDER BY ${p.pkList}), '[]')::text,
+       count(*)::int, (array_agg(json_build_array(${p.pkList}) ORDER BY ${p.pkDesc}))[1]::text
+     FROM (${p.sql}) t`,
+    p.params,
+  );
+  const [rows, count, last] = (r ?? ['[]', 0, null]) as [string, number, string | null];
+  const next = count === limit && last ? last : 'null';
+  return `{"table":${JSON.stringify(table)},"columns":${JSON.stringify(p.cols)},"rows":${rows},"next":${next}}`;
 }
 
 /**

@@ -79,7 +79,13 @@ export class TableWriter {
   }
 
   private order(values: readonly unknown[]): unknown[] {
-    return this.remap ? this.remap.map((i) => values[i]) : (values as unknown[]);
+    const row: readonly unknown[] = values;
+    if (!Array.isArray(values) || values.length !== this.columns.length) {
+      throw new Error(
+        `${this.table.name}: a row of ${Array.isArray(values) ? values.length : typeof values} values, expected ${this.columns.length}`,
+      );
+    }
+    return this.remap ? this.remap.map((i) => row[i]) : (row as unknown[]);
   }
 
   /** The primary key of a row given in the incoming column order. */

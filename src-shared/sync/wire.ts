@@ -71,7 +71,8 @@ export type PullResponse = z.infer<typeof pullResponse>;
 export const snapshotResponse = z.object({
   table: z.string(),
   columns: z.array(z.string()),
-  rows: z.array(z.array(z.unknown())),
+  /** Rows as arrays of values; their shape is checked as they are written (a download's hot path). */
+  rows: z.array(z.unknown()).transform((rows) => rows as unknown[][]),
   /** The key of the last row, to ask for the next page; null when the table is done. */
   next: z.array(z.union([z.string(), z.number()])).nullable(),
 });

@@ -107,7 +107,7 @@ export class SyncEngine {
   private timer: NodeJS.Timeout | null = null;
   /**
    * Checksums kept while a whole download was written in this process (SYNC.md: "keeps a running copy
-   * per page"), so the comparison that follows need not read the replica again. Dropped as soon as any
+   * per page"), so the comparison that follows need not read the replica again. Dropped once any
    * other change is applied.
    */
   private runningSums: Map<string, Checksum> | null = null;

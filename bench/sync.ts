@@ -20,7 +20,7 @@ import { HEADER } from '../src-shared/sync/wire';
 type Line = (label: string, value: string, baseline: string, ratio: string) => void;
 
 /** Run the desktop side in its own process (asynchronously: the gateway lives in this one). */
-function client(args: string[]): Promise<{ rows: number; ms: number; maxRssMb: number }> {
+function client(args: string[]): Promise<{ rows: number; ms: number; connectMs: number; maxRssMb: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bench/sync-client.ts', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,7 +33,12 @@ function client(args: string[]): Promise<{ rows: number; ms: number; maxRssMb: n
       if (code !== 0) reject(new Error(`sync client failed: ${err}`));
       else
         resolve(
-          JSON.parse(out.trim().split('\n').pop() ?? '{}') as { rows: number; ms: number; maxRssMb: number },
+          JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
+            rows: number;
+            ms: number;
+            connectMs: number;
+            maxRssMb: number;
+          },
         );
     });
   });
@@ -129,11 +134,12 @@ export async function benchSync(row: Line): Promise<void> {
       (rate(base) / rate(sync)).toFixed(2) + 'x',
     );
     row(
-      'initial sync: seconds, end to end',
+      'initial sync: seconds, after login until caught up and verified',
       (sync.ms / 1000).toFixed(1),
       `${(base.ms / 1000).toFixed(1)} NDJSON`,
       '',
     );
+    row('  the login before it (scrypt on both sides): ms', sync.connectMs.toFixed(0), '', '');
     row(
       'initial sync: desktop peak memory (MB)',
       sync.maxRssMb.toFixed(0),

@@ -200,9 +200,21 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     });
   }
 
+  /**
+   * Pages read ahead during a download: serving a page starts reading the next one of its table, so
+   * PostgreSQL works while the page travels and the replica writes it. A read-ahead page is taken only
+   * by the request it was read for, soon enough; a device keeps a few (one per download lane), and a
+   * new download (/sync/head) drops them, as they may be older than its head.
+   */
+  const READ_AHEAD_MS = 10_000;
+  const READ_AHEAD_PER_DEVICE = 4;
+  const readAhead = new Map<string, Map<string, { at: number; page: ReturnType<typeof snapshotPageJson> }>>();
+
   app.get('/sync/head', async (c) => {
     const scope = scopeOf(c);
     if (scope instanceof Response) return scope;
+    // A download starts here: a page read ahead for an earlier one may be older than this head.
+    readAhead.delete(c.get('caller').deviceId);
     const seq = await head(db);
     const key = `${scopeKey(scope)}@${seq}`;
     if (!sums.has(key)) {
@@ -233,9 +245,32 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     const partition = c.req.query('partition');
     if (partition !== undefined && !/^(n\d{1,12}|s.{1,2})$/.test(partition))
       return fail('MALFORMED', 'partition: as the checksums name it');
-    return c.body(await snapshotPageJson(db, scope, table, after, limit, partition), 200, {
-      'content-type': 'application/json; charset=utf-8',
-    });
+    const key = (from: unknown) =>
+      `${scopeKey(scope)}|${table}|${limit}|${partition ?? ''}|${JSON.stringify(from)}`;
+    const device = c.get('caller').deviceId;
+    const mine =
+      readAhead.get(device) ?? new Map<string, { at: number; page: ReturnType<typeof snapshotPageJson> }>();
+    readAhead.set(device, mine);
+    const ahead = mine.get(key(after));
+    mine.delete(key(after));
+    let page: Awaited<ReturnType<typeof snapshotPageJson>>;
+    try {
+      page =
+        ahead && now() - ahead.at < READ_AHEAD_MS
+          ? await ahead.page
+          : await snapshotPageJson(db, scope, table, after, limit, partition);
+    } catch {
+      page = await snapshotPageJson(db, scope, table, after, limit, partition);
+    }
+    if (page.next) {
+      // Read the next page while this one travels and is written (a download asks for it next).
+      const nextAfter = JSON.parse(page.next) as Array<string | number>;
+      const pending = snapshotPageJson(db, scope, table, nextAfter, limit, partition);
+      pending.catch(() => undefined);
+      mine.set(key(nextAfter), { at: now(), page: pending });
+      for (const k of mine.keys()) if (mine.size > READ_AHEAD_PER_DEVICE) mine.delete(k);
+    }
+    return c.body(page.body, 200, { 'content-type': 'application/json; charset=utf-8' });
   });
 
   app.get('/sync/pull', async (c) => {

@@ -162,7 +162,7 @@ export async function snapshotPageJson(
   after: ReadonlyArray<string | number> | null,
   limit: number,
   partition?: string,
-): Promise<string> {
+): Promise<{ body: string; next: string | null }> {
   const p = pageQuery(scope, table, after, limit, partition);
   const quoted = p.cols.map((c) => `t."${c}"`).join(', ');
   const [r] = await q.rows(
@@ -172,8 +172,11 @@ export async function snapshotPageJson(
     p.params,
   );
   const [rows, count, last] = (r ?? ['[]', 0, null]) as [string, number, string | null];
-  const next = count === limit && last ? last : 'null';
-  return `{"table":${JSON.stringify(table)},"columns":${JSON.stringify(p.cols)},"rows":${rows},"next":${next}}`;
+  const next = count === limit && last ? last : null;
+  return {
+    body: `{"table":${JSON.stringify(table)},"columns":${JSON.stringify(p.cols)},"rows":${rows},"next":${next ?? 'null'}}`,
+    next,
+  };
 }
 
 /**

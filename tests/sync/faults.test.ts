@@ -377,6 +377,62 @@ describe.each(BACKENDS)('sync faults on %s', (backend) => {
     }
   });
 
+  it('rows created centrally during a download, named by rows read after them, arrive whole', async () => {
+    const gw = track(await testGateway(backend));
+    const app = track(emptyReplica(undefined, 7));
+    await app.deps.sync.connect(gw.url, 'dean', 'demo');
+    // Stop the download once the lessons are in but the marks are not.
+    const ctl = new AbortController();
+    const progress = () =>
+      JSON.parse(
+        (
+          app.db.$client.prepare("SELECT value FROM meta WHERE key = 'sync.snapshot'").get() as
+            { value: string } | undefined
+        )?.value ?? '{"done":[]}',
+      ) as { done: string[] };
+    await expect(
+      app.deps.sync.sync({
+        signal: ctl.signal,
+        onProgress: () => {
+          const done = progress().done;
+          if (done.includes('lessons') && !done.includes('marks')) ctl.abort();
+        },
+      }),
+    ).rejects.toThrow();
+    expect(progress().done).toContain('lessons');
+    expect(progress().done).not.toContain('marks');
+    // Centrally, a new lesson with a mark: the mark's page is still to come, the lesson's is past.
+    const [offering] = await gw.db.query<{ id: number; group_id: number }>(
+      `SELECT o.id, o.group_id FROM offerings o JOIN groups g ON g.id = o.group_id
+       WHERE g.faculty_id = 1 AND o.subgroup_id IS NULL ORDER BY o.id LIMIT 1`,
+    );
+    const [student] = await gw.db.query<{ student_id: number }>(
+      'SELECT student_id FROM enrolments WHERE group_id = $1 ORDER BY student_id LIMIT 1',
+      [offering?.group_id],
+    );
+    const [top] = await gw.db.query<{ id: number }>('SELECT max(id) AS id FROM lessons');
+    const lessonId = Number(top?.id) + 1;
+    await centralEdit(gw.url, [
+      {
+        table: 'lessons',
+        key: { id: lessonId },
+        set: { offering_id: offering?.id, date: '2026-11-20', pair: 6, status: 'scheduled', origin: 'extra' },
+      },
+      {
+        table: 'marks',
+        key: { lesson_id: lessonId, student_id: student?.student_id },
+        set: { attendance: 'p', grade: 5 },
+      },
+    ]);
+    expect((await app.deps.sync.sync({ verify: 'always' })).verified).toBe('equal');
+    await expectReplicaEqualsCentral(app, gw.db, 'faculty:1');
+    expect(app.db.$client.pragma('foreign_key_check')).toEqual([]);
+    expect(app.db.$client.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(app.db.$client.prepare('SELECT grade FROM marks WHERE lesson_id = ?').get(lessonId)).toEqual({
+      grade: 5,
+    });
+  });
+
   it('restore from an older backup: nothing lost or applied twice, outbox and cursor consistent', async () => {
     const { gw, app, session, scope } = await world(backend);
     const cells = teacherCells(app, 9);

@@ -247,6 +247,12 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
       return fail('MALFORMED', 'partition: as the checksums name it');
     const key = (from: unknown) =>
       `${scopeKey(scope)}|${table}|${limit}|${partition ?? ''}|${JSON.stringify(from)}`;
+    // A page sorts up to `limit` rows: in memory, not in temporary files.
+    const readPage = (from: Array<string | number> | null, n: number, part: string | undefined) =>
+      db.tx(async (q) => {
+        await q.query("SET LOCAL work_mem = '64MB'");
+        return snapshotPageJson(q, scope, table, from, n, part);
+      });
     const device = c.get('caller').deviceId;
     const mine =
       readAhead.get(device) ?? new Map<string, { at: number; page: ReturnType<typeof snapshotPageJson> }>();
@@ -258,14 +264,14 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
       page =
         ahead && now() - ahead.at < READ_AHEAD_MS
           ? await ahead.page
-          : await snapshotPageJson(db, scope, table, after, limit, partition);
+          : await readPage(after, limit, partition);
     } catch {
-      page = await snapshotPageJson(db, scope, table, after, limit, partition);
+      page = await readPage(after, limit, partition);
     }
     if (page.next) {
       // Read the next page while this one travels and is written (a download asks for it next).
       const nextAfter = JSON.parse(page.next) as Array<string | number>;
-      const pending = snapshotPageJson(db, scope, table, nextAfter, limit, partition);
+      const pending = readPage(nextAfter, limit, partition);
       pending.catch(() => undefined);
       mine.set(key(nextAfter), { at: now(), page: pending });
       for (const k of mine.keys()) if (mine.size > READ_AHEAD_PER_DEVICE) mine.delete(k);

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SYNCED_TABLES } from '../../src-shared/sync/tables';
+import { SYNCED_TABLES, type ScopeRef } from '../../src-shared/sync/tables';
+import { scopeChecksums } from '../sync/pull';
 import { generateDemo, type DemoOptions } from '../../src-main/demo/generate';
 import type { CentralDb } from './client';
 import { allColumns } from './tables';
@@ -50,6 +51,17 @@ export async function loadDemoIntoCentral(
         [String(now), opts.scale ?? 'faculty'],
       );
     });
+    // The maintained checksums start from bases computed now, so no replica's first sync waits for them.
+    const scopes: ScopeRef[] = [
+      { kind: 'university' },
+      ...(await db.query<{ id: number }>('SELECT id FROM faculties ORDER BY id')).map(
+        (f) => ({ kind: 'faculty', id: Number(f.id) }) as const,
+      ),
+      ...(await db.query<{ id: number }>('SELECT id FROM departments ORDER BY id')).map(
+        (d) => ({ kind: 'department', id: Number(d.id) }) as const,
+      ),
+    ];
+    for (const scope of scopes) await db.tx((q) => scopeChecksums(q, scope), 'repeatable read');
     return { rows, now };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { Checksum, partitionOf, type Cell } from '../../src-shared/sync/checksum';
+import { Checksum, checksumOf, partitionOf, type Cell } from '../../src-shared/sync/checksum';
 import { syncedTable, SYNCED_TABLES, type ScopeRef, scopeKey } from '../../src-shared/sync/tables';
 import type { LogEntry, PullResponse, SnapshotResponse } from '../../src-shared/sync/wire';
 import type { Sql } from '../db/client';
@@ -82,7 +82,6 @@ type PageQuery = {
   cols: string[];
   keyAt: number[];
   pkList: string;
-  pkDesc: string;
 };
 
 /** The SQL of one page of a table's current rows in a scope, by primary key after `after`. */
@@ -126,7 +125,6 @@ function pageQuery(
     cols,
     keyAt: t.pk.map((k) => cols.indexOf(k)),
     pkList,
-    pkDesc: t.pk.map((k) => `t."${k}" DESC`).join(', '),
   };
 }
 
@@ -165,9 +163,15 @@ export async function snapshotPageJson(
 ): Promise<{ body: string; next: string | null }> {
   const p = pageQuery(scope, table, after, limit, partition);
   const quoted = p.cols.map((c) => `t."${c}"`).join(', ');
+  // The rows' order within a page does not matter to the replica; the next page starts after the
+  // largest key (keys are one column, or whole numbers compared as an array): no second sort.
+  const t = syncedTable(table);
+  const lastKey =
+    t && t.pk.length > 1
+      ? `array_to_json(max(ARRAY[${p.pkList}]))::text`
+      : `json_build_array(max(${p.pkList}))::text`;
   const [r] = await q.rows(
-    `SELECT coalesce(json_agg(json_build_array(${quoted}) ORDER BY ${p.pkList}), '[]')::text,
-       count(*)::int, (array_agg(json_build_array(${p.pkList}) ORDER BY ${p.pkDesc}))[1]::text
+    `SELECT coalesce(json_agg(json_build_array(${quoted})), '[]')::text, count(*)::int, ${lastKey}
      FROM (${p.sql}) t`,
     p.params,
   );
@@ -179,22 +183,111 @@ export async function snapshotPageJson(
   };
 }
 
+/** Compact a scope's checksum deltas into one row per table once there are more than this. */
+const COMPACT_AFTER = 2000;
+
 /**
- * Count and checksum of every synced table in a scope, computed from the rows as they stand, with
- * the seq they are current at; or, for one table, the checksums of its partitions.
+ * Count and checksum of every synced table in a scope, with the seq they are current at. Read from
+ * the maintained deltas (run it in a repeatable-read transaction: the head and the deltas are then
+ * one snapshot); where a scope has no base at the current membership generation, the base is first
+ * computed from the rows and stored.
  */
 export async function scopeChecksums(
   q: Sql,
   scope: ScopeRef,
 ): Promise<{ seq: number; tables: Array<{ table: string; count: number; sum: string }> }> {
-  const seq = await head(q);
-  const tables = [];
+  const [c] = await q.query<{ seq: number; gen: number }>(
+    'SELECT seq, scopes_gen AS gen FROM sync_counter WHERE id = 1',
+  );
+  const seq = Number(c?.seq ?? 0);
+  const gen = Number(c?.gen ?? 0);
+  const key = scopeKey(scope);
+  const bases = await q.query<{ scope: string; gen: number }>(
+    'SELECT scope, gen FROM checksum_bases WHERE scope = ANY($1::text[])',
+    [[key, '*']],
+  );
+  const built = (k: string) => bases.some((b) => b.scope === k && Number(b.gen) === gen);
+  if (!built(key) || !built('*')) return { seq, tables: await buildBase(q, scope, gen) };
+  const rows = await q.query<{ scope: string; tbl: string; n: string; lo: string; hi: string; k: string }>(
+    `SELECT scope, tbl, sum(n)::text AS n, sum(lo)::text AS lo, sum(hi)::text AS hi, count(*)::text AS k
+     FROM checksum_deltas WHERE scope = ANY($1::text[]) GROUP BY scope, tbl`,
+    [[key, '*']],
+  );
+  const sums = new Map<string, { count: number; sum: string }>();
+  for (const r of rows) {
+    if ((r.scope === '*') !== (syncedTable(r.tbl)?.kind === 'ref')) continue;
+    sums.set(r.tbl, checksumOf(Number(r.n), BigInt(r.lo), BigInt(r.hi)));
+  }
+  const tables = SYNCED_TABLES.map((t) => ({
+    table: t.name,
+    ...(sums.get(t.name) ?? { count: 0, sum: '0'.repeat(16) }),
+  }));
+  if (rows.reduce((n, r) => n + Number(r.k), 0) > COMPACT_AFTER) {
+    await bestEffort(q, async () => {
+      await q.query('DELETE FROM checksum_deltas WHERE scope = ANY($1::text[])', [[key, '*']]);
+      await insertSums(q, key, tables);
+    });
+  }
+  return { seq, tables };
+}
+
+/** Replace a scope's deltas by sums computed from its rows, and mark its base current. */
+async function buildBase(
+  q: Sql,
+  scope: ScopeRef,
+  gen: number,
+): Promise<Array<{ table: string; count: number; sum: string }>> {
+  const tables: Array<{ table: string; count: number; sum: string }> = [];
   for (const t of SYNCED_TABLES) {
     const sums = await tableChecksums(q, scope, t.name, false);
     const total = sums.get('') ?? new Checksum();
     tables.push({ table: t.name, count: total.count, sum: total.sum });
   }
-  return { seq, tables };
+  const key = scopeKey(scope);
+  await bestEffort(q, async () => {
+    await q.query('DELETE FROM checksum_deltas WHERE scope = ANY($1::text[])', [[key, '*']]);
+    await insertSums(q, key, tables);
+    await q.query(
+      `INSERT INTO checksum_bases (scope, gen) VALUES ($1, $3), ($2, $3)
+       ON CONFLICT (scope) DO UPDATE SET gen = excluded.gen`,
+      [key, '*', gen],
+    );
+  });
+  return tables;
+}
+
+/**
+ * Storing sums is an optimisation: when a concurrent reader of the same scope stored them first (a
+ * serialization failure in this repeatable-read transaction), the answer stands and the store is
+ * rolled back to a savepoint.
+ */
+async function bestEffort(q: Sql, store: () => Promise<void>): Promise<void> {
+  await q.query('SAVEPOINT checksum_store');
+  try {
+    await store();
+    await q.query('RELEASE SAVEPOINT checksum_store');
+  } catch {
+    await q.query('ROLLBACK TO SAVEPOINT checksum_store');
+  }
+}
+
+async function insertSums(
+  q: Sql,
+  key: string,
+  tables: ReadonlyArray<{ table: string; count: number; sum: string }>,
+): Promise<void> {
+  const v = tables.map((t) => ({
+    scope: syncedTable(t.table)?.kind === 'ref' ? '*' : key,
+    tbl: t.table,
+    n: t.count,
+    lo: Number.parseInt(t.sum.slice(8), 16),
+    hi: Number.parseInt(t.sum.slice(0, 8), 16),
+  }));
+  await q.query(
+    `INSERT INTO checksum_deltas (scope, tbl, n, lo, hi)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[])`,
+    [v.map((x) => x.scope), v.map((x) => x.tbl), v.map((x) => x.n), v.map((x) => x.lo), v.map((x) => x.hi)],
+  );
 }
 
 export async function tableChecksums(

@@ -26,6 +26,29 @@ const VIA: Readonly<Record<string, { via: Via; column: string }>> = {
   substitutions: { via: 'lesson', column: 'lesson_id' },
 };
 
+/**
+ * Whether a written row changes which rows belong to which scope (so the maintained checksums must be
+ * rebuilt): a row of a table the scope rules join through, added, removed or with a joining column
+ * changed, or a scoped row moved to another parent; accounts always (the reference filter reads them).
+ */
+const MEMBERSHIP: Readonly<Record<string, readonly string[]>> = {
+  enrolments: ['group_id', 'student_id'],
+  groups: ['faculty_id'],
+  offerings: ['group_id', 'subgroup_id', 'department_id'],
+  subgroups: ['group_id'],
+};
+export function changesMembership(
+  table: string,
+  old: Record<string, unknown> | null,
+  row: Record<string, unknown> | null,
+): boolean {
+  if (table === 'users' || table === 'user_roles') return true;
+  const cols = [...(MEMBERSHIP[table] ?? []), ...(VIA[table] ? [VIA[table].column] : [])];
+  if (cols.length === 0) return false;
+  if (table in MEMBERSHIP && (old === null || row === null)) return true;
+  return old !== null && row !== null && cols.some((c) => String(old[c]) !== String(row[c]));
+}
+
 /** Reference rows that stay central: accounts of students and parents. */
 const REF_FILTER: Readonly<Record<string, string>> = {
   users: 't.student_id IS NULL',

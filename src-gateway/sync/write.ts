@@ -1,7 +1,8 @@
+import { rowDigest, type Cell } from '../../src-shared/sync/checksum';
 import { syncedTable } from '../../src-shared/sync/tables';
 import type { Row, Sql } from '../db/client';
 import { syncedColumns } from '../db/tables';
-import { rowScopes } from './scopes';
+import { changesMembership, rowScopes } from './scopes';
 
 /**
  * The central write path: every change of a synced table goes through `writeCentral`, inside the
@@ -123,10 +124,36 @@ export async function writeCentral(
   if (written.length === 0) return { rows: written, seqEnd: 0 };
   const scopes = [];
   for (const r of written) scopes.push(await rowScopes(q, r.table, (r.row ?? r.old) as Row));
+  // The maintained checksums of every scope of each row: old row's hash out, new row's in.
+  const d: { scope: string[]; tbl: string[]; n: number[]; lo: number[]; hi: number[] } = {
+    scope: [],
+    tbl: [],
+    n: [],
+    lo: [],
+    hi: [],
+  };
+  let membership = 0;
+  for (const [i, r] of written.entries()) {
+    if (changesMembership(r.table, r.old, r.row)) membership = 1;
+    const [nl, nh] = r.row ? rowDigest(rowValues(r.table, r.row) as Cell[]) : [0, 0];
+    const [ol, oh] = r.old ? rowDigest(rowValues(r.table, r.old) as Cell[]) : [0, 0];
+    for (const scope of scopes[i] ?? []) {
+      d.scope.push(scope);
+      d.tbl.push(r.table);
+      d.n.push((r.row ? 1 : 0) - (r.old ? 1 : 0));
+      d.lo.push(nl - ol);
+      d.hi.push(nh - oh);
+    }
+  }
+  await q.query(
+    `INSERT INTO checksum_deltas (scope, tbl, n, lo, hi)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[])`,
+    [d.scope, d.tbl, d.n, d.lo, d.hi],
+  );
   // Last: the seq range. The counter row stays locked until commit.
   const [counter] = await q.query<{ seq: number }>(
-    'UPDATE sync_counter SET seq = seq + $1 WHERE id = 1 RETURNING seq',
-    [written.length],
+    'UPDATE sync_counter SET seq = seq + $1, scopes_gen = scopes_gen + $2 WHERE id = 1 RETURNING seq',
+    [written.length, membership],
   );
   if (!counter) throw new Error('sync_counter is missing');
   const end = counter.seq;

@@ -103,10 +103,11 @@ function targetOf(
 /** How far a download has come: the head it started at, the tables done, where the others stand. */
 type SnapshotProgress = { head: number; done: string[]; after: Record<string, Array<string | number>> };
 
-/** Tables in the order the download lanes take them: the largest first, so it never waits last. */
+/** Tables in the order the download lanes take them: the marks (most rows) first, alone in a lane. */
+const FIRST = ['marks'];
 const DOWNLOAD_ORDER: readonly SyncedTable[] = [
-  ...SYNCED_TABLES.filter((t) => t.name === 'marks'),
-  ...SYNCED_TABLES.filter((t) => t.name !== 'marks'),
+  ...FIRST.map((n) => SYNCED_TABLES.find((t) => t.name === n)).filter((t) => t !== undefined),
+  ...SYNCED_TABLES.filter((t) => !FIRST.includes(t.name)),
 ];
 
 /** The stored progress of a download, also in the single-lane form of earlier versions. */

@@ -67,6 +67,21 @@ function rowHash(values: readonly Cell[]): [number, number] {
   return [a >>> 0, b >>> 0];
 }
 
+/** A row's 64-bit hash as [low, high] 32-bit halves: what a checksum adds for it. */
+export function rowDigest(values: readonly Cell[]): [number, number] {
+  return rowHash(values);
+}
+
+/**
+ * A checksum from summed parts: a count and sums of low and high halves that may have any size and
+ * sign (deltas added up by a database), reduced modulo 2^64.
+ */
+export function checksumOf(count: number, lo: bigint, hi: bigint): { count: number; sum: string } {
+  const m = 1n << 64n;
+  const v = ((((hi << 32n) + lo) % m) + m) % m;
+  return { count, sum: v.toString(16).padStart(16, '0') };
+}
+
 /** A running checksum: count and a 64-bit sum held as two 32-bit halves. */
 export class Checksum {
   count = 0;

@@ -1,4 +1,4 @@
-import { bigint, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { ms } from './common';
 
 /**
@@ -30,6 +30,36 @@ export const syncCounter = pgTable('sync_counter', {
   seq: bigint('seq', { mode: 'number' }).notNull(),
   /** Entries with seq at or below this were pruned: older cursors get MUST_RESYNC. */
   prunedThrough: bigint('pruned_through', { mode: 'number' }).notNull(),
+  /**
+   * Bumped by every write that changes which rows belong to which scope (an enrolment, an offering's
+   * group or department, …): the maintained checksums of every scope must then be rebuilt.
+   */
+  scopesGen: bigint('scopes_gen', { mode: 'number' }).notNull().default(0),
+});
+
+/**
+ * Maintained checksums (SYNC.md, Verification): each write appends, per scope of its row, the change
+ * of that (scope, table)'s count and 64-bit sum — new row's hash in, old row's out — in its own
+ * transaction; a scope's checksums are the sums of its rows here, read in the same snapshot as the
+ * head. `'*'` holds the reference tables every replica has. Compacted now and then.
+ */
+export const checksumDeltas = pgTable(
+  'checksum_deltas',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    scope: text('scope').notNull(),
+    tbl: text('tbl').notNull(),
+    n: bigint('n', { mode: 'number' }).notNull(),
+    lo: bigint('lo', { mode: 'number' }).notNull(),
+    hi: bigint('hi', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('checksum_deltas_scope').on(t.scope, t.tbl)],
+);
+
+/** Scopes whose checksum deltas start from a base computed from the rows, at a `scopesGen`. */
+export const checksumBases = pgTable('checksum_bases', {
+  scope: text('scope').primaryKey(),
+  gen: bigint('gen', { mode: 'number' }).notNull(),
 });
 
 /** A registered desktop. `lastLocalSeq` is the last outbox entry it processed (in-order push). */

@@ -8,8 +8,9 @@ import {
   weekParity,
   type IsoDate,
 } from '../../src-shared/domain/time';
+import { membersOn, slotDates } from '../../src-shared/domain/timetable';
 import type { Rng } from './rng';
-import { cellOf, type Interval, type Structure } from './structure';
+import { cellOf, type Structure } from './structure';
 import type { Offering, Slot } from './timetable';
 
 export type Semester = { id: number; number: number; startsOn: IsoDate; endsOn: IsoDate };
@@ -67,14 +68,8 @@ export function generateLessons(
   for (const o of offerings) {
     if (o.slots.length === 0) continue;
     const dated: Array<{ date: IsoDate; slot: Slot }> = [];
-    for (const slot of o.slots) {
-      const first = addDays(slot.startsOn, (slot.weekday - isoWeekday(slot.startsOn) + 7) % 7);
-      for (let d = first; d <= slot.endsOn; d = addDays(d, 7)) {
-        if (nonTeaching.has(d)) continue;
-        if (slot.parity !== 'all' && weekParity(d, semester.startsOn) !== slot.parity) continue;
-        dated.push({ date: d, slot });
-      }
-    }
+    for (const slot of o.slots)
+      for (const date of slotDates(slot, semester.startsOn, nonTeaching)) dated.push({ date, slot });
     dated.sort((a, b) => (a.date === b.date ? a.slot.pair - b.slot.pair : a.date < b.date ? -1 : 1));
     const titles = topicsOf(o, dated.length);
     const plan = titles.map((title, i): PlanTopic => ({
@@ -274,13 +269,7 @@ export type MarkRow = {
   version: number;
 };
 
-/** Members of a group or subgroup on a date (enrolment intervals are inclusive). */
-export function membersOn(intervals: readonly Interval[], date: IsoDate): number[] {
-  const out: number[] = [];
-  for (const iv of intervals)
-    if (iv.from <= date && (iv.to === null || iv.to >= date)) out.push(iv.studentId);
-  return out;
-}
+export { membersOn };
 
 const GRADE_CHANCE: Record<string, number> = { lecture: 0.08, practice: 0.45, lab: 0.4, self_study: 0 };
 

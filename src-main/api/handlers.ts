@@ -1,6 +1,7 @@
 import { appHandlers } from './app.handlers';
 import { authHandlers } from './auth.handlers';
 import { closingHandlers } from './closing.handlers';
+import { controlHandlers } from './control.handlers';
 import type { Deps, Handlers } from './context';
 import { journalEditHandlers } from './journal-edit.handlers';
 import { journalHandlers } from './journal.handlers';
@@ -18,5 +19,6 @@ export function makeHandlers(d: Deps): Handlers {
     ...replicaHandlers(d),
     ...syncHandlers(d, edit),
     ...closingHandlers(d),
+    ...controlHandlers(d),
   };
 }

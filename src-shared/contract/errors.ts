@@ -15,6 +15,9 @@ export const ERROR_CODES = [
   'LOCKED',
   'EDIT_FORBIDDEN',
   'SYNC_FAILED',
+  'PERIOD_INVALID',
+  'PERIOD_FUTURE',
+  'UNIT_UNKNOWN',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -6,6 +6,7 @@ import { journalContract } from './journal.contract';
 import { replicaContract } from './replica.contract';
 import { syncContract } from './sync.contract';
 import { messagesContract } from './messages.contract';
+import { controlContract } from './control.contract';
 
 /** Join area contracts, refusing a method name defined twice (ARCHITECTURE.md, rule 2). */
 function join<T extends Record<string, MethodSpec>>(...areas: ReadonlyArray<Record<string, MethodSpec>>): T {
@@ -26,8 +27,17 @@ export const contract = join<
     typeof journalContract &
     typeof replicaContract &
     typeof syncContract &
-    typeof messagesContract
->(appContract, authContract, journalContract, replicaContract, syncContract, messagesContract);
+    typeof messagesContract &
+    typeof controlContract
+>(
+  appContract,
+  authContract,
+  journalContract,
+  replicaContract,
+  syncContract,
+  messagesContract,
+  controlContract,
+);
 
 export type Contract = typeof contract;
 export type MethodName = keyof Contract;

@@ -1,0 +1,220 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../boot';
+import { bootTiny, DEMO_NOW, login } from '../../tests/helpers/replica';
+import type { ControlLessonRow, ControlReport } from '../../src-shared/contract/control.contract';
+import { judgeLesson, lastFullWeek, tally, type ControlLesson } from '../../src-shared/domain/control';
+import { bishkekDate, bishkekInstant } from '../../src-shared/domain/time';
+
+/**
+ * The weekly control through the API (as the UI and web mode call it), on the tiny demo: figures equal
+ * the pure rule applied by this test to facts it reads itself; scopes hold; bad periods and units get
+ * their own clear errors.
+ */
+let app: App;
+beforeAll(() => {
+  app = bootTiny();
+});
+afterAll(() => app.close());
+
+async function call<T>(session: string, method: string, input: unknown, locale = 'ru') {
+  const r = await app.dispatch({ method, input, session, locale });
+  return r as
+    { ok: true; value: T } | { ok: false; error: { code: string; message: string; field?: string } };
+}
+
+async function report(session: string, input: Record<string, unknown>): Promise<ControlReport> {
+  const r = await call<ControlReport>(session, 'control.report', input);
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+
+/** The lessons of a faculty in a period judged by the pure rule, from facts read row by row here. */
+function referenceVerdicts(facultyId: number, from: string, to: string) {
+  const sql = app.db.$client;
+  const lessons = sql
+    .prepare(
+      `SELECT l.id, l.offering_id o, l.date, l.pair, l.status, l.origin, l.topic, l.completed_at c,
+         o.lesson_kind kind, o.teacher_id t, o.group_id g, o.subgroup_id sg, b.starts_at s
+       FROM lessons l JOIN offerings o ON o.id = l.offering_id JOIN groups gr ON gr.id = o.group_id
+       JOIN bell_pairs b ON b.number = l.pair
+       WHERE gr.faculty_id = ? AND l.date BETWEEN ? AND ?`,
+    )
+    .all(facultyId, from, to) as Array<{
+    id: number;
+    o: number;
+    date: string;
+    pair: number;
+    status: 'scheduled';
+    origin: 'timetable';
+    topic: string | null;
+    c: number | null;
+    kind: 'lecture';
+    t: number;
+    g: number;
+    sg: number | null;
+    s: string;
+  }>;
+  return lessons.map((l) => {
+    const members = (
+      l.sg === null
+        ? sql
+            .prepare(
+              'SELECT student_id s FROM enrolments WHERE group_id = ? AND starts_on <= ? AND (ends_on IS NULL OR ends_on >= ?)',
+            )
+            .all(l.g, l.date, l.date)
+        : sql
+            .prepare(
+              'SELECT student_id s FROM subgroup_members WHERE subgroup_id = ? AND starts_on <= ? AND (ends_on IS NULL OR ends_on >= ?)',
+            )
+            .all(l.sg, l.date, l.date)
+    ).map((r) => (r as { s: number }).s);
+    const marked = new Set(
+      sql
+        .prepare('SELECT student_id s FROM marks WHERE lesson_id = ?')
+        .all(l.id)
+        .map((r) => (r as { s: number }).s),
+    );
+    const sub = sql
+      .prepare(
+        'SELECT substitute_teacher_id s FROM substitutions WHERE lesson_id = ? AND cancelled_at IS NULL ORDER BY assigned_at DESC LIMIT 1',
+      )
+      .get(l.id) as { s: number } | undefined;
+    const absent = sql
+      .prepare(
+        `SELECT 1 FROM absences WHERE teacher_id = ? AND ? BETWEEN starts_on AND ends_on
+         AND (pairs IS NULL OR EXISTS (SELECT 1 FROM json_each(pairs) WHERE value = ?))`,
+      )
+      .get(l.t, l.date, l.pair);
+    const holiday = sql
+      .prepare("SELECT 1 FROM calendar_days WHERE date = ? AND kind IN ('holiday', 'non_teaching')")
+      .get(l.date);
+    const lesson: ControlLesson = {
+      id: l.id,
+      offeringId: l.o,
+      date: l.date,
+      pair: l.pair,
+      startsAt: bishkekInstant(l.date, l.s),
+      status: l.status,
+      origin: l.origin,
+      kind: l.kind,
+      topic: l.topic,
+      completedAt: l.c,
+      teacherId: l.t,
+      substituteId: sub?.s ?? null,
+      teacherAbsent: absent !== undefined,
+      nonTeachingDay: holiday !== undefined,
+      members,
+      marked,
+    };
+    return { lesson, verdict: judgeLesson(lesson, DEMO_NOW) };
+  });
+}
+
+describe('control.report', () => {
+  it('gives the deanery its faculty’s figures for the last full week, equal to the pure rule', async () => {
+    const dean = await login(app, 'dean');
+    const r = await report(dean, { by: 'faculty' });
+    const week = lastFullWeek(bishkekDate(DEMO_NOW));
+    expect(r.period).toEqual(week);
+    expect(r.rows.map((x) => x.id)).toEqual([1]);
+    const expected = tally(referenceVerdicts(1, week.from, week.to).map((x) => x.verdict));
+    expect(expected.due).toBeGreaterThan(0);
+    expect(r.total).toEqual(expected);
+    expect(r.rows[0]?.figures).toEqual(expected);
+    expect(r.trendWeeks).toHaveLength(4);
+  });
+
+  it('drills down faculty → department → teacher → offering → lessons, each level adding up', async () => {
+    const dean = await login(app, 'dean');
+    const byDept = await report(dean, { by: 'department', within: [{ kind: 'faculty', id: 1 }] });
+    expect(byDept.rows.length).toBeGreaterThan(1);
+    expect(byDept.rows.reduce((n, x) => n + x.figures.due, 0)).toBe(byDept.total.due);
+    const dept = byDept.rows.find((x) => x.figures.missing > 0) ?? byDept.rows[0];
+    if (!dept) throw new Error('no department');
+    const within1 = [
+      { kind: 'faculty', id: 1 },
+      { kind: 'department', id: dept.id },
+    ];
+    const byTeacher = await report(dean, { by: 'teacher', within: within1 });
+    expect(byTeacher.total).toEqual(dept.figures);
+    expect(byTeacher.within.map((w) => w.name.ru)).toEqual([
+      expect.stringContaining('акультет'),
+      dept.name.ru,
+    ]);
+    const teacher = byTeacher.rows[0];
+    if (!teacher) throw new Error('no teacher');
+    const within2 = [...within1, { kind: 'teacher', id: teacher.id }];
+    const byOffering = await report(dean, { by: 'offering', within: within2 });
+    expect(byOffering.total).toEqual(teacher.figures);
+    const offering = byOffering.rows[0];
+    if (!offering) throw new Error('no offering');
+    const all = await call<{ lessons: ControlLessonRow[] }>(dean, 'control.lessons', {
+      within: [...within2, { kind: 'offering', id: offering.id }],
+      onlyOwed: false,
+    });
+    if (!all.ok) throw new Error(all.error.message);
+    expect(all.value.lessons).toHaveLength(offering.figures.due);
+    const owed = all.value.lessons.filter((l) => l.state !== 'on_time');
+    expect(owed).toHaveLength(offering.figures.late + offering.figures.missing);
+    for (const l of all.value.lessons) {
+      expect(l.responsible.id).toBe(teacher.id);
+      if (l.state === 'missing') expect(l.missingTopic || l.missingStudents.length > 0).toBe(true);
+    }
+  });
+
+  it('keeps to the caller’s scope: another faculty is refused, the study office sees both', async () => {
+    const dean = await login(app, 'dean');
+    expect(
+      await call(dean, 'control.report', { by: 'department', within: [{ kind: 'faculty', id: 2 }] }),
+    ).toMatchObject({ ok: false, error: { code: 'SCOPE_FORBIDDEN', field: 'within.0.id' } });
+    const study = await login(app, 'study');
+    const r = await report(study, { by: 'faculty' });
+    expect(r.rows.map((x) => x.id).sort()).toEqual([1, 2]);
+    const head = await login(app, 'head');
+    const mine = await report(head, { by: 'department' });
+    expect(mine.rows).toHaveLength(1);
+    const teacher = await login(app, 'teacher');
+    expect(await call(teacher, 'control.report', { by: 'faculty' })).toMatchObject({
+      ok: false,
+      error: { code: 'ROLE_FORBIDDEN' },
+    });
+  });
+
+  it('says what is wrong with a period or a unit instead of an empty table', async () => {
+    const dean = await login(app, 'dean');
+    expect(await call(dean, 'control.report', { by: 'faculty', week: '2026-W60' })).toMatchObject({
+      ok: false,
+      error: { code: 'PERIOD_INVALID', field: 'week', message: expect.stringContaining('2026-W47') },
+    });
+    expect(await call(dean, 'control.report', { by: 'faculty', week: '2026-W50' })).toMatchObject({
+      ok: false,
+      error: { code: 'PERIOD_FUTURE', message: expect.stringContaining('2026-12-07') },
+    });
+    expect(
+      await call(dean, 'control.report', { by: 'faculty', from: '2026-11-20', to: '2026-11-10' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'PERIOD_INVALID', message: expect.stringContaining('позже') },
+    });
+    expect(await call(dean, 'control.report', { by: 'faculty', from: '2026-11-20' })).toMatchObject({
+      ok: false,
+      error: { code: 'PERIOD_INVALID', field: 'to' },
+    });
+    const ky = await call(dean, 'control.report', { by: 'faculty', week: '2026-W50' }, 'ky');
+    expect(ky).toMatchObject({ ok: false, error: { message: expect.stringContaining('келе элек') } });
+    expect(
+      await call(dean, 'control.report', { by: 'teacher', within: [{ kind: 'department', id: 9999 }] }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'UNIT_UNKNOWN', message: expect.stringContaining('кафедра № 9999') },
+    });
+    expect(await call(dean, 'control.report', { by: 'faculty', week: 'W47' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', field: 'week' },
+    });
+    expect(await call(dean, 'control.report', { by: 'nobody' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', field: 'by' },
+    });
+  });
+});

@@ -1,0 +1,238 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { ControlLesson, ControlUnitKind, LessonPlace } from '../../src-shared/domain/control';
+import type { LessonKind, LessonOrigin, LessonStatus } from '../../src-shared/domain/journal';
+import { shortName } from '../../src-shared/domain/people';
+import { bishkekInstant, type IsoDate } from '../../src-shared/domain/time';
+import { membersOn, type Membership } from '../../src-shared/domain/timetable';
+import { offeringVisible, type Viewer } from './access';
+import type { Db } from './open';
+
+/**
+ * Read side of the weekly control: the facts `judgeLesson` needs about every lesson of a period in the
+ * viewer's access scope, and the names of the units it reports on.
+ */
+
+export type UnitFilter = { kind: ControlUnitKind; id: number };
+
+/** SQL condition (on offerings `o`, groups `g`, lessons `l`) of a lesson inside a unit. */
+function inUnit(u: UnitFilter): SQL {
+  switch (u.kind) {
+    case 'faculty':
+      return sql`g.faculty_id = ${u.id}`;
+    case 'department':
+      return sql`o.department_id = ${u.id}`;
+    case 'group':
+      return sql`o.group_id = ${u.id}`;
+    case 'offering':
+      return sql`o.id = ${u.id}`;
+    case 'teacher':
+      // The responsible person: the substitute of a covered lesson, else the offering's teacher.
+      return sql`coalesce((SELECT s.substitute_teacher_id FROM substitutions s WHERE s.lesson_id = l.id
+        AND s.cancelled_at IS NULL ORDER BY s.assigned_at DESC LIMIT 1), o.teacher_id) = ${u.id}`;
+  }
+}
+
+type Row = {
+  id: number;
+  offeringId: number;
+  date: IsoDate;
+  pair: number;
+  startsAt: string | null;
+  status: LessonStatus;
+  origin: LessonOrigin;
+  kind: LessonKind;
+  topic: string | null;
+  completedAt: number | null;
+  teacherId: number;
+  groupId: number;
+  subgroupId: number | null;
+  departmentId: number;
+  facultyId: number;
+  substituteId: number | null;
+  absent: number;
+  nonTeaching: number;
+};
+
+export type JudgeableLesson = { lesson: ControlLesson; place: LessonPlace; groupId: number };
+
+/**
+ * Every lesson row dated `from`–`to` of an offering the viewer may see and inside every `within` unit,
+ * with its members on its date and who has an attendance mark.
+ */
+export function controlLessons(
+  db: Db,
+  v: Viewer,
+  from: IsoDate,
+  to: IsoDate,
+  within: readonly UnitFilter[],
+): JudgeableLesson[] {
+  // `offeringVisible` names the tables unaliased.
+  const visible = sql`EXISTS (SELECT 1 FROM offerings JOIN groups ON groups.id = offerings.group_id
+    WHERE offerings.id = o.id AND ${offeringVisible(v)})`;
+  const conds = [sql`l.date BETWEEN ${from} AND ${to}`, visible, ...within.map(inUnit)];
+  const rows = db.all<Row>(sql`
+    SELECT l.id, l.offering_id AS offeringId, l.date, l.pair, b.starts_at AS startsAt, l.status, l.origin,
+      o.lesson_kind AS kind, l.topic, l.completed_at AS completedAt, o.teacher_id AS teacherId,
+      o.group_id AS groupId, o.subgroup_id AS subgroupId, o.department_id AS departmentId, g.faculty_id AS facultyId,
+      (SELECT s.substitute_teacher_id FROM substitutions s WHERE s.lesson_id = l.id AND s.cancelled_at IS NULL
+        ORDER BY s.assigned_at DESC LIMIT 1) AS substituteId,
+      EXISTS (SELECT 1 FROM absences a WHERE a.teacher_id = o.teacher_id AND l.date BETWEEN a.starts_on AND a.ends_on
+        AND (a.pairs IS NULL OR EXISTS (SELECT 1 FROM json_each(a.pairs) p WHERE p.value = l.pair))) AS absent,
+      EXISTS (SELECT 1 FROM calendar_days c WHERE c.date = l.date AND c.kind IN ('holiday', 'non_teaching')) AS nonTeaching
+    FROM lessons l
+    JOIN offerings o ON o.id = l.offering_id
+    JOIN groups g ON g.id = o.group_id
+    LEFT JOIN bell_pairs b ON b.number = l.pair
+    WHERE ${sql.join(conds, sql` AND `)}
+    ORDER BY l.date, l.pair, l.id`);
+  if (rows.length === 0) return [];
+
+  const groupMembers = new Map<number, Membership[]>();
+  for (const e of db.all<{ groupId: number; studentId: number; from: IsoDate; to: IsoDate | null }>(sql`
+    SELECT group_id AS groupId, student_id AS studentId, starts_on AS "from", ends_on AS "to" FROM enrolments
+    WHERE starts_on <= ${to} AND (ends_on IS NULL OR ends_on >= ${from})`)) {
+    let list = groupMembers.get(e.groupId);
+    if (!list) groupMembers.set(e.groupId, (list = []));
+    list.push(e);
+  }
+  const subgroupMembers = new Map<number, Membership[]>();
+  for (const e of db.all<{ subgroupId: number; studentId: number; from: IsoDate; to: IsoDate | null }>(sql`
+    SELECT subgroup_id AS subgroupId, student_id AS studentId, starts_on AS "from", ends_on AS "to"
+    FROM subgroup_members WHERE starts_on <= ${to} AND (ends_on IS NULL OR ends_on >= ${from})`)) {
+    let list = subgroupMembers.get(e.subgroupId);
+    if (!list) subgroupMembers.set(e.subgroupId, (list = []));
+    list.push(e);
+  }
+  const marked = new Map<number, Set<number>>();
+  for (const m of db.all<{ lessonId: number; studentId: number }>(sql`
+    SELECT m.lesson_id AS lessonId, m.student_id AS studentId FROM marks m JOIN lessons l ON l.id = m.lesson_id
+    WHERE l.date BETWEEN ${from} AND ${to}`)) {
+    let set = marked.get(m.lessonId);
+    if (!set) marked.set(m.lessonId, (set = new Set()));
+    set.add(m.studentId);
+  }
+  const none = new Set<number>();
+  return rows.map((r) => ({
+    groupId: r.groupId,
+    place: {
+      facultyId: r.facultyId,
+      departmentId: r.departmentId,
+      groupId: r.groupId,
+      offeringId: r.offeringId,
+    },
+    lesson: {
+      id: r.id,
+      offeringId: r.offeringId,
+      date: r.date,
+      pair: r.pair,
+      startsAt: bishkekInstant(r.date, r.startsAt ?? '00:00'),
+      status: r.status,
+      origin: r.origin,
+      kind: r.kind,
+      topic: r.topic,
+      completedAt: r.completedAt,
+      teacherId: r.teacherId,
+      substituteId: r.substituteId,
+      teacherAbsent: r.absent === 1,
+      nonTeachingDay: r.nonTeaching === 1,
+      members: membersOn(
+        (r.subgroupId !== null ? subgroupMembers.get(r.subgroupId) : groupMembers.get(r.groupId)) ?? [],
+        r.date,
+      ),
+      marked: marked.get(r.id) ?? none,
+    },
+  }));
+}
+
+export type UnitName = { ru: string; ky: string };
+
+/** Names of units of one kind, by id (unknown ids are left out). */
+export function unitNames(db: Db, kind: ControlUnitKind, ids: readonly number[]): Map<number, UnitName> {
+  const out = new Map<number, UnitName>();
+  if (ids.length === 0) return out;
+  const list = JSON.stringify([...new Set(ids)]);
+  const inList = sql`(SELECT value FROM json_each(${list}))`;
+  switch (kind) {
+    case 'faculty':
+      for (const r of db.all<{ id: number; ru: string; ky: string }>(
+        sql`SELECT id, name_ru AS ru, name_ky AS ky FROM faculties WHERE id IN ${inList}`,
+      ))
+        out.set(r.id, { ru: r.ru, ky: r.ky });
+      break;
+    case 'department':
+      for (const r of db.all<{ id: number; ru: string; ky: string }>(
+        sql`SELECT id, name_ru AS ru, name_ky AS ky FROM departments WHERE id IN ${inList}`,
+      ))
+        out.set(r.id, { ru: r.ru, ky: r.ky });
+      break;
+    case 'teacher':
+      for (const r of db.all<{ id: number; lastName: string; firstName: string; patronymic: string | null }>(
+        sql`SELECT id, last_name AS lastName, first_name AS firstName, patronymic FROM teachers WHERE id IN ${inList}`,
+      )) {
+        const n = shortName(r);
+        out.set(r.id, { ru: n, ky: n });
+      }
+      break;
+    case 'group':
+      for (const r of db.all<{ id: number; code: string }>(
+        sql`SELECT id, code FROM groups WHERE id IN ${inList}`,
+      ))
+        out.set(r.id, { ru: r.code, ky: r.code });
+      break;
+    case 'offering':
+      for (const [id, o] of offeringLabels(db, ids)) {
+        const where = o.subgroup ? `${o.group}, ${o.subgroup}` : o.group;
+        out.set(id, { ru: `${o.discipline.ru} (${where})`, ky: `${o.discipline.ky} (${where})` });
+      }
+      break;
+  }
+  return out;
+}
+
+/** Whether a unit exists at all (an unknown one is an error, not an empty report). */
+export function unitExists(db: Db, u: UnitFilter): boolean {
+  return unitNames(db, u.kind, [u.id]).size > 0;
+}
+
+/** Whether the viewer may see anything of a unit: at least one offering of it in their scope. */
+export function unitVisible(db: Db, v: Viewer, u: UnitFilter): boolean {
+  const cond: SQL = {
+    faculty: sql`groups.faculty_id = ${u.id}`,
+    department: sql`offerings.department_id = ${u.id}`,
+    group: sql`offerings.group_id = ${u.id}`,
+    offering: sql`offerings.id = ${u.id}`,
+    teacher: sql`(offerings.teacher_id = ${u.id} OR EXISTS (SELECT 1 FROM substitutions s JOIN lessons l ON l.id = s.lesson_id
+      WHERE l.offering_id = offerings.id AND s.substitute_teacher_id = ${u.id} AND s.cancelled_at IS NULL))`,
+  }[u.kind];
+  return (
+    db.get<{ n: number }>(sql`SELECT 1 AS n FROM offerings JOIN groups ON groups.id = offerings.group_id
+      WHERE ${cond} AND ${offeringVisible(v)} LIMIT 1`) !== undefined
+  );
+}
+
+/** Students' short names by id. */
+export function studentNames(db: Db, ids: readonly number[]): Map<number, string> {
+  const out = new Map<number, string>();
+  if (ids.length === 0) return out;
+  const list = JSON.stringify([...new Set(ids)]);
+  for (const r of db.all<{ id: number; lastName: string; firstName: string; patronymic: string | null }>(sql`
+    SELECT id, last_name AS lastName, first_name AS firstName, patronymic FROM students
+    WHERE id IN (SELECT value FROM json_each(${list}))`))
+    out.set(r.id, shortName(r));
+  return out;
+}
+
+export type OfferingLabel = { group: string; subgroup: string | null; discipline: UnitName };
+
+/** Group code, subgroup name and discipline names of offerings, by id. */
+export function offeringLabels(db: Db, ids: readonly number[]): Map<number, OfferingLabel> {
+  const out = new Map<number, OfferingLabel>();
+  if (ids.length === 0) return out;
+  const list = JSON.stringify([...new Set(ids)]);
+  for (const r of db.all<{ id: number; code: string; ru: string; ky: string; sub: string | null }>(sql`
+    SELECT o.id, g.code, d.name_ru AS ru, d.name_ky AS ky, sg.name AS sub FROM offerings o
+    JOIN groups g ON g.id = o.group_id JOIN disciplines d ON d.id = o.discipline_id
+    LEFT JOIN subgroups sg ON sg.id = o.subgroup_id WHERE o.id IN (SELECT value FROM json_each(${list}))`))
+    out.set(r.id, { group: r.code, subgroup: r.sub, discipline: { ru: r.ru, ky: r.ky } });
+  return out;
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { CONTROL_UNITS, FILL_STATES, NOT_DUE_REASONS } from '../domain/control';
+import { LESSON_KINDS } from '../domain/journal';
+import { id, isoDate, method } from './common';
+
+/**
+ * The weekly control of journal filling (regulation §3.5, §5.3, §6.2; DOMAIN.md, Filled). The study
+ * office runs it for the university, the deanery for its faculty; a department head sees their
+ * department's figures.
+ */
+const CONTROLLERS = ['studyOffice', 'deanery', 'departmentHead'] as const;
+
+const names = z.object({ ru: z.string(), ky: z.string() });
+export const controlUnitKind = z.enum(CONTROL_UNITS);
+
+/** A week ('2026-W47') or a date range; neither means the last full week of the replica's calendar. */
+const periodInput = {
+  week: z
+    .string()
+    .trim()
+    .regex(/^\d{4}-W\d{2}$/, { message: 'expected a week like 2026-W47' })
+    .optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+};
+
+/** Narrowing of a report to units, each inside the one before (drill-down: faculty → … → offering). */
+const within = z
+  .array(z.object({ kind: controlUnitKind, id }).strict())
+  .max(5)
+  .default([]);
+
+export const controlFigures = z.object({
+  due: z.number().int(),
+  filled: z.number().int(),
+  onTime: z.number().int(),
+  late: z.number().int(),
+  missing: z.number().int(),
+  uncovered: z.number().int(),
+  fillRate: z.number().nullable(),
+  timeliness: z.number().nullable(),
+});
+
+export const controlPeriod = z.object({ from: isoDate, to: isoDate, week: z.string().nullable() });
+
+const unitRef = z.object({ kind: controlUnitKind, id, name: names });
+
+export const controlRow = unitRef.extend({
+  figures: controlFigures,
+  /** Fill rate of each previous week (oldest first) and the change against their mean. */
+  trend: z.object({ change: z.number().nullable(), previous: z.array(z.number().nullable()) }),
+});
+
+export const controlReport = z.object({
+  period: controlPeriod,
+  /** The check time: now by the replica's clock. */
+  checkedAt: z.number().int(),
+  /** The previous weeks the trend compares with, oldest first. */
+  trendWeeks: z.array(z.string()),
+  within: z.array(unitRef),
+  by: controlUnitKind,
+  total: controlFigures,
+  rows: z.array(controlRow),
+  /** Lesson rows of the period that were not due, by reason. */
+  notDue: z.record(z.enum(NOT_DUE_REASONS), z.number().int()),
+});
+export type ControlReport = z.infer<typeof controlReport>;
+
+export const controlLesson = z.object({
+  lessonId: id,
+  offeringId: id,
+  date: isoDate,
+  pair: z.number().int(),
+  group: z.string(),
+  discipline: names,
+  kind: z.enum(LESSON_KINDS),
+  responsible: z.object({ id, name: z.string() }),
+  substituted: z.boolean(),
+  uncovered: z.boolean(),
+  state: z.enum(FILL_STATES),
+  completedAt: z.number().int().nullable(),
+  missingTopic: z.boolean(),
+  missingStudents: z.array(z.object({ id, name: z.string() })),
+  members: z.number().int(),
+});
+export type ControlLessonRow = z.infer<typeof controlLesson>;
+
+export const controlContract = {
+  /**
+   * Figures of the period per unit of `by` (due, filled, on time, late, missing, uncovered, rates, a
+   * trend against the four previous weeks), limited to the caller's access scope and to `within`.
+   * A malformed, reversed or future period and an unknown unit are errors with their own messages.
+   */
+  'control.report': method({
+    input: z.object({ ...periodInput, within, by: controlUnitKind }).strict(),
+    output: controlReport,
+    access: CONTROLLERS,
+  }),
+  /** The due lessons themselves (drill-down's last level): what each one is missing, and whose. */
+  'control.lessons': method({
+    input: z.object({ ...periodInput, within, onlyOwed: z.boolean().default(true) }).strict(),
+    output: z.object({ period: controlPeriod, within: z.array(unitRef), lessons: z.array(controlLesson) }),
+    access: CONTROLLERS,
+  }),
+};

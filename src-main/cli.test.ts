@@ -35,6 +35,51 @@ describe('cli', () => {
     expect(text.out).toMatch(/Студенты\s+\d+/);
   });
 
+  it('control prints the last full week per department, equal to the API, and refuses bad input', () => {
+    const file = tinyReplica();
+    const json = cli('control', '--db', file, '--json');
+    expect(json.code, json.err).toBe(0);
+    const r = JSON.parse(json.out) as {
+      period: { week: string };
+      by: string;
+      total: { due: number; missing: number };
+      rows: Array<{ name: { ru: string }; figures: { due: number } }>;
+    };
+    expect(r.period.week).toBe('2026-W47');
+    expect(r.by).toBe('department');
+    expect(r.total.due).toBeGreaterThan(0);
+    expect(r.rows.reduce((n, x) => n + x.figures.due, 0)).toBe(r.total.due);
+    const text = cli('control', '--db', file);
+    expect(text.code).toBe(0);
+    expect(text.out).toContain('Контроль заполнения журнала — 2026-W47');
+    for (const row of r.rows) expect(text.out).toContain(row.name.ru);
+    expect(text.out).toMatch(new RegExp(`Итого\\s+${r.total.due}\\s`));
+    const owed = cli(
+      'control',
+      '--db',
+      file,
+      '--by',
+      'teacher',
+      '--unit',
+      'faculty:1',
+      '--lessons',
+      '--locale',
+      'ky',
+    );
+    expect(owed.code, owed.err).toBe(0);
+    expect(owed.out).toContain('Окутуучулар боюнча');
+    expect(owed.out).toContain('Карызы бар сабактар');
+    expect(cli('control', '--db', file, '--week', '2026-W50')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('ещё не наступил'),
+    });
+    expect(cli('control', '--db', file, '--unit', 'department:9999')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('Нет такого подразделения'),
+    });
+    expect(cli('control', '--db', file, '--by', 'room')).toMatchObject({ code: 2 });
+  });
+
   it('demo writes a replica with the requested today', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'avn-cli-')), 'd.db');
     const r = cli('demo', '--scale', 'tiny', '--today', '2026-10-15', '--db', file);

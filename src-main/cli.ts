@@ -7,7 +7,12 @@ import { getMeta, META } from './db/meta';
 import { openReplica } from './db/open';
 import { entityCounts, ENTITY_TABLES } from './db/replica.repo';
 import { formatBishkekInstant } from '../src-shared/domain/time';
-import { translate } from '../src-shared/i18n/translate';
+import { LOCALES, translate, type Locale, type MessageKey } from '../src-shared/i18n/translate';
+import { AppError } from '../src-shared/contract/errors';
+import type { ControlReport } from '../src-shared/contract/control.contract';
+import { CONTROL_UNITS, type ControlUnitKind } from '../src-shared/domain/control';
+import { controlLessonList, controlReport } from './control/report';
+import type { Viewer } from './db/access';
 import { formatNumber } from '../src-shared/i18n/format';
 import type { Progress } from './jobs/job';
 import { defaultReplicaPath } from './paths';
@@ -125,6 +130,92 @@ repairs what differs. A replica that does not exist yet is created empty.`,
       }
     },
   },
+  control: {
+    summary: 'the weekly control of journal filling: figures per unit, owed lessons',
+    usage: `control [--week 2026-W47 | --from YYYY-MM-DD --to YYYY-MM-DD] [--unit KIND:ID ...]
+        [--by faculty|department|teacher|group|offering] [--lessons] [--locale ru|ky] [--json] [--db FILE]
+
+Prints the control table of the period (without --week or --from/--to: the last full week of the
+replica's calendar) for everything the replica holds: per unit of --by (default: department) the
+lessons due, filled, on time, late, missing, and the trend against the four previous weeks. --unit
+narrows it (repeat it to drill down, e.g. --unit faculty:1 --unit department:3); --lessons lists the
+owed lessons themselves with what each is missing.`,
+    options: {
+      ...common,
+      week: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      unit: { type: 'string', multiple: true },
+      by: { type: 'string' },
+      lessons: { type: 'boolean' },
+      locale: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    run(v, out) {
+      const file = dbPath(v);
+      if (!existsSync(file))
+        throw new UsageError(`no replica at ${file} (make one with: npm run cli -- demo --db ${file})`);
+      const locale = (v.locale ?? 'ru') as Locale;
+      if (!LOCALES.includes(locale))
+        throw new UsageError(`--locale must be ru or ky, got "${String(v.locale)}"`);
+      const by = (v.by ?? 'department') as ControlUnitKind;
+      if (!CONTROL_UNITS.includes(by))
+        throw new UsageError(`--by must be one of ${CONTROL_UNITS.join(', ')}, got "${by}"`);
+      const within = ((v.unit ?? []) as string[]).map((u) => {
+        const m = /^([a-z]+):(\d+)$/.exec(u);
+        if (!m || !CONTROL_UNITS.includes(m[1] as ControlUnitKind))
+          throw new UsageError(
+            `--unit must be KIND:ID with KIND one of ${CONTROL_UNITS.join(', ')}, got "${u}"`,
+          );
+        return { kind: m[1] as ControlUnitKind, id: Number(m[2]) };
+      });
+      const app = boot({ dbPath: file, demoIfMissing: null, log: () => undefined });
+      try {
+        const now = app.deps.clock.now();
+        const period = {
+          week: typeof v.week === 'string' ? v.week : undefined,
+          from: typeof v.from === 'string' ? v.from : undefined,
+          to: typeof v.to === 'string' ? v.to : undefined,
+        };
+        const r = withAppErrors(locale, () =>
+          controlReport(app.db, REPLICA_OPERATOR, { ...period, within, by }, now, locale),
+        );
+        const lessons = v.lessons
+          ? withAppErrors(locale, () =>
+              controlLessonList(app.db, REPLICA_OPERATOR, { ...period, within, onlyOwed: true }, now, locale),
+            ).lessons
+          : null;
+        if (v.json) {
+          out.log(JSON.stringify(lessons ? { report: r, lessons } : r, null, 2));
+          return;
+        }
+        for (const line of controlTable(r, locale)) out.log(line);
+        if (lessons) {
+          out.log('');
+          out.log(translate(locale, 'control.lessons.title'));
+          if (lessons.length === 0) out.log(`  ${translate(locale, 'control.lessons.none')}`);
+          for (const l of lessons) {
+            const what = [
+              ...(l.missingTopic ? [translate(locale, 'control.missingTopic')] : []),
+              ...(l.missingStudents.length
+                ? [
+                    translate(locale, 'control.missingMarks', {
+                      names: l.missingStudents.map((s) => s.name).join(', '),
+                    }),
+                  ]
+                : []),
+            ].join('; ');
+            out.log(
+              `  ${l.date} ${l.pair}  ${l.group.padEnd(12)} ${l.discipline[locale].slice(0, 32).padEnd(32)} ${l.responsible.name.padEnd(22)} ` +
+                `${translate(locale, `control.state.${l.state}`)}${what ? ` — ${what}` : ''}`,
+            );
+          }
+        }
+      } finally {
+        app.close();
+      }
+    },
+  },
   info: {
     summary: 'counts of every entity in the replica',
     usage: `info [--db FILE] [--json]
@@ -166,6 +257,62 @@ every entity.`,
     },
   },
 };
+
+/** The CLI reads everything the replica holds, as the study office would (no login on a terminal). */
+const REPLICA_OPERATOR = {
+  grants: [{ role: 'studyOffice', scopeKind: 'university', scopeId: null }],
+  teacherId: null,
+} as const satisfies Viewer;
+
+/** An API error (bad period, unknown unit) as a one-line message in the chosen language. */
+function withAppErrors<T>(locale: Locale, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof AppError) throw new UsageError(translate(locale, `error.${err.code}`, err.params));
+    throw err;
+  }
+}
+
+const pct = (x: number | null) => (x === null ? '—' : (x * 100).toFixed(1));
+const pp = (x: number | null) => (x === null ? '' : `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}`);
+
+/** The control report as text: a header, one row per unit, the total. */
+export function controlTable(r: ControlReport, locale: Locale): string[] {
+  const t = (k: MessageKey, p?: Record<string, string | number>) => translate(locale, k, p);
+  const head = [
+    t('control.col.due'),
+    t('control.col.fillRate'),
+    t('control.col.onTime'),
+    t('control.col.late'),
+    t('control.col.missing'),
+    t('control.col.trend'),
+  ];
+  const rows = r.rows.map((x) => ({ name: x.name[locale], f: x.figures, trend: x.trend.change }));
+  const width = Math.max(24, ...rows.map((x) => x.name.length), t('control.total').length) + 2;
+  const line = (name: string, cells: string[]) =>
+    name.padEnd(width) + cells.map((c, i) => c.padStart(Math.max((head[i] ?? '').length, 7) + 2)).join('');
+  const cells = (f: ControlReport['total'], trend: number | null) => [
+    String(f.due),
+    pct(f.fillRate),
+    pct(f.timeliness),
+    String(f.late),
+    String(f.missing),
+    pp(trend),
+  ];
+  const title = `${t('control.title')} — ${r.period.week ?? ''} ${r.period.from} – ${r.period.to}, ${t('control.checkedAt', { time: formatBishkekInstant(r.checkedAt).slice(0, 16).replace('T', ' ') })}`;
+  const out = [title.replace(' —  ', ' — ')];
+  if (r.within.length) out.push(r.within.map((w) => `${t(`unit.${w.kind}`)}: ${w.name[locale]}`).join(' › '));
+  if (r.total.due === 0) {
+    out.push(t('control.empty'));
+    return out;
+  }
+  out.push(line(t(`control.by.${r.by}`), head));
+  for (const x of rows) out.push(line(x.name, cells(x.f, x.trend)));
+  out.push(line(t('control.total'), cells(r.total, null)));
+  out.push(t('control.notDue', r.notDue));
+  return out;
+}
 
 function dbPath(v: Record<string, unknown>): string {
   return typeof v.db === 'string' && v.db ? v.db : defaultReplicaPath();

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../boot';
 import { bootTiny, DEMO_NOW, login } from '../../tests/helpers/replica';
 import type { ControlLessonRow, ControlReport } from '../../src-shared/contract/control.contract';
-import { judgeLesson, lastFullWeek, tally, type ControlLesson } from '../../src-shared/domain/control';
-import { bishkekDate, bishkekInstant } from '../../src-shared/domain/time';
+import { lastFullWeek, tally } from '../../src-shared/domain/control';
+import { bishkekDate } from '../../src-shared/domain/time';
+import { referenceVerdicts } from '../../tests/helpers/control';
 
 /**
  * The weekly control through the API (as the UI and web mode call it), on the tiny demo: figures equal
@@ -28,88 +29,6 @@ async function report(session: string, input: Record<string, unknown>): Promise<
   return r.value;
 }
 
-/** The lessons of a faculty in a period judged by the pure rule, from facts read row by row here. */
-function referenceVerdicts(facultyId: number, from: string, to: string) {
-  const sql = app.db.$client;
-  const lessons = sql
-    .prepare(
-      `SELECT l.id, l.offering_id o, l.date, l.pair, l.status, l.origin, l.topic, l.completed_at c,
-         o.lesson_kind kind, o.teacher_id t, o.group_id g, o.subgroup_id sg, b.starts_at s
-       FROM lessons l JOIN offerings o ON o.id = l.offering_id JOIN groups gr ON gr.id = o.group_id
-       JOIN bell_pairs b ON b.number = l.pair
-       WHERE gr.faculty_id = ? AND l.date BETWEEN ? AND ?`,
-    )
-    .all(facultyId, from, to) as Array<{
-    id: number;
-    o: number;
-    date: string;
-    pair: number;
-    status: 'scheduled';
-    origin: 'timetable';
-    topic: string | null;
-    c: number | null;
-    kind: 'lecture';
-    t: number;
-    g: number;
-    sg: number | null;
-    s: string;
-  }>;
-  return lessons.map((l) => {
-    const members = (
-      l.sg === null
-        ? sql
-            .prepare(
-              'SELECT student_id s FROM enrolments WHERE group_id = ? AND starts_on <= ? AND (ends_on IS NULL OR ends_on >= ?)',
-            )
-            .all(l.g, l.date, l.date)
-        : sql
-            .prepare(
-              'SELECT student_id s FROM subgroup_members WHERE subgroup_id = ? AND starts_on <= ? AND (ends_on IS NULL OR ends_on >= ?)',
-            )
-            .all(l.sg, l.date, l.date)
-    ).map((r) => (r as { s: number }).s);
-    const marked = new Set(
-      sql
-        .prepare('SELECT student_id s FROM marks WHERE lesson_id = ?')
-        .all(l.id)
-        .map((r) => (r as { s: number }).s),
-    );
-    const sub = sql
-      .prepare(
-        'SELECT substitute_teacher_id s FROM substitutions WHERE lesson_id = ? AND cancelled_at IS NULL ORDER BY assigned_at DESC LIMIT 1',
-      )
-      .get(l.id) as { s: number } | undefined;
-    const absent = sql
-      .prepare(
-        `SELECT 1 FROM absences WHERE teacher_id = ? AND ? BETWEEN starts_on AND ends_on
-         AND (pairs IS NULL OR EXISTS (SELECT 1 FROM json_each(pairs) WHERE value = ?))`,
-      )
-      .get(l.t, l.date, l.pair);
-    const holiday = sql
-      .prepare("SELECT 1 FROM calendar_days WHERE date = ? AND kind IN ('holiday', 'non_teaching')")
-      .get(l.date);
-    const lesson: ControlLesson = {
-      id: l.id,
-      offeringId: l.o,
-      date: l.date,
-      pair: l.pair,
-      startsAt: bishkekInstant(l.date, l.s),
-      status: l.status,
-      origin: l.origin,
-      kind: l.kind,
-      topic: l.topic,
-      completedAt: l.c,
-      teacherId: l.t,
-      substituteId: sub?.s ?? null,
-      teacherAbsent: absent !== undefined,
-      nonTeachingDay: holiday !== undefined,
-      members,
-      marked,
-    };
-    return { lesson, verdict: judgeLesson(lesson, DEMO_NOW) };
-  });
-}
-
 describe('control.report', () => {
   it('gives the deanery its faculty’s figures for the last full week, equal to the pure rule', async () => {
     const dean = await login(app, 'dean');
@@ -117,7 +36,9 @@ describe('control.report', () => {
     const week = lastFullWeek(bishkekDate(DEMO_NOW));
     expect(r.period).toEqual(week);
     expect(r.rows.map((x) => x.id)).toEqual([1]);
-    const expected = tally(referenceVerdicts(1, week.from, week.to).map((x) => x.verdict));
+    const expected = tally(
+      referenceVerdicts(app.db.$client, 1, week.from, week.to, DEMO_NOW).map((x) => x.verdict),
+    );
     expect(expected.due).toBeGreaterThan(0);
     expect(r.total).toEqual(expected);
     expect(r.rows[0]?.figures).toEqual(expected);

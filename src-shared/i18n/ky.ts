@@ -188,6 +188,8 @@ export const ky: Record<MessageKey, string> = {
   'control.to': 'Аягы',
   'control.show': 'Көрсөтүү',
   'control.lastWeek': 'Өткөн апта',
+  'control.prevWeek': 'Мурунку апта',
+  'control.nextWeek': 'Кийинки апта',
   'control.by': 'Саптар',
   'control.by.faculty': 'Факультеттер боюнча',
   'control.by.department': 'Кафедралар боюнча',

@@ -185,6 +185,8 @@ export const ru = {
   'control.to': 'По',
   'control.show': 'Показать',
   'control.lastWeek': 'Прошлая неделя',
+  'control.prevWeek': 'Предыдущая неделя',
+  'control.nextWeek': 'Следующая неделя',
   'control.by': 'Строки',
   'control.by.faculty': 'По факультетам',
   'control.by.department': 'По кафедрам',

@@ -4,6 +4,7 @@ import { formatDateLong } from '../../../src-shared/i18n/format';
 import type { MessageKey } from '../../../src-shared/i18n/translate';
 import type { AppInfo } from '../../App';
 import { useI18n } from '../../i18n/I18n';
+import { ControlScreen } from '../control/ControlScreen';
 import { JournalScreen } from '../journal/JournalScreen';
 import { LaterArea } from '../later/LaterArea';
 import { SyncIndicator } from '../sync/SyncIndicator';
@@ -72,7 +73,9 @@ export function Shell({ info, user, onLogout }: { info: AppInfo; user: SessionUs
         </div>
       </header>
       <main className="workspace">
-        {area === 'journal' ? (
+        {area === 'control' ? (
+          <ControlScreen />
+        ) : area === 'journal' ? (
           <JournalScreen />
         ) : area === 'sync' ? (
           <SyncScreen />

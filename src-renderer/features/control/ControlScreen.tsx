@@ -1,0 +1,259 @@
+import { useMemo, useState } from 'react';
+import type { Input, Output } from '../../../src-shared/contract';
+import type { SessionUser } from '../../../src-shared/contract/common';
+import type { ControlUnitKind } from '../../../src-shared/domain/control';
+import {
+  addDays,
+  formatBishkekInstant,
+  formatIsoWeek,
+  isoWeekOf,
+  isoWeekRange,
+} from '../../../src-shared/domain/time';
+import type { MessageKey } from '../../../src-shared/i18n/translate';
+import { useAppInfo, useSessionUser } from '../../app-context';
+import { useI18n } from '../../i18n/I18n';
+import { EmptyState, ErrorState, Loading } from '../../ui/States';
+import { useCall } from '../../ui/use-call';
+import { ControlLessons } from './ControlLessons';
+import { ControlTable } from './ControlTable';
+
+type Unit = { kind: ControlUnitKind; id: number };
+type Report = Output<'control.report'>;
+
+/** The drill-down order (DOMAIN.md: faculty → department → teacher → offering → the lessons). */
+const LEVELS: readonly ControlUnitKind[] = ['faculty', 'department', 'teacher', 'offering'];
+
+/** Where a person starts: the study office with faculties, the deanery with departments, a head with teachers. */
+export function firstLevel(user: SessionUser): ControlUnitKind {
+  const roles = new Set(user.grants.map((g) => g.role));
+  if (roles.has('studyOffice') || roles.has('admin')) return 'faculty';
+  if (roles.has('deanery')) return 'department';
+  return 'teacher';
+}
+
+/** Rows one level below the last unit drilled into; null below an offering (the lessons themselves). */
+function levelAfter(within: readonly Unit[], first: ControlUnitKind): ControlUnitKind | null {
+  const last = within[within.length - 1];
+  if (!last) return first;
+  return LEVELS[LEVELS.indexOf(last.kind) + 1] ?? null;
+}
+
+/**
+ * The weekly control of journal filling (regulation §3.5, §5.3): a week (the last full one by default)
+ * or a date range; figures per unit with a trend, drill-down to the lessons a teacher owes.
+ */
+export function ControlScreen() {
+  const { t, locale } = useI18n();
+  const user = useSessionUser();
+  const info = useAppInfo();
+  const first = firstLevel(user);
+  const [mode, setMode] = useState<'week' | 'range'>('week');
+  const [week, setWeek] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [applied, setApplied] = useState<{ week?: string; from?: string; to?: string }>({});
+  const [within, setWithin] = useState<Unit[]>([]);
+  const [names, setNames] = useState<string[]>([]);
+  const [tab, setTab] = useState<'units' | 'lessons'>('units');
+
+  const by = levelAfter(within, first);
+  const showLessons = by === null || tab === 'lessons';
+  const reportInput: Input<'control.report'> | null = by === null ? null : { ...applied, within, by };
+  const report = useCall('control.report', reportInput);
+  const lessons = useCall('control.lessons', showLessons ? { ...applied, within, onlyOwed: true } : null);
+  const period = report.data?.period ?? lessons.data?.period ?? null;
+
+  const weekShown = week || (period?.week ?? '');
+  /** Move the shown week by `delta` weeks and show it at once. */
+  const stepWeek = (delta: number) => {
+    const range = isoWeekRange(weekShown);
+    if (!range) return;
+    const next = formatIsoWeek(isoWeekOf(addDays(range.from, 7 * delta)));
+    setWeek(next);
+    setApplied({ week: next });
+  };
+  const apply = () => {
+    setApplied(mode === 'week' ? (week ? { week } : {}) : { from, to });
+  };
+  const lastWeek = () => {
+    setMode('week');
+    setWeek('');
+    setApplied({});
+  };
+  const drill = (unit: Unit, name: string) => {
+    setWithin([...within, unit]);
+    setNames([...names, name]);
+    setTab('units');
+  };
+  const up = (depth: number) => {
+    setWithin(within.slice(0, depth));
+    setNames(names.slice(0, depth));
+    setTab('units');
+  };
+
+  const error = report.error ?? lessons.error;
+  return (
+    <div className="control">
+      <div className="control-bar">
+        <h2>{t('control.title')}</h2>
+        <div className="seg" role="group" aria-label={t('control.period')}>
+          <button type="button" className={mode === 'week' ? 'on' : ''} onClick={() => setMode('week')}>
+            {t('control.week')}
+          </button>
+          <button type="button" className={mode === 'range' ? 'on' : ''} onClick={() => setMode('range')}>
+            {t('control.period')}
+          </button>
+        </div>
+        <form
+          className="control-period"
+          onSubmit={(e) => {
+            e.preventDefault();
+            apply();
+          }}
+        >
+          {mode === 'week' ? (
+            <span className="week-step">
+              <button
+                type="button"
+                className="btn"
+                aria-label={t('control.prevWeek')}
+                title={t('control.prevWeek')}
+                onClick={() => stepWeek(-1)}
+              >
+                ◀
+              </button>
+              <input
+                type="text"
+                inputMode="numeric"
+                size={9}
+                placeholder="2026-W47"
+                aria-label={t('control.week')}
+                value={weekShown}
+                onChange={(e) => setWeek(e.target.value)}
+              />
+              <button
+                type="button"
+                className="btn"
+                aria-label={t('control.nextWeek')}
+                title={t('control.nextWeek')}
+                onClick={() => stepWeek(1)}
+              >
+                ▶
+              </button>
+            </span>
+          ) : (
+            <>
+              <label>
+                {t('control.from')}{' '}
+                <input
+                  type="text"
+                  size={10}
+                  placeholder={info.today}
+                  value={from}
+                  onChange={(e) => setFrom(e.target.value)}
+                />
+              </label>
+              <label>
+                {t('control.to')}{' '}
+                <input
+                  type="text"
+                  size={10}
+                  placeholder={info.today}
+                  value={to}
+                  onChange={(e) => setTo(e.target.value)}
+                />
+              </label>
+            </>
+          )}
+          <button type="submit" className="btn primary">
+            {t('control.show')}
+          </button>
+          <button type="button" className="btn" onClick={lastWeek}>
+            {t('control.lastWeek')}
+          </button>
+        </form>
+        {period ? (
+          <span className="control-when">
+            {period.week ? `${period.week} · ` : ''}
+            {period.from} – {period.to}
+            {report.data
+              ? ` · ${t('control.checkedAt', { time: formatBishkekInstant(report.data.checkedAt).slice(0, 16).replace('T', ' ') })}`
+              : ''}
+          </span>
+        ) : null}
+      </div>
+      <nav className="crumbs" aria-label="drill-down">
+        <button type="button" className="crumb" onClick={() => up(0)} disabled={within.length === 0}>
+          {t('control.all')}
+        </button>
+        {within.map((u, i) => (
+          <span key={`${u.kind}:${u.id}`}>
+            <span className="crumb-sep">›</span>
+            <button
+              type="button"
+              className="crumb"
+              onClick={() => up(i + 1)}
+              disabled={i === within.length - 1}
+              title={t(`unit.${u.kind}` as MessageKey)}
+            >
+              {names[i]}
+            </button>
+          </span>
+        ))}
+        {by !== null ? (
+          <span className="control-tabs" role="tablist">
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'units'}
+              className={tab === 'units' ? 'on' : ''}
+              onClick={() => setTab('units')}
+            >
+              {t(`control.by.${by}` as MessageKey)}
+            </button>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'lessons'}
+              className={tab === 'lessons' ? 'on' : ''}
+              onClick={() => setTab('lessons')}
+            >
+              {t('control.lessons.title')}
+            </button>
+          </span>
+        ) : null}
+      </nav>
+      {report.loading || lessons.loading ? <Loading /> : null}
+      {error ? <ErrorState error={error} onRetry={report.error ? report.reload : lessons.reload} /> : null}
+      <div className="control-body">
+        {!error && !showLessons && report.data ? (
+          <UnitsView report={report.data} onDrill={drill} locale={locale} />
+        ) : null}
+        {!error && showLessons && lessons.data ? <ControlLessons lessons={lessons.data.lessons} /> : null}
+      </div>
+    </div>
+  );
+}
+
+function UnitsView({
+  report,
+  onDrill,
+  locale,
+}: {
+  report: Report;
+  onDrill: (u: Unit, name: string) => void;
+  locale: 'ru' | 'ky';
+}) {
+  const { t } = useI18n();
+  const notDue = useMemo(() => t('control.notDue', report.notDue), [report.notDue, t]);
+  if (report.total.due === 0) return <EmptyState title={t('control.empty')}>{notDue}</EmptyState>;
+  return (
+    <>
+      <ControlTable
+        report={report}
+        onDrill={(row) => onDrill({ kind: row.kind, id: row.id }, row.name[locale])}
+      />
+      <div className="control-foot">{notDue}</div>
+    </>
+  );
+}

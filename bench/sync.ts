@@ -10,6 +10,7 @@ import { openReplica } from '../src-main/db/open';
 import { replicaColumns } from '../src-main/sync/rows';
 import { startGateway } from '../src-gateway/server';
 import { SYNCED_TABLES } from '../src-shared/sync/tables';
+import { SCHEMA_VERSION } from '../src-shared/sync/mutations';
 import { HEADER } from '../src-shared/sync/wire';
 
 /**
@@ -152,7 +153,11 @@ export async function benchSync(row: Line): Promise<void> {
     const mark = app.db.$client
       .prepare("SELECT lesson_id l, student_id s FROM marks WHERE attendance = 'p' LIMIT 1")
       .get() as { l: number; s: number };
-    const H = { [HEADER.protocol]: '1', [HEADER.schema]: '1', 'content-type': 'application/json' };
+    const H = {
+      [HEADER.protocol]: '1',
+      [HEADER.schema]: String(SCHEMA_VERSION),
+      'content-type': 'application/json',
+    };
     const admin = (await (
       await fetch(`${gw.url}/auth/login`, {
         method: 'POST',

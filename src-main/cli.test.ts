@@ -27,7 +27,7 @@ describe('cli', () => {
     expect(info.counts.students).toBe(count('students'));
     expect(info.counts.marks).toBe(count('marks'));
     expect(info.counts.substitutions).toBe(count('substitutions'));
-    expect(Object.keys(info.counts)).toHaveLength(31);
+    expect(Object.keys(info.counts)).toHaveLength(32);
     expect(info.demoNow).toBe('2026-11-26T13:30:00+06:00');
     db.close();
     const text = cli('info', '--db', file);

@@ -290,6 +290,52 @@ async function judgeUnlock(
   };
 }
 
+/**
+ * A recorded weekly check (§3.5): the study office records for the university or any faculty, the
+ * deanery for its own faculty (DOMAIN.md, Roles: run / record the weekly check).
+ */
+function judgeCheck(caller: Caller, a: MutationArgs<'checks.record'>, editTime: number): Verdict {
+  const allowed = caller.grants.some(
+    (g) =>
+      g.role === 'studyOffice' ||
+      (g.role === 'deanery' &&
+        a.unitKind === 'faculty' &&
+        g.scopeKind === 'faculty' &&
+        g.scopeId === a.unitId),
+  );
+  if (!allowed)
+    return refused('FORBIDDEN', 'only the study office or the unit’s deanery records a check', null);
+  if ((a.unitKind === 'university') !== (a.unitId === null))
+    return refused('INVALID', 'a university check names no unit id, any other one does', null);
+  try {
+    JSON.parse(a.snapshot);
+  } catch {
+    return refused('INVALID', 'the snapshot is not JSON', null);
+  }
+  return {
+    outcome: 'APPLIED',
+    reason: null,
+    changes: [
+      {
+        table: 'weekly_checks',
+        key: { id: a.checkId },
+        set: {
+          unit_kind: a.unitKind,
+          unit_id: a.unitId,
+          period_from: a.periodFrom,
+          period_to: a.periodTo,
+          week: a.week,
+          checked_by: caller.userId,
+          checked_at: editTime,
+          comment: a.comment,
+          snapshot: a.snapshot,
+        },
+      },
+    ],
+    serverRow: null,
+  };
+}
+
 /** Messages go to the central mailbox for AVN to deliver (not a synced table). */
 async function applyMessage(
   q: Sql,
@@ -386,6 +432,8 @@ async function processOne(
       verdict = await judgeClose(q, caller, parsed.data as MutationArgs<'locks.close'>, editTime);
     else if (m.name === 'unlocks.grant')
       verdict = await judgeUnlock(q, caller, parsed.data as MutationArgs<'unlocks.grant'>, editTime);
+    else if (m.name === 'checks.record')
+      verdict = judgeCheck(caller, parsed.data as MutationArgs<'checks.record'>, editTime);
     else verdict = await applyMessage(q, caller, parsed.data as MutationArgs<'messages.send'>, editTime, now);
     let seq: number | null = null;
     const meta = {

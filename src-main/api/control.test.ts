@@ -138,4 +138,73 @@ describe('control.report', () => {
       error: { code: 'INVALID_INPUT', field: 'by' },
     });
   });
+
+  it('records a check with a comment and keeps what the deanery saw, whatever changes later', async () => {
+    const dean = await login(app, 'dean');
+    const seen = await report(dean, { by: 'department', within: [{ kind: 'faculty', id: 1 }] });
+    const r = await call<{
+      id: string;
+      total: unknown;
+      pending: boolean;
+      unit: { kind: string; id: number };
+    }>(dean, 'control.record', { comment: 'Кафедрам напомнить о долгах' });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value).toMatchObject({ unit: { kind: 'faculty', id: 1 }, pending: true, total: seen.total });
+    const outbox = app.db.$client
+      .prepare("SELECT args FROM outbox WHERE name = 'checks.record'")
+      .all() as Array<{ args: string }>;
+    expect(outbox).toHaveLength(1);
+    // A missing lesson gets its topic and marks: the live figures change, the recorded ones do not.
+    const owed = await call<{ lessons: ControlLessonRow[] }>(dean, 'control.lessons', {
+      within: [{ kind: 'faculty', id: 1 }],
+    });
+    if (!owed.ok) throw new Error(owed.error.message);
+    const lesson = owed.value.lessons.find((l) => l.state === 'missing');
+    if (!lesson) throw new Error('no missing lesson');
+    const sql = app.db.$client;
+    sql.prepare("UPDATE lessons SET topic = 'Тема' WHERE id = ?").run(lesson.lessonId);
+    for (const s of lesson.missingStudents)
+      sql
+        .prepare(
+          "INSERT OR REPLACE INTO marks (lesson_id, student_id, attendance, row_version, updated_at) VALUES (?, ?, 'p', 1, 0)",
+        )
+        .run(lesson.lessonId, s.id);
+    sql.prepare('UPDATE lessons SET completed_at = ? WHERE id = ?').run(DEMO_NOW - 1000, lesson.lessonId);
+    const after = await report(dean, { by: 'department', within: [{ kind: 'faculty', id: 1 }] });
+    expect(after.total.missing).toBe(seen.total.missing - 1);
+    const stored = await call<{
+      snapshot: { units: ControlReport; teachers: ControlReport };
+      comment: string;
+    }>(dean, 'control.check', { id: r.value.id });
+    if (!stored.ok) throw new Error(stored.error.message);
+    expect(stored.value.comment).toBe('Кафедрам напомнить о долгах');
+    expect(stored.value.snapshot.units).toEqual(seen);
+    expect(stored.value.snapshot.teachers.total).toEqual(seen.total);
+    // The history: the deanery and the study office see it; the other faculty's deanery does not.
+    const list = await call<Array<{ id: string }>>(dean, 'control.checks', {});
+    expect(list.ok && list.value.map((c) => c.id)).toEqual([r.value.id]);
+    const study = await login(app, 'study');
+    const all = await call<Array<{ id: string }>>(study, 'control.checks', {});
+    expect(all.ok && all.value.map((c) => c.id)).toContain(r.value.id);
+    const dean2 = await login(app, 'dean2');
+    expect(await call(dean2, 'control.checks', {})).toEqual({ ok: true, value: [] });
+    expect(await call(dean2, 'control.check', { id: r.value.id })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect(await call(dean, 'control.record', { facultyId: 2 })).toMatchObject({
+      ok: false,
+      error: { code: 'SCOPE_FORBIDDEN', field: 'facultyId' },
+    });
+    const head = await login(app, 'head');
+    expect(await call(head, 'control.record', {})).toMatchObject({
+      ok: false,
+      error: { code: 'ROLE_FORBIDDEN' },
+    });
+    expect(await call(dean, 'control.record', { week: '2026-W51' })).toMatchObject({
+      ok: false,
+      error: { code: 'PERIOD_FUTURE' },
+    });
+    expect(sql.prepare("SELECT count(*) n FROM outbox WHERE name = 'checks.record'").get()).toEqual({ n: 1 });
+  });
 });

@@ -34,6 +34,7 @@ export const ENTITY_TABLES: Readonly<Record<EntityKey, string>> = {
   unlocks: getTableName(schema.unlocks),
   absences: getTableName(schema.absences),
   substitutions: getTableName(schema.substitutions),
+  weeklyChecks: getTableName(schema.weeklyChecks),
   auditLog: getTableName(schema.auditLog),
   outbox: getTableName(schema.outbox),
   syncConflicts: getTableName(schema.syncConflicts),

@@ -95,6 +95,8 @@ function targetOf(
       return { table: 'locks', key: [args.lockId] };
     case 'unlocks.grant':
       return { table: 'unlocks', key: [args.unlockId] };
+    case 'checks.record':
+      return { table: 'weekly_checks', key: [args.checkId] };
     case 'messages.send':
       return null;
   }
@@ -790,6 +792,29 @@ export class SyncEngine {
               r.userId,
               r.at,
               a.expiresAt,
+              r.at,
+              r.userId,
+            );
+          break;
+        }
+        case 'checks.record': {
+          const a = MUTATIONS['checks.record'].parse(raw);
+          this.sql
+            .prepare(
+              `INSERT OR IGNORE INTO weekly_checks (id, unit_kind, unit_id, period_from, period_to, week, checked_by, checked_at, comment, snapshot, row_version, updated_at, updated_by)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+            )
+            .run(
+              a.checkId,
+              a.unitKind,
+              a.unitId,
+              a.periodFrom,
+              a.periodTo,
+              a.week,
+              r.userId,
+              r.at,
+              a.comment,
+              a.snapshot,
               r.at,
               r.userId,
             );

@@ -85,6 +85,34 @@ export const controlLesson = z.object({
 });
 export type ControlLessonRow = z.infer<typeof controlLesson>;
 
+const checkUnit = z.object({
+  kind: z.enum(['university', 'faculty', 'department']),
+  id: id.nullable(),
+  name: names,
+});
+
+/** A recorded check as the history lists it. */
+export const checkSummary = z.object({
+  id: z.string(),
+  checkedAt: z.number().int(),
+  checkedBy: z.string(),
+  unit: checkUnit,
+  period: controlPeriod,
+  comment: z.string(),
+  total: controlFigures,
+  /** Not yet confirmed by the gateway (still in the outbox). */
+  pending: z.boolean(),
+});
+export type CheckSummary = z.infer<typeof checkSummary>;
+
+/** What a check froze: the figures per unit and per teacher as the checker saw them. */
+export const checkSnapshot = z.object({
+  version: z.literal(1),
+  units: controlReport,
+  teachers: controlReport,
+});
+export type CheckSnapshot = z.infer<typeof checkSnapshot>;
+
 export const controlContract = {
   /**
    * Figures of the period per unit of `by` (due, filled, on time, late, missing, uncovered, rates, a
@@ -100,6 +128,35 @@ export const controlContract = {
   'control.lessons': method({
     input: z.object({ ...periodInput, within, onlyOwed: z.boolean().default(true) }).strict(),
     output: z.object({ period: controlPeriod, within: z.array(unitRef), lessons: z.array(controlLesson) }),
+    access: CONTROLLERS,
+  }),
+  /**
+   * Record the check of a period (§3.5, §5.3): who, when, a comment, and a frozen snapshot of the
+   * figures computed now — per unit and per teacher. The deanery records for its faculty, the study
+   * office for the university or a faculty (`facultyId`). Stored locally and pushed through the outbox.
+   */
+  'control.record': method({
+    input: z
+      .object({
+        ...periodInput,
+        facultyId: id.optional(),
+        comment: z.string().trim().max(2000).default(''),
+      })
+      .strict(),
+    output: checkSummary,
+    access: ['studyOffice', 'deanery'],
+    writes: true,
+  }),
+  /** Past checks of the caller's units, newest first. */
+  'control.checks': method({
+    input: z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    output: z.array(checkSummary),
+    access: CONTROLLERS,
+  }),
+  /** One past check with the figures it froze. */
+  'control.check': method({
+    input: z.object({ id: z.string().min(1).max(40) }).strict(),
+    output: checkSummary.extend({ snapshot: checkSnapshot }),
     access: CONTROLLERS,
   }),
 };

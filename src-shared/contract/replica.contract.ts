@@ -31,6 +31,7 @@ export const ENTITY_KEYS = [
   'unlocks',
   'absences',
   'substitutions',
+  'weeklyChecks',
   'auditLog',
   'outbox',
   'syncConflicts',

@@ -8,7 +8,7 @@ import { ATTENDANCE, GRADES } from '../domain/journal';
  */
 export const PROTOCOL_VERSION = 1;
 /** Bumped with every change of a mutation's arguments or of the synced tables. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const id = z.number().int().positive();
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -46,6 +46,20 @@ export const MUTATIONS = {
     kind: z.enum(['notice', 'substitution', 'other']),
     subject: z.string().min(1).max(200),
     body: z.string().min(1).max(4000),
+  }),
+  /**
+   * A recorded weekly control check (§3.5, §5.3) of a faculty (the deanery) or the university (the
+   * study office), with the figures the checker saw, frozen as JSON.
+   */
+  'checks.record': z.object({
+    checkId: uuid,
+    unitKind: z.enum(['university', 'faculty', 'department']),
+    unitId: id.nullable(),
+    periodFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    periodTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    week: z.string().regex(/^\d{4}-W\d{2}$/).nullable(),
+    comment: z.string().max(2000),
+    snapshot: z.string().min(2).max(2_000_000),
   }),
 } as const;
 

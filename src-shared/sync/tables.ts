@@ -41,6 +41,7 @@ export const SYNCED_TABLES: readonly SyncedTable[] = [
   { name: 'locks', pk: ['id'], kind: 'scoped' },
   { name: 'unlocks', pk: ['id'], kind: 'scoped' },
   { name: 'substitutions', pk: ['id'], kind: 'scoped' },
+  { name: 'weekly_checks', pk: ['id'], kind: 'ref' },
 ];
 
 export const SYNCED_TABLE_NAMES: readonly string[] = SYNCED_TABLES.map((t) => t.name);

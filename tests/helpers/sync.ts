@@ -7,6 +7,7 @@ import { replicaColumns } from '../../src-main/sync/rows';
 import { snapshotPage } from '../../src-gateway/sync/pull';
 import type { CentralDb } from '../../src-gateway/db/client';
 import { parseScopeKey, SYNCED_TABLES } from '../../src-shared/sync/tables';
+import { SCHEMA_VERSION } from '../../src-shared/sync/mutations';
 import { HEADER } from '../../src-shared/sync/wire';
 import { DEMO_NOW } from './replica';
 
@@ -84,7 +85,11 @@ export async function centralOutcomes(
   return { byOutcome, audited: a?.n ?? 0, total: rows.reduce((s, r) => s + r.n, 0) };
 }
 
-const HEADERS = { [HEADER.protocol]: '1', [HEADER.schema]: '1', 'content-type': 'application/json' };
+const HEADERS = {
+  [HEADER.protocol]: '1',
+  [HEADER.schema]: String(SCHEMA_VERSION),
+  'content-type': 'application/json',
+};
 
 /** Central edits as AVN web makes them (through the gateway's admin endpoint). */
 export async function centralEdit(gatewayUrl: string, changes: unknown[]): Promise<number> {

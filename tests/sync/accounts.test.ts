@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION } from '../../src-shared/sync/mutations';
+import { PROTOCOL_VERSION, SCHEMA_VERSION } from '../../src-shared/sync/mutations';
 import { HEADER } from '../../src-shared/sync/wire';
 import { GatewayRequestError } from '../../src-main/sync/http';
 import { BACKENDS, testGateway } from '../helpers/central';
@@ -35,7 +35,7 @@ describe.each(BACKENDS)('accounts on %s', (backend) => {
     // The admin revokes every token of this PC.
     const H = {
       [HEADER.protocol]: String(PROTOCOL_VERSION),
-      [HEADER.schema]: '1',
+      [HEADER.schema]: String(SCHEMA_VERSION),
       'content-type': 'application/json',
     };
     const admin = (await (

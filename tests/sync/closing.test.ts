@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src-main/boot';
+import { writeLocal } from '../../src-main/db/write-path';
+import { DEMO_NOW } from '../helpers/replica';
 import { BACKENDS, testGateway } from '../helpers/central';
 import {
   centralEdit,
@@ -125,5 +127,52 @@ describe.each(BACKENDS)('closing through sync on %s', (backend) => {
     await b.deps.sync.sync();
     await expectReplicaEqualsCentral(a, gw.db, 'faculty:1');
     await expectReplicaEqualsCentral(b, gw.db, 'faculty:1');
+  });
+
+  it('a recorded weekly check reaches the centre once and every replica; one for another faculty is refused', async () => {
+    const gw = track(await testGateway(backend));
+    const a = track(emptyReplica());
+    const other = track(emptyReplica());
+    await a.deps.sync.connect(gw.url, 'dean', 'demo');
+    await other.deps.sync.connect(gw.url, 'dean2', 'demo');
+    for (const app of [a, other]) await app.deps.sync.sync();
+    const dean = await desktopLogin(a, 'dean');
+    const r = await a.dispatch({ method: 'control.record', input: { comment: 'Проверено' }, session: dean });
+    if (!r.ok) throw new Error(r.error.message);
+    const id = (r.value as { id: string }).id;
+    // A forged record for the other faculty, straight into the outbox, is refused centrally.
+    const userId = (a.db.$client.prepare("SELECT id FROM users WHERE login = 'dean'").get() as { id: number })
+      .id;
+    writeLocal(a.db, { userId, deviceId: a.deps.deviceId, now: DEMO_NOW }, [
+      {
+        name: 'checks.record',
+        args: {
+          checkId: '0192d0a0-0000-7000-8000-000000000001',
+          unitKind: 'faculty',
+          unitId: 2,
+          periodFrom: '2026-11-16',
+          periodTo: '2026-11-22',
+          week: '2026-W47',
+          comment: '',
+          snapshot: '{}',
+        },
+        baseVersion: null,
+        changes: [],
+      },
+    ]);
+    const ra = await a.deps.sync.sync();
+    expect(ra).toMatchObject({ pushed: 2, applied: 1, conflicts: 1 });
+    const central = await gw.db.query<{ id: string; checked_by: number; comment: string; unit_id: number }>(
+      'SELECT id, checked_by, comment, unit_id FROM weekly_checks',
+    );
+    expect(central).toEqual([{ id, checked_by: userId, comment: 'Проверено', unit_id: 1 }]);
+    expect((await centralOutcomes(gw.db, a.deps.deviceId)).byOutcome).toEqual({ APPLIED: 1, FORBIDDEN: 1 });
+    const listed = await a.dispatch({ method: 'control.checks', input: {}, session: dean });
+    expect(listed).toMatchObject({ ok: true, value: [{ id, pending: false }] });
+    // Reference data: the other faculty's replica holds it too (its deanery does not list it).
+    await other.deps.sync.sync();
+    expect(other.db.$client.prepare('SELECT id FROM weekly_checks').all()).toEqual([{ id }]);
+    await expectReplicaEqualsCentral(a, gw.db, 'faculty:1');
+    await expectReplicaEqualsCentral(other, gw.db, 'faculty:2');
   });
 });

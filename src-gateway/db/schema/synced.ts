@@ -436,3 +436,22 @@ export const substitutions = pgTable(
   },
   (t) => [index('c_substitutions_lesson').on(t.lessonId)],
 );
+
+/** A recorded weekly control check with the figures the checker saw (mirrors the replica's table). */
+export const weeklyChecks = pgTable(
+  'weekly_checks',
+  {
+    id: text('id').primaryKey(),
+    unitKind: text('unit_kind').notNull(),
+    unitId: integer('unit_id'),
+    periodFrom: text('period_from').notNull(),
+    periodTo: text('period_to').notNull(),
+    week: text('week'),
+    checkedBy: integer('checked_by').notNull(),
+    checkedAt: ms('checked_at').notNull(),
+    comment: text('comment').notNull(),
+    snapshot: text('snapshot').notNull(),
+    ...syncColumns(),
+  },
+  (t) => [index('c_weekly_checks_unit').on(t.unitKind, t.unitId, t.periodFrom)],
+);

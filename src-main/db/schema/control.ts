@@ -94,3 +94,28 @@ export const substitutions = sqliteTable(
     index('substitutions_substitute').on(t.substituteTeacherId),
   ],
 );
+
+export const CHECK_UNIT_KINDS = ['university', 'faculty', 'department'] as const;
+
+/**
+ * A recorded weekly control check (§3.5, §5.3): who checked, when, for which unit and period, a comment,
+ * and a frozen snapshot of the figures (JSON) so a later look shows what the deanery saw then. Made on a
+ * desktop (UUIDv7 id), pushed through the outbox; reference data every replica holds.
+ */
+export const weeklyChecks = sqliteTable(
+  'weekly_checks',
+  {
+    id: text('id').primaryKey(),
+    unitKind: text('unit_kind', { enum: CHECK_UNIT_KINDS }).notNull(),
+    unitId: integer('unit_id'),
+    periodFrom: text('period_from').notNull(),
+    periodTo: text('period_to').notNull(),
+    week: text('week'),
+    checkedBy: integer('checked_by').notNull(),
+    checkedAt: integer('checked_at').notNull(),
+    comment: text('comment').notNull(),
+    snapshot: text('snapshot').notNull(),
+    ...syncColumns(),
+  },
+  (t) => [index('weekly_checks_unit').on(t.unitKind, t.unitId, t.periodFrom)],
+);

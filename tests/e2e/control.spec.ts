@@ -117,6 +117,32 @@ test('the deanery checks the last week and drills down to the lessons a teacher 
   }
   await page.screenshot({ path: 'test-results/screens/control-lessons.png' });
 
+  // Record the check with a comment; the history keeps the figures as they were.
+  await page.getByRole('button', { name: 'Записать проверку' }).click();
+  await page.getByLabel('Комментарий к проверке').fill('Напомнить кафедре о темах');
+  await page.getByRole('button', { name: 'Записать', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Проверка записана' })).toBeVisible();
+  await page.getByRole('tab', { name: 'История проверок' }).click();
+  const history = page.getByTestId('control-history');
+  await expect(history.locator('tbody tr')).toHaveCount(1);
+  await expect(history).toContainText('Напомнить кафедре о темах');
+  await expect(history).toContainText(`${week.week} · ${week.from} – ${week.to}`);
+  const cells = await history.locator('tbody tr td').allInnerTexts();
+  expect(cells[4]).toBe(String(total.due));
+  expect(cells[5]).toBe(pct(total.fillRate));
+  await history.locator('tbody tr .unit-link').click();
+  const snap = page.getByTestId('control-snapshot');
+  await expect(snap).toContainText('так выглядели данные тогда');
+  expect(await rowFigures(page, '[data-testid="control-snapshot"] table:first-of-type tfoot tr')).toEqual({
+    due: total.due,
+    fill: pct(total.fillRate),
+    onTime: pct(total.timeliness),
+    late: total.late,
+    missing: total.missing,
+  });
+  await page.screenshot({ path: 'test-results/screens/control-history.png' });
+  await page.getByRole('tab', { name: 'Текущие данные' }).click();
+
   // Kyrgyz: the same table, translated.
   await page.locator('.lang-switch button[lang="ky"]').click();
   await expect(page.getByRole('tab', { name: 'Карызы бар сабактар' })).toBeVisible();

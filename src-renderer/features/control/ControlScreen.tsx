@@ -14,6 +14,8 @@ import { useAppInfo, useSessionUser } from '../../app-context';
 import { useI18n } from '../../i18n/I18n';
 import { EmptyState, ErrorState, Loading } from '../../ui/States';
 import { useCall } from '../../ui/use-call';
+import { ApiCallError, call } from '../../api/client';
+import { ControlHistory, when } from './ControlHistory';
 import { ControlLessons } from './ControlLessons';
 import { ControlTable } from './ControlTable';
 
@@ -55,6 +57,9 @@ export function ControlScreen() {
   const [within, setWithin] = useState<Unit[]>([]);
   const [names, setNames] = useState<string[]>([]);
   const [tab, setTab] = useState<'units' | 'lessons'>('units');
+  const [view, setView] = useState<'live' | 'history'>('live');
+  const [historyKey, setHistoryKey] = useState(0);
+  const [recorded, setRecorded] = useState<number | null>(null);
 
   const by = levelAfter(within, first);
   const showLessons = by === null || tab === 'lessons';
@@ -92,146 +97,259 @@ export function ControlScreen() {
   };
 
   const error = report.error ?? lessons.error;
+  const canRecord = user.grants.some((g) => g.role === 'studyOffice' || g.role === 'deanery');
   return (
     <div className="control">
       <div className="control-bar">
         <h2>{t('control.title')}</h2>
-        <div className="seg" role="group" aria-label={t('control.period')}>
-          <button type="button" className={mode === 'week' ? 'on' : ''} onClick={() => setMode('week')}>
-            {t('control.week')}
+        <div className="seg" role="tablist" aria-label={t('control.title')}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={view === 'live'}
+            className={view === 'live' ? 'on' : ''}
+            onClick={() => setView('live')}
+          >
+            {t('control.live')}
           </button>
-          <button type="button" className={mode === 'range' ? 'on' : ''} onClick={() => setMode('range')}>
-            {t('control.period')}
+          <button
+            type="button"
+            role="tab"
+            aria-selected={view === 'history'}
+            className={view === 'history' ? 'on' : ''}
+            onClick={() => setView('history')}
+          >
+            {t('control.history')}
           </button>
         </div>
-        <form
-          className="control-period"
-          onSubmit={(e) => {
-            e.preventDefault();
-            apply();
-          }}
-        >
-          {mode === 'week' ? (
-            <span className="week-step">
-              <button
-                type="button"
-                className="btn"
-                aria-label={t('control.prevWeek')}
-                title={t('control.prevWeek')}
-                onClick={() => stepWeek(-1)}
-              >
-                ◀
+      </div>
+      {view === 'history' ? (
+        <div className="control-body">
+          <ControlHistory key={historyKey} />
+        </div>
+      ) : (
+        <>
+          <div className="control-bar">
+            <div className="seg" role="group" aria-label={t('control.period')}>
+              <button type="button" className={mode === 'week' ? 'on' : ''} onClick={() => setMode('week')}>
+                {t('control.week')}
               </button>
-              <input
-                type="text"
-                inputMode="numeric"
-                size={9}
-                placeholder="2026-W47"
-                aria-label={t('control.week')}
-                value={weekShown}
-                onChange={(e) => setWeek(e.target.value)}
+              <button type="button" className={mode === 'range' ? 'on' : ''} onClick={() => setMode('range')}>
+                {t('control.period')}
+              </button>
+            </div>
+            <form
+              className="control-period"
+              onSubmit={(e) => {
+                e.preventDefault();
+                apply();
+              }}
+            >
+              {mode === 'week' ? (
+                <span className="week-step">
+                  <button
+                    type="button"
+                    className="btn"
+                    aria-label={t('control.prevWeek')}
+                    title={t('control.prevWeek')}
+                    onClick={() => stepWeek(-1)}
+                  >
+                    ◀
+                  </button>
+                  <input
+                    type="text"
+                    inputMode="numeric"
+                    size={9}
+                    placeholder="2026-W47"
+                    aria-label={t('control.week')}
+                    value={weekShown}
+                    onChange={(e) => setWeek(e.target.value)}
+                  />
+                  <button
+                    type="button"
+                    className="btn"
+                    aria-label={t('control.nextWeek')}
+                    title={t('control.nextWeek')}
+                    onClick={() => stepWeek(1)}
+                  >
+                    ▶
+                  </button>
+                </span>
+              ) : (
+                <>
+                  <label>
+                    {t('control.from')}{' '}
+                    <input
+                      type="text"
+                      size={10}
+                      placeholder={info.today}
+                      value={from}
+                      onChange={(e) => setFrom(e.target.value)}
+                    />
+                  </label>
+                  <label>
+                    {t('control.to')}{' '}
+                    <input
+                      type="text"
+                      size={10}
+                      placeholder={info.today}
+                      value={to}
+                      onChange={(e) => setTo(e.target.value)}
+                    />
+                  </label>
+                </>
+              )}
+              <button type="submit" className="btn primary">
+                {t('control.show')}
+              </button>
+              <button type="button" className="btn" onClick={lastWeek}>
+                {t('control.lastWeek')}
+              </button>
+            </form>
+            {period ? (
+              <span className="control-when">
+                {period.week ? `${period.week} · ` : ''}
+                {period.from} – {period.to}
+                {report.data
+                  ? ` · ${t('control.checkedAt', { time: formatBishkekInstant(report.data.checkedAt).slice(0, 16).replace('T', ' ') })}`
+                  : ''}
+              </span>
+            ) : null}
+            {canRecord ? (
+              <RecordCheck
+                period={applied}
+                onRecorded={(at) => {
+                  setRecorded(at);
+                  setHistoryKey((k) => k + 1);
+                }}
               />
-              <button
-                type="button"
-                className="btn"
-                aria-label={t('control.nextWeek')}
-                title={t('control.nextWeek')}
-                onClick={() => stepWeek(1)}
-              >
-                ▶
-              </button>
-            </span>
-          ) : (
-            <>
-              <label>
-                {t('control.from')}{' '}
-                <input
-                  type="text"
-                  size={10}
-                  placeholder={info.today}
-                  value={from}
-                  onChange={(e) => setFrom(e.target.value)}
-                />
-              </label>
-              <label>
-                {t('control.to')}{' '}
-                <input
-                  type="text"
-                  size={10}
-                  placeholder={info.today}
-                  value={to}
-                  onChange={(e) => setTo(e.target.value)}
-                />
-              </label>
-            </>
-          )}
-          <button type="submit" className="btn primary">
-            {t('control.show')}
-          </button>
-          <button type="button" className="btn" onClick={lastWeek}>
-            {t('control.lastWeek')}
-          </button>
-        </form>
-        {period ? (
-          <span className="control-when">
-            {period.week ? `${period.week} · ` : ''}
-            {period.from} – {period.to}
-            {report.data
-              ? ` · ${t('control.checkedAt', { time: formatBishkekInstant(report.data.checkedAt).slice(0, 16).replace('T', ' ') })}`
-              : ''}
-          </span>
-        ) : null}
-      </div>
-      <nav className="crumbs" aria-label="drill-down">
-        <button type="button" className="crumb" onClick={() => up(0)} disabled={within.length === 0}>
-          {t('control.all')}
-        </button>
-        {within.map((u, i) => (
-          <span key={`${u.kind}:${u.id}`}>
-            <span className="crumb-sep">›</span>
-            <button
-              type="button"
-              className="crumb"
-              onClick={() => up(i + 1)}
-              disabled={i === within.length - 1}
-              title={t(`unit.${u.kind}` as MessageKey)}
-            >
-              {names[i]}
+            ) : null}
+            {recorded !== null ? (
+              <span className="recorded" role="status">
+                {t('control.record.done', { when: when(recorded) })}
+              </span>
+            ) : null}
+          </div>
+          <nav className="crumbs" aria-label="drill-down">
+            <button type="button" className="crumb" onClick={() => up(0)} disabled={within.length === 0}>
+              {t('control.all')}
             </button>
-          </span>
-        ))}
-        {by !== null ? (
-          <span className="control-tabs" role="tablist">
-            <button
-              type="button"
-              role="tab"
-              aria-selected={tab === 'units'}
-              className={tab === 'units' ? 'on' : ''}
-              onClick={() => setTab('units')}
-            >
-              {t(`control.by.${by}` as MessageKey)}
-            </button>
-            <button
-              type="button"
-              role="tab"
-              aria-selected={tab === 'lessons'}
-              className={tab === 'lessons' ? 'on' : ''}
-              onClick={() => setTab('lessons')}
-            >
-              {t('control.lessons.title')}
-            </button>
-          </span>
-        ) : null}
-      </nav>
-      {report.loading || lessons.loading ? <Loading /> : null}
-      {error ? <ErrorState error={error} onRetry={report.error ? report.reload : lessons.reload} /> : null}
-      <div className="control-body">
-        {!error && !showLessons && report.data ? (
-          <UnitsView report={report.data} onDrill={drill} locale={locale} />
-        ) : null}
-        {!error && showLessons && lessons.data ? <ControlLessons lessons={lessons.data.lessons} /> : null}
-      </div>
+            {within.map((u, i) => (
+              <span key={`${u.kind}:${u.id}`}>
+                <span className="crumb-sep">›</span>
+                <button
+                  type="button"
+                  className="crumb"
+                  onClick={() => up(i + 1)}
+                  disabled={i === within.length - 1}
+                  title={t(`unit.${u.kind}` as MessageKey)}
+                >
+                  {names[i]}
+                </button>
+              </span>
+            ))}
+            {by !== null ? (
+              <span className="control-tabs" role="tablist">
+                <button
+                  type="button"
+                  role="tab"
+                  aria-selected={tab === 'units'}
+                  className={tab === 'units' ? 'on' : ''}
+                  onClick={() => setTab('units')}
+                >
+                  {t(`control.by.${by}` as MessageKey)}
+                </button>
+                <button
+                  type="button"
+                  role="tab"
+                  aria-selected={tab === 'lessons'}
+                  className={tab === 'lessons' ? 'on' : ''}
+                  onClick={() => setTab('lessons')}
+                >
+                  {t('control.lessons.title')}
+                </button>
+              </span>
+            ) : null}
+          </nav>
+          {report.loading || lessons.loading ? <Loading /> : null}
+          {error ? (
+            <ErrorState error={error} onRetry={report.error ? report.reload : lessons.reload} />
+          ) : null}
+          <div className="control-body">
+            {!error && !showLessons && report.data ? (
+              <UnitsView report={report.data} onDrill={drill} locale={locale} />
+            ) : null}
+            {!error && showLessons && lessons.data ? <ControlLessons lessons={lessons.data.lessons} /> : null}
+          </div>
+        </>
+      )}
     </div>
+  );
+}
+
+/** Record the check of the period on screen, with a comment (§3.5): the figures are frozen as of now. */
+function RecordCheck({
+  period,
+  onRecorded,
+}: {
+  period: { week?: string; from?: string; to?: string };
+  onRecorded: (at: number) => void;
+}) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiCallError | null>(null);
+  if (!open)
+    return (
+      <button type="button" className="btn" onClick={() => setOpen(true)}>
+        {t('control.recordCheck')}
+      </button>
+    );
+  return (
+    <form
+      className="record-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(null);
+        call('control.record', { ...period, comment }).then(
+          (c) => {
+            setBusy(false);
+            setOpen(false);
+            setComment('');
+            onRecorded(c.checkedAt);
+          },
+          (err: unknown) => {
+            setBusy(false);
+            setError(
+              err instanceof ApiCallError ? err : new ApiCallError({ code: 'NETWORK', message: String(err) }),
+            );
+          },
+        );
+      }}
+    >
+      <input
+        type="text"
+        className="record-comment"
+        aria-label={t('control.record.comment')}
+        placeholder={t('control.record.comment')}
+        maxLength={2000}
+        value={comment}
+        autoFocus
+        onChange={(e) => setComment(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') setOpen(false);
+        }}
+      />
+      <button type="submit" className="btn primary" disabled={busy}>
+        {t('control.record.save')}
+      </button>
+      <button type="button" className="btn" onClick={() => setOpen(false)}>
+        {t('control.record.cancel')}
+      </button>
+      {error ? <ErrorState error={error} /> : null}
+    </form>
   );
 }
 

@@ -44,7 +44,7 @@ export function heat(rate: number | null): string | undefined {
 const pct = (x: number | null) => (x === null ? '—' : (x * 100).toFixed(1));
 
 /** The control table: one row per unit, sortable by any column, Enter or a click drills down. */
-export function ControlTable({ report, onDrill }: { report: Report; onDrill: (row: Row) => void }) {
+export function ControlTable({ report, onDrill }: { report: Report; onDrill?: (row: Row) => void }) {
   const { t, locale } = useI18n();
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 } | null>(null);
   const rows = useMemo(() => {
@@ -93,7 +93,7 @@ export function ControlTable({ report, onDrill }: { report: Report; onDrill: (ro
     </>
   );
   return (
-    <table className="control-table" data-testid="control-table">
+    <table className="control-table figures" data-testid="control-table">
       <thead>
         <tr>
           {header('name', t(`control.by.${report.by}` as MessageKey), false)}
@@ -103,16 +103,20 @@ export function ControlTable({ report, onDrill }: { report: Report; onDrill: (ro
       <tbody onKeyDown={onListKeyDown}>
         {rows.map((r) => (
           <tr key={r.id} data-unit={`${r.kind}:${r.id}`}>
-            <th scope="row">
-              <button
-                type="button"
-                className="unit-link"
-                data-nav-item
-                title={t('control.drill')}
-                onClick={() => onDrill(r)}
-              >
-                {r.name[locale]}
-              </button>
+            <th scope="row" className="unit-name">
+              {onDrill ? (
+                <button
+                  type="button"
+                  className="unit-link"
+                  data-nav-item
+                  title={t('control.drill')}
+                  onClick={() => onDrill(r)}
+                >
+                  {r.name[locale]}
+                </button>
+              ) : (
+                r.name[locale]
+              )}
             </th>
             {cells(r.figures, r.trend)}
           </tr>

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -78,6 +78,11 @@ describe('cli', () => {
       err: expect.stringContaining('Нет такого подразделения'),
     });
     expect(cli('control', '--db', file, '--by', 'room')).toMatchObject({ code: 2 });
+    const xlsx = join(mkdtempSync(join(tmpdir(), 'avn-cli-')), 'control.xlsx');
+    const withFile = cli('control', '--db', file, '--unit', 'faculty:1', '--xlsx', xlsx);
+    expect(withFile.code, withFile.err).toBe(0);
+    expect(withFile.out).toContain(`Excel: ${xlsx}`);
+    expect(readFileSync(xlsx).subarray(0, 2).toString()).toBe('PK');
   });
 
   it('demo writes a replica with the requested today', () => {

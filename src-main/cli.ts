@@ -11,6 +11,7 @@ import { LOCALES, translate, type Locale, type MessageKey } from '../src-shared/
 import { AppError } from '../src-shared/contract/errors';
 import type { ControlReport } from '../src-shared/contract/control.contract';
 import { CONTROL_UNITS, type ControlUnitKind } from '../src-shared/domain/control';
+import { controlExportData, writeControlWorkbook } from './control/export';
 import { controlLessonList, controlReport } from './control/report';
 import type { Viewer } from './db/access';
 import { formatNumber } from '../src-shared/i18n/format';
@@ -133,13 +134,15 @@ repairs what differs. A replica that does not exist yet is created empty.`,
   control: {
     summary: 'the weekly control of journal filling: figures per unit, owed lessons',
     usage: `control [--week 2026-W47 | --from YYYY-MM-DD --to YYYY-MM-DD] [--unit KIND:ID ...]
-        [--by faculty|department|teacher|group|offering] [--lessons] [--locale ru|ky] [--json] [--db FILE]
+        [--by faculty|department|teacher|group|offering] [--lessons] [--xlsx FILE] [--locale ru|ky] [--json]
+        [--db FILE]
 
 Prints the control table of the period (without --week or --from/--to: the last full week of the
 replica's calendar) for everything the replica holds: per unit of --by (default: department) the
 lessons due, filled, on time, late, missing, and the trend against the four previous weeks. --unit
 narrows it (repeat it to drill down, e.g. --unit faculty:1 --unit department:3); --lessons lists the
-owed lessons themselves with what each is missing.`,
+owed lessons themselves with what each is missing; --xlsx FILE also writes the Excel workbook (a
+summary sheet and one sheet per department with its teachers and owed lessons).`,
     options: {
       ...common,
       week: { type: 'string' },
@@ -148,10 +151,11 @@ owed lessons themselves with what each is missing.`,
       unit: { type: 'string', multiple: true },
       by: { type: 'string' },
       lessons: { type: 'boolean' },
+      xlsx: { type: 'string' },
       locale: { type: 'string' },
       json: { type: 'boolean' },
     },
-    run(v, out) {
+    async run(v, out) {
       const file = dbPath(v);
       if (!existsSync(file))
         throw new UsageError(`no replica at ${file} (make one with: npm run cli -- demo --db ${file})`);
@@ -185,6 +189,13 @@ owed lessons themselves with what each is missing.`,
               controlLessonList(app.db, REPLICA_OPERATOR, { ...period, within, onlyOwed: true }, now, locale),
             ).lessons
           : null;
+        if (typeof v.xlsx === 'string') {
+          const data = withAppErrors(locale, () =>
+            controlExportData(app.db, REPLICA_OPERATOR, { ...period, within }, now, locale),
+          );
+          await writeControlWorkbook(v.xlsx, data, locale);
+          if (!v.json) out.log(`Excel: ${v.xlsx}`);
+        }
         if (v.json) {
           out.log(JSON.stringify(lessons ? { report: r, lessons } : r, null, 2));
           return;

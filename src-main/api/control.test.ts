@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../boot';
 import { bootTiny, DEMO_NOW, login } from '../../tests/helpers/replica';
@@ -21,6 +22,12 @@ async function call<T>(session: string, method: string, input: unknown, locale =
   const r = await app.dispatch({ method, input, session, locale });
   return r as
     { ok: true; value: T } | { ok: false; error: { code: string; message: string; field?: string } };
+}
+
+/** The bytes of a base64 file as the ArrayBuffer exceljs reads. */
+function bytes(base64: string): ArrayBuffer {
+  const b = Buffer.from(base64, 'base64');
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
 }
 
 async function report(session: string, input: Record<string, unknown>): Promise<ControlReport> {
@@ -206,5 +213,71 @@ describe('control.report', () => {
       error: { code: 'PERIOD_FUTURE' },
     });
     expect(sql.prepare("SELECT count(*) n FROM outbox WHERE name = 'checks.record'").get()).toEqual({ n: 1 });
+  });
+
+  it('exports an Excel workbook holding the same figures as the report, numbers as numbers', async () => {
+    const dean = await login(app, 'dean');
+    const seen = await report(dean, { by: 'department', within: [{ kind: 'faculty', id: 1 }] });
+    const r = await call<{ fileName: string; base64: string }>(dean, 'control.export', {
+      within: [{ kind: 'faculty', id: 1 }],
+      format: 'xlsx',
+    });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.fileName).toBe('контроль-журнала-2026-W47.xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes(r.value.base64));
+    const sheets = wb.worksheets;
+    expect(sheets).toHaveLength(1 + seen.rows.length);
+    const summary = sheets[0];
+    if (!summary) throw new Error('no summary sheet');
+    expect(summary.getCell('A1').value).toBe('Контроль заполнения журнала — ' + seen.within[0]?.name.ru);
+    expect(summary.getRow(3).getCell(1).value).toBe('По кафедрам');
+    expect(summary.views[0]).toMatchObject({ state: 'frozen', ySplit: 3 });
+    expect(summary.autoFilter).toBeTruthy();
+    seen.rows.forEach((row, i) => {
+      const x = summary.getRow(4 + i);
+      expect(x.getCell(1).value).toBe(row.name.ru);
+      expect(x.getCell(2).value).toBe(row.figures.due);
+      expect(x.getCell(4).value).toBeCloseTo(row.figures.fillRate ?? NaN, 10);
+      expect(x.getCell(4).numFmt).toBe('0.0%');
+      expect(x.getCell(7).value).toBe(row.figures.missing);
+    });
+    const total = summary.getRow(4 + seen.rows.length);
+    expect([total.getCell(1).value, total.getCell(2).value, total.getCell(7).value]).toEqual([
+      'Итого',
+      seen.total.due,
+      seen.total.missing,
+    ]);
+    // A department's sheet: its teachers add up to its row, and its owed lessons are listed with dates.
+    const dept = seen.rows[0];
+    const sheet = sheets[1];
+    if (!dept || !sheet) throw new Error('no department sheet');
+    expect(sheet.name).toBe(dept.name.ru.slice(0, 31));
+    let due = 0;
+    let owedRows = 0;
+    sheet.eachRow((row) => {
+      const c = row.getCell(2).value;
+      if (
+        row.number > 3 &&
+        typeof c === 'number' &&
+        row.getCell(1).value !== 'Итого' &&
+        !(row.getCell(1).value instanceof Date)
+      )
+        due += c;
+      if (row.getCell(1).value instanceof Date) owedRows++;
+    });
+    expect(due).toBe(dept.figures.due);
+    expect(owedRows).toBe(dept.figures.late + dept.figures.missing);
+    // Kyrgyz when the UI is Kyrgyz.
+    const ky = await call<{ fileName: string; base64: string }>(
+      dean,
+      'control.export',
+      { within: [{ kind: 'faculty', id: 1 }], format: 'xlsx' },
+      'ky',
+    );
+    if (!ky.ok) throw new Error(ky.error.message);
+    const wk = new ExcelJS.Workbook();
+    await wk.xlsx.load(bytes(ky.value.base64));
+    expect(wk.worksheets[0]?.getRow(3).getCell(1).value).toBe('Кафедралар боюнча');
   });
 });

@@ -32,7 +32,7 @@ export function checkUnitOf(grants: readonly RoleGrant[], facultyId: number | un
   if (mine.length === 0) throw new AppError('ROLE_FORBIDDEN', { method: 'control.record' });
   if (facultyId !== undefined && !mine.includes(facultyId))
     throw new AppError('SCOPE_FORBIDDEN', {}, 'facultyId');
-  return { kind: 'faculty', id: facultyId ?? (mine[0]) };
+  return { kind: 'faculty', id: facultyId ?? mine[0] };
 }
 
 function unitName(db: Db, u: CheckUnit): { ru: string; ky: string } {

@@ -147,6 +147,15 @@ export const controlContract = {
     access: ['studyOffice', 'deanery'],
     writes: true,
   }),
+  /**
+   * The control as a file in the caller's language: an Excel workbook (a summary sheet and one sheet per
+   * department with its teachers and owed lessons). Returned whole, for a download or a save dialog.
+   */
+  'control.export': method({
+    input: z.object({ ...periodInput, within, format: z.enum(['xlsx']) }).strict(),
+    output: z.object({ fileName: z.string(), mime: z.string(), base64: z.string() }),
+    access: CONTROLLERS,
+  }),
   /** Past checks of the caller's units, newest first. */
   'control.checks': method({
     input: z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(),

@@ -205,6 +205,8 @@ export const ky: Record<MessageKey, string> = {
   'control.history.pending': 'AVNге али жөнөтүлө элек',
   'control.snapshot.title': '{{when}} текшерүү, {{who}}: маалымат ошол кезде ушундай болчу',
   'control.snapshot.back': 'Тарыхка',
+  'control.fileName': 'журнал-көзөмөлү',
+  'control.exportXlsx': 'Excelге чыгаруу',
   'control.by': 'Саптар',
   'control.by.faculty': 'Факультеттер боюнча',
   'control.by.department': 'Кафедралар боюнча',

@@ -202,6 +202,8 @@ export const ru = {
   'control.history.pending': 'ещё не отправлено в AVN',
   'control.snapshot.title': 'Проверка {{when}}, {{who}}: так выглядели данные тогда',
   'control.snapshot.back': 'К истории',
+  'control.fileName': 'контроль-журнала',
+  'control.exportXlsx': 'Выгрузить в Excel',
   'control.by': 'Строки',
   'control.by.faculty': 'По факультетам',
   'control.by.department': 'По кафедрам',

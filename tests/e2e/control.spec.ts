@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
+import ExcelJS from 'exceljs';
 import { lastFullWeek, tally } from '../../src-shared/domain/control';
 import { bishkekDate } from '../../src-shared/domain/time';
 import { referenceVerdicts } from '../helpers/control';
@@ -76,6 +77,40 @@ test('the deanery checks the last week and drills down to the lessons a teacher 
     });
   }
   await page.screenshot({ path: 'test-results/screens/control.png' });
+
+  // The Excel export holds the same figures as the screen and the rule.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Выгрузить в Excel' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe(`контроль-журнала-${week.week}.xlsx`);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(await download.path());
+  const summary = wb.worksheets[0];
+  if (!summary) throw new Error('no summary sheet');
+  const byName = new Map<string, ExcelJS.Row>();
+  summary.eachRow((row) => {
+    const name = row.getCell(1).value;
+    if (row.number > 3 && typeof name === 'string') byName.set(name, row);
+  });
+  const totalRow = byName.get('Итого');
+  expect([totalRow?.getCell(2).value, totalRow?.getCell(6).value, totalRow?.getCell(7).value]).toEqual([
+    total.due,
+    total.late,
+    total.missing,
+  ]);
+  expect(totalRow?.getCell(4).value).toBeCloseTo(total.fillRate ?? NaN, 10);
+  for (const d of departments) {
+    const name = await page.locator(`tr[data-unit="department:${d}"] .unit-link`).innerText();
+    const f = tally(reference.filter((r) => r.departmentId === d).map((r) => r.verdict));
+    const row = byName.get(name);
+    expect([row?.getCell(2).value, row?.getCell(3).value, row?.getCell(7).value]).toEqual([
+      f.due,
+      f.filled,
+      f.missing,
+    ]);
+  }
+  expect(wb.worksheets).toHaveLength(1 + departments.size);
 
   // Drill down to the department with most missing lessons, then to its teacher with most.
   const dept = [...departments]

@@ -215,6 +215,7 @@ export function ControlScreen() {
                   : ''}
               </span>
             ) : null}
+            <ExportButton period={applied} within={within} />
             {canRecord ? (
               <RecordCheck
                 period={applied}
@@ -284,6 +285,64 @@ export function ControlScreen() {
         </>
       )}
     </div>
+  );
+}
+
+/** Save a base64 file from the backend: a download in the browser (Electron asks where to save it). */
+export function saveFile(file: { fileName: string; mime: string; base64: string }): void {
+  const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: file.mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The control of the period and units on screen as an Excel workbook, in the UI's language. */
+function ExportButton({
+  period,
+  within,
+}: {
+  period: { week?: string; from?: string; to?: string };
+  within: Unit[];
+}) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiCallError | null>(null);
+  return (
+    <>
+      <button
+        type="button"
+        className="btn"
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          setError(null);
+          // The workbook covers faculty and department levels; deeper drill-downs export their department.
+          const scope = within.filter((u) => u.kind === 'faculty' || u.kind === 'department');
+          call('control.export', { ...period, within: scope, format: 'xlsx' }).then(
+            (file) => {
+              setBusy(false);
+              saveFile(file);
+            },
+            (err: unknown) => {
+              setBusy(false);
+              setError(
+                err instanceof ApiCallError
+                  ? err
+                  : new ApiCallError({ code: 'NETWORK', message: String(err) }),
+              );
+            },
+          );
+        }}
+      >
+        {t('control.exportXlsx')}
+      </button>
+      {error ? <ErrorState error={error} /> : null}
+    </>
   );
 }
 

@@ -83,6 +83,12 @@ describe('cli', () => {
     expect(withFile.code, withFile.err).toBe(0);
     expect(withFile.out).toContain(`Excel: ${xlsx}`);
     expect(readFileSync(xlsx).subarray(0, 2).toString()).toBe('PK');
+    const pdf = join(mkdtempSync(join(tmpdir(), 'avn-cli-')), 'act.pdf');
+    const notices = join(mkdtempSync(join(tmpdir(), 'avn-cli-')), 'notices.pdf');
+    const docs = cli('control', '--db', file, '--pdf', pdf, '--notices', notices, '--locale', 'ky');
+    expect(docs.code, docs.err).toBe(0);
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(readFileSync(notices).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
   it('demo writes a replica with the requested today', () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SCALES, type Scale } from './demo/structure';
@@ -11,6 +11,7 @@ import { LOCALES, translate, type Locale, type MessageKey } from '../src-shared/
 import { AppError } from '../src-shared/contract/errors';
 import type { ControlReport } from '../src-shared/contract/control.contract';
 import { CONTROL_UNITS, type ControlUnitKind } from '../src-shared/domain/control';
+import { controlActPdf, noticesPdf, owedByTeacher } from './control/documents';
 import { controlExportData, writeControlWorkbook } from './control/export';
 import { controlLessonList, controlReport } from './control/report';
 import type { Viewer } from './db/access';
@@ -134,15 +135,16 @@ repairs what differs. A replica that does not exist yet is created empty.`,
   control: {
     summary: 'the weekly control of journal filling: figures per unit, owed lessons',
     usage: `control [--week 2026-W47 | --from YYYY-MM-DD --to YYYY-MM-DD] [--unit KIND:ID ...]
-        [--by faculty|department|teacher|group|offering] [--lessons] [--xlsx FILE] [--locale ru|ky] [--json]
-        [--db FILE]
+        [--by faculty|department|teacher|group|offering] [--lessons] [--xlsx FILE] [--pdf FILE]
+        [--notices FILE] [--locale ru|ky] [--json] [--db FILE]
 
 Prints the control table of the period (without --week or --from/--to: the last full week of the
 replica's calendar) for everything the replica holds: per unit of --by (default: department) the
 lessons due, filled, on time, late, missing, and the trend against the four previous weeks. --unit
 narrows it (repeat it to drill down, e.g. --unit faculty:1 --unit department:3); --lessons lists the
 owed lessons themselves with what each is missing; --xlsx FILE also writes the Excel workbook (a
-summary sheet and one sheet per department with its teachers and owed lessons).`,
+summary sheet and one sheet per department with its teachers and owed lessons); --pdf FILE the act of
+the check (PDF, with signature lines); --notices FILE the notices to teachers (PDF, a page each).`,
     options: {
       ...common,
       week: { type: 'string' },
@@ -152,6 +154,8 @@ summary sheet and one sheet per department with its teachers and owed lessons).`
       by: { type: 'string' },
       lessons: { type: 'boolean' },
       xlsx: { type: 'string' },
+      pdf: { type: 'string' },
+      notices: { type: 'string' },
       locale: { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -195,6 +199,26 @@ summary sheet and one sheet per department with its teachers and owed lessons).`
           );
           await writeControlWorkbook(v.xlsx, data, locale);
           if (!v.json) out.log(`Excel: ${v.xlsx}`);
+        }
+        if (typeof v.pdf === 'string') {
+          const data = withAppErrors(locale, () =>
+            controlExportData(app.db, REPLICA_OPERATOR, { ...period, within }, now, locale),
+          );
+          const doc = await controlActPdf(data, { locale, now, checker: '' });
+          writeFileAtomic(v.pdf, doc.bytes);
+          if (!v.json) out.log(`PDF: ${v.pdf} (${doc.number})`);
+        }
+        if (typeof v.notices === 'string') {
+          const list = withAppErrors(locale, () =>
+            controlLessonList(app.db, REPLICA_OPERATOR, { ...period, within, onlyOwed: true }, now, locale),
+          );
+          const doc = await noticesPdf(list.period, owedByTeacher(list.lessons), {
+            locale,
+            now,
+            checker: '',
+          });
+          writeFileAtomic(v.notices, doc.bytes);
+          if (!v.json) out.log(`PDF: ${v.notices} (${doc.number})`);
         }
         if (v.json) {
           out.log(JSON.stringify(lessons ? { report: r, lessons } : r, null, 2));
@@ -323,6 +347,12 @@ export function controlTable(r: ControlReport, locale: Locale): string[] {
   out.push(line(t('control.total'), cells(r.total, null)));
   out.push(t('control.notDue', r.notDue));
   return out;
+}
+
+/** Write a whole file or nothing: a temp file renamed into place. */
+function writeFileAtomic(file: string, bytes: Uint8Array): void {
+  writeFileSync(`${file}.part`, bytes);
+  renameSync(`${file}.part`, file);
 }
 
 function dbPath(v: Record<string, unknown>): string {

@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { translate } from '../../src-shared/i18n/translate';
 import { getCheck, listChecks, recordCheck } from '../control/checks';
+import { controlActPdf, noticesPdf, owedByTeacher } from '../control/documents';
 import { controlExportData, writeControlWorkbook } from '../control/export';
+import { sendNotices } from '../control/notices';
 import { controlLessonList, controlReport } from '../control/report';
 import { requireSession, type Deps, type Handlers } from './context';
 
-/** The weekly control (regulation §3.5, §5.3): figures per unit, the owed lessons, recorded checks. */
+/** The weekly control (regulation §3.5, §5.3): figures, owed lessons, recorded checks, files, notices. */
 export function controlHandlers(
   d: Deps,
 ): Pick<
@@ -18,6 +20,7 @@ export function controlHandlers(
   | 'control.checks'
   | 'control.check'
   | 'control.export'
+  | 'control.sendNotices'
 > {
   return {
     'control.report': (input, ctx) => controlReport(d.db, requireSession(ctx), input, ctx.now, ctx.locale),
@@ -28,14 +31,44 @@ export function controlHandlers(
     'control.checks': (input, ctx) => listChecks(d.db, requireSession(ctx), input.limit),
     'control.check': (input, ctx) => getCheck(d.db, requireSession(ctx), input.id),
     'control.export': async (input, ctx) => {
-      const data = controlExportData(d.db, requireSession(ctx), input, ctx.now, ctx.locale);
+      const session = requireSession(ctx);
+      const t = (k: 'control.fileName' | 'act.title' | 'notice.title') => translate(ctx.locale, k);
+      if (input.format !== 'xlsx') {
+        const checker = session.user.displayName;
+        if (input.format === 'act') {
+          const data = controlExportData(d.db, session, input, ctx.now, ctx.locale);
+          const doc = await controlActPdf(data, {
+            locale: ctx.locale,
+            now: ctx.now,
+            checker,
+            comment: input.comment,
+          });
+          return {
+            fileName: `${t('act.title')} ${doc.number}.pdf`,
+            mime: 'application/pdf',
+            base64: Buffer.from(doc.bytes).toString('base64'),
+          };
+        }
+        const list = controlLessonList(d.db, session, { ...input, onlyOwed: true }, ctx.now, ctx.locale);
+        const doc = await noticesPdf(list.period, owedByTeacher(list.lessons), {
+          locale: ctx.locale,
+          now: ctx.now,
+          checker,
+        });
+        return {
+          fileName: `${t('notice.title')} ${doc.number}.pdf`,
+          mime: 'application/pdf',
+          base64: Buffer.from(doc.bytes).toString('base64'),
+        };
+      }
+      const data = controlExportData(d.db, session, input, ctx.now, ctx.locale);
       const dir = mkdtempSync(join(tmpdir(), 'avn-export-'));
       try {
         const file = join(dir, 'control.xlsx');
         await writeControlWorkbook(file, data, ctx.locale);
         const p = data.summary.period;
         return {
-          fileName: `${translate(ctx.locale, 'control.fileName')}-${p.week ?? `${p.from}_${p.to}`}.xlsx`,
+          fileName: `${t('control.fileName')}-${p.week ?? `${p.from}_${p.to}`}.xlsx`,
           mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
           base64: readFileSync(file).toString('base64'),
         };
@@ -43,5 +76,7 @@ export function controlHandlers(
         rmSync(dir, { recursive: true, force: true });
       }
     },
+    'control.sendNotices': (input, ctx) =>
+      sendNotices(d.db, requireSession(ctx), input, { deviceId: d.deviceId, now: ctx.now }, ctx.locale),
   };
 }

@@ -1,6 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../boot';
+import { assertGlyphs, MissingGlyphError } from '../print/pdf';
 import { bootTiny, DEMO_NOW, login } from '../../tests/helpers/replica';
 import type { ControlLessonRow, ControlReport } from '../../src-shared/contract/control.contract';
 import { lastFullWeek, tally } from '../../src-shared/domain/control';
@@ -280,4 +285,77 @@ describe('control.report', () => {
     await wk.xlsx.load(bytes(ky.value.base64));
     expect(wk.worksheets[0]?.getRow(3).getCell(1).value).toBe('Кафедралар боюнча');
   });
+
+  it('prints the act and the notices as PDFs whose text is the figures and the owed lessons', async () => {
+    const dean = await login(app, 'dean');
+    const within = [{ kind: 'faculty', id: 1 }];
+    const seen = await report(dean, { by: 'department', within });
+    const owed = await call<{ lessons: ControlLessonRow[] }>(dean, 'control.lessons', { within });
+    if (!owed.ok) throw new Error(owed.error.message);
+    const missing = owed.value.lessons.filter((l) => l.state === 'missing');
+    const teachers = new Set(missing.map((l) => l.responsible.id));
+    expect(teachers.size).toBeGreaterThan(0);
+    const act = await call<{ fileName: string; mime: string; base64: string }>(dean, 'control.export', {
+      within,
+      format: 'act',
+      comment: 'Долги закрыть до пятницы',
+    });
+    if (!act.ok) throw new Error(act.error.message);
+    expect(act.value.mime).toBe('application/pdf');
+    const actText = pdfText(act.value.base64);
+    expect(actText).toContain('Акт проверки заполнения электронного журнала');
+    expect(actText).toContain('Долги закрыть до пятницы');
+    expect(actText).toMatch(/стр\. 1 из \d/);
+    expect(actText).toContain('Проверил(а)');
+    for (const row of seen.rows) expect(actText).toContain(row.name.ru);
+    expect(actText).toMatch(new RegExp(`Итого\\s+${seen.total.due}\\s+${seen.total.filled}`));
+    const notices = await call<{ base64: string }>(
+      dean,
+      'control.export',
+      { within, format: 'notices' },
+      'ky',
+    );
+    if (!notices.ok) throw new Error(notices.error.message);
+    const file = join(mkdtempSync(join(tmpdir(), 'avn-pdf-')), 'n.pdf');
+    writeFileSync(file, Buffer.from(notices.value.base64, 'base64'));
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1]);
+    expect(pages).toBeGreaterThanOrEqual(teachers.size);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      'Электрондук журналдын толтурулбаган сабактары жөнүндө билдирүү',
+    );
+    expect(text).toContain('Билдирүүнү алдым');
+    for (const l of missing) expect(text).toContain(l.responsible.name);
+    // Notices as messages through the outbox: one per teacher who has an AVN account.
+    const sent = await call<{ queued: number; teachers: Array<{ id: number; sent: boolean }> }>(
+      dean,
+      'control.sendNotices',
+      { within },
+    );
+    if (!sent.ok) throw new Error(sent.error.message);
+    expect(sent.value.teachers.map((x) => x.id).sort()).toEqual([...teachers].sort());
+    const withAccount = sent.value.teachers.filter((x) => x.sent).length;
+    expect(sent.value.queued).toBe(withAccount);
+    const queued = app.db.$client
+      .prepare("SELECT args FROM outbox WHERE name = 'messages.send'")
+      .all() as Array<{ args: string }>;
+    expect(queued).toHaveLength(withAccount);
+    for (const q of queued)
+      expect(JSON.parse(q.args)).toMatchObject({
+        kind: 'notice',
+        subject: expect.stringContaining('2026-W47'),
+      });
+  });
+
+  it('refuses to print a character the font lacks instead of an empty box', () => {
+    expect(() => assertGlyphs('Төрөбеков Ң ө ү №')).not.toThrow();
+    expect(() => assertGlyphs('漢字')).toThrow(MissingGlyphError);
+  });
 });
+
+/** The text of a PDF as poppler's pdftotext reads it. */
+function pdfText(base64: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'avn-pdf-')), 'doc.pdf');
+  writeFileSync(file, Buffer.from(base64, 'base64'));
+  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+}

@@ -152,9 +152,31 @@ export const controlContract = {
    * department with its teachers and owed lessons). Returned whole, for a download or a save dialog.
    */
   'control.export': method({
-    input: z.object({ ...periodInput, within, format: z.enum(['xlsx']) }).strict(),
+    input: z
+      .object({
+        ...periodInput,
+        within,
+        /** xlsx: the workbook; act: the act of the check (PDF); notices: one PDF page per teacher owing lessons. */
+        format: z.enum(['xlsx', 'act', 'notices']),
+        /** Remarks printed on the act. */
+        comment: z.string().trim().max(2000).optional(),
+      })
+      .strict(),
     output: z.object({ fileName: z.string(), mime: z.string(), base64: z.string() }),
     access: CONTROLLERS,
+  }),
+  /**
+   * Notices to teachers (§5.3): to each teacher owing lessons of the period (inside `within`), a message
+   * to their AVN cabinet listing them, queued through the outbox.
+   */
+  'control.sendNotices': method({
+    input: z.object({ ...periodInput, within }).strict(),
+    output: z.object({
+      queued: z.number().int(),
+      teachers: z.array(z.object({ id, name: z.string(), lessons: z.number().int(), sent: z.boolean() })),
+    }),
+    access: ['studyOffice', 'deanery'],
+    writes: true,
   }),
   /** Past checks of the caller's units, newest first. */
   'control.checks': method({

@@ -215,16 +215,30 @@ export function ControlScreen() {
                   : ''}
               </span>
             ) : null}
-            <ExportButton period={applied} within={within} />
-            {canRecord ? (
-              <RecordCheck
-                period={applied}
-                onRecorded={(at) => {
-                  setRecorded(at);
-                  setHistoryKey((k) => k + 1);
-                }}
-              />
-            ) : null}
+            <span className="control-actions">
+              <ExportButton period={applied} within={within} format="xlsx" label={t('control.exportXlsx')} />
+              {canRecord ? (
+                <>
+                  <ExportButton period={applied} within={within} format="act" label={t('control.pdfAct')} />
+                  <ExportButton
+                    period={applied}
+                    within={within}
+                    format="notices"
+                    label={t('control.pdfNotices')}
+                  />
+                  <SendNotices period={applied} within={within} />
+                </>
+              ) : null}
+              {canRecord ? (
+                <RecordCheck
+                  period={applied}
+                  onRecorded={(at) => {
+                    setRecorded(at);
+                    setHistoryKey((k) => k + 1);
+                  }}
+                />
+              ) : null}
+            </span>
             {recorded !== null ? (
               <span className="recorded" role="status">
                 {t('control.record.done', { when: when(recorded) })}
@@ -305,11 +319,14 @@ export function saveFile(file: { fileName: string; mime: string; base64: string 
 function ExportButton({
   period,
   within,
+  format,
+  label,
 }: {
   period: { week?: string; from?: string; to?: string };
   within: Unit[];
+  format: 'xlsx' | 'act' | 'notices';
+  label: string;
 }) {
-  const { t } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiCallError | null>(null);
   return (
@@ -323,7 +340,7 @@ function ExportButton({
           setError(null);
           // The workbook covers faculty and department levels; deeper drill-downs export their department.
           const scope = within.filter((u) => u.kind === 'faculty' || u.kind === 'department');
-          call('control.export', { ...period, within: scope, format: 'xlsx' }).then(
+          call('control.export', { ...period, within: scope, format }).then(
             (file) => {
               setBusy(false);
               saveFile(file);
@@ -339,8 +356,59 @@ function ExportButton({
           );
         }}
       >
-        {t('control.exportXlsx')}
+        {label}
       </button>
+      {error ? <ErrorState error={error} /> : null}
+    </>
+  );
+}
+
+/** Queue a notice to every teacher owing lessons of the period (§5.3) as a message to AVN. */
+function SendNotices({
+  period,
+  within,
+}: {
+  period: { week?: string; from?: string; to?: string };
+  within: Unit[];
+}) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<number | null>(null);
+  const [error, setError] = useState<ApiCallError | null>(null);
+  return (
+    <>
+      <button
+        type="button"
+        className="btn"
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          setError(null);
+          setDone(null);
+          const scope = within.filter((u) => u.kind === 'faculty' || u.kind === 'department');
+          call('control.sendNotices', { ...period, within: scope }).then(
+            (r) => {
+              setBusy(false);
+              setDone(r.queued);
+            },
+            (err: unknown) => {
+              setBusy(false);
+              setError(
+                err instanceof ApiCallError
+                  ? err
+                  : new ApiCallError({ code: 'NETWORK', message: String(err) }),
+              );
+            },
+          );
+        }}
+      >
+        {t('control.sendNotices')}
+      </button>
+      {done !== null ? (
+        <span className="recorded" role="status">
+          {t('control.noticesSent', { count: done })}
+        </span>
+      ) : null}
       {error ? <ErrorState error={error} /> : null}
     </>
   );

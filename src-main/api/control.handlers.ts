@@ -6,7 +6,7 @@ import { getCheck, listChecks, recordCheck } from '../control/checks';
 import { controlActPdf, noticesPdf, owedByTeacher } from '../control/documents';
 import { controlExportData, writeControlWorkbook } from '../control/export';
 import { sendNotices } from '../control/notices';
-import { controlLessonList, controlReport } from '../control/report';
+import { controlHeatmap, controlLessonList, controlReport } from '../control/report';
 import { requireSession, type Deps, type Handlers } from './context';
 
 /** The weekly control (regulation §3.5, §5.3): figures, owed lessons, recorded checks, files, notices. */
@@ -21,6 +21,7 @@ export function controlHandlers(
   | 'control.check'
   | 'control.export'
   | 'control.sendNotices'
+  | 'control.heatmap'
 > {
   return {
     'control.report': (input, ctx) => controlReport(d.db, requireSession(ctx), input, ctx.now, ctx.locale),
@@ -76,6 +77,7 @@ export function controlHandlers(
         rmSync(dir, { recursive: true, force: true });
       }
     },
+    'control.heatmap': (input, ctx) => controlHeatmap(d.db, requireSession(ctx), input, ctx.now, ctx.locale),
     'control.sendNotices': (input, ctx) =>
       sendNotices(d.db, requireSession(ctx), input, { deviceId: d.deviceId, now: ctx.now }, ctx.locale),
   };

@@ -347,6 +347,36 @@ describe('control.report', () => {
       });
   });
 
+  it('maps a department’s teachers × days of the week, adding up to the department', async () => {
+    const dean = await login(app, 'dean');
+    const byDept = await report(dean, { by: 'department', within: [{ kind: 'faculty', id: 1 }] });
+    const dept = byDept.rows[0];
+    if (!dept) throw new Error('no department');
+    const map = await call<{
+      teachers: Array<{ days: Array<{ due: number; missing: number }>; total: { due: number } }>;
+    }>(dean, 'control.heatmap', { departmentId: dept.id });
+    if (!map.ok) throw new Error(map.error.message);
+    const sum = (f: (d: { due: number; missing: number }) => number) =>
+      map.value.teachers.reduce((n, x) => n + x.days.reduce((m, d) => m + f(d), 0), 0);
+    expect(sum((d) => d.due)).toBe(dept.figures.due);
+    expect(sum((d) => d.missing)).toBe(dept.figures.missing);
+    for (const x of map.value.teachers) expect(x.days).toHaveLength(7);
+    // The other faculty's deanery sees only the lessons of this department in its own groups.
+    const dean2 = await login(app, 'dean2');
+    const other = await call<{ teachers: Array<{ total: { due: number } }> }>(dean2, 'control.heatmap', {
+      departmentId: dept.id,
+    });
+    const theirs = await call<ControlReport>(dean2, 'control.report', {
+      by: 'department',
+      within: [{ kind: 'department', id: dept.id }],
+    });
+    if (!theirs.ok) expect(other).toMatchObject({ ok: false, error: { code: 'SCOPE_FORBIDDEN' } });
+    else {
+      if (!other.ok) throw new Error(other.error.message);
+      expect(other.value.teachers.reduce((n, x) => n + x.total.due, 0)).toBe(theirs.value.total.due);
+    }
+  });
+
   it('refuses to print a character the font lacks instead of an empty box', () => {
     expect(() => assertGlyphs('Төрөбеков Ң ө ү №')).not.toThrow();
     expect(() => assertGlyphs('漢字')).toThrow(MissingGlyphError);

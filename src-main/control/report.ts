@@ -2,7 +2,11 @@ import type { ControlLessonRow, ControlReport } from '../../src-shared/contract/
 import { AppError } from '../../src-shared/contract/errors';
 import {
   controlToday,
+  addVerdict,
+  emptyFigures,
   figuresBy,
+  finishFigures,
+  type ControlFigures,
   judgeLesson,
   MAX_PERIOD_DAYS,
   NOT_DUE_REASONS,
@@ -15,6 +19,7 @@ import {
   type LessonVerdict,
   type NotDueReason,
 } from '../../src-shared/domain/control';
+import { isoWeekday } from '../../src-shared/domain/time';
 import { translate, type Locale } from '../../src-shared/i18n/translate';
 import type { Viewer } from '../db/access';
 import {
@@ -192,4 +197,38 @@ export function controlLessonList(
     });
   }
   return { period, within: withNames(db, input.within), lessons };
+}
+
+/** A department's teachers × ISO weekdays: each teacher's figures on each day of the week. */
+export function controlHeatmap(
+  db: Db,
+  v: Viewer,
+  input: PeriodInput & { departmentId: number },
+  now: number,
+  locale: Locale,
+) {
+  const period = resolvePeriod(input, now, locale);
+  const unit = { kind: 'department' as const, id: input.departmentId };
+  checkUnits(db, v, [unit], locale);
+  const judged = judgeAll(controlLessons(db, v, period.from, period.to, [unit]), now);
+  const cells = new Map<number, ControlFigures[]>();
+  for (const j of judged) {
+    if (!j.verdict.due) continue;
+    let days = cells.get(j.verdict.responsibleId);
+    if (!days) cells.set(j.verdict.responsibleId, (days = Array.from({ length: 7 }, emptyFigures)));
+    const day = days[isoWeekday(j.item.lesson.date) - 1];
+    if (day) addVerdict(day, j.verdict);
+  }
+  const names = unitNames(db, 'teacher', [...cells.keys()]);
+  const teachers = [...cells.entries()]
+    .map(([id, days]) => {
+      days.forEach(finishFigures);
+      const total = emptyFigures();
+      for (const d of days)
+        for (const k of ['due', 'filled', 'onTime', 'late', 'missing', 'uncovered'] as const)
+          total[k] += d[k];
+      return { id, name: names.get(id)?.ru ?? `#${id}`, days, total: finishFigures(total) };
+    })
+    .sort((a, b) => (a.total.fillRate ?? 2) - (b.total.fillRate ?? 2) || a.name.localeCompare(b.name, 'ru'));
+  return { period, department: withNames(db, [unit])[0] ?? { ...unit, name: { ru: '', ky: '' } }, teachers };
 }

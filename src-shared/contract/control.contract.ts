@@ -178,6 +178,21 @@ export const controlContract = {
     access: ['studyOffice', 'deanery'],
     writes: true,
   }),
+  /**
+   * A department's teachers × days of the week (Monday–Sunday): the figures of each teacher's lessons
+   * on each weekday of the period — where the journal is left unfilled.
+   */
+  'control.heatmap': method({
+    input: z.object({ ...periodInput, departmentId: id }).strict(),
+    output: z.object({
+      period: controlPeriod,
+      department: unitRef,
+      teachers: z.array(
+        z.object({ id, name: z.string(), days: z.array(controlFigures).length(7), total: controlFigures }),
+      ),
+    }),
+    access: CONTROLLERS,
+  }),
   /** Past checks of the caller's units, newest first. */
   'control.checks': method({
     input: z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(),

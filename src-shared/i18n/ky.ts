@@ -207,6 +207,7 @@ export const ky: Record<MessageKey, string> = {
   'control.snapshot.back': 'Тарыхка',
   'control.fileName': 'журнал-көзөмөлү',
   'control.exportXlsx': 'Excelге чыгаруу',
+  'control.heatmap': 'Апта күндөрү боюнча жылуулук картасы',
   'control.by': 'Саптар',
   'control.by.faculty': 'Факультеттер боюнча',
   'control.by.department': 'Кафедралар боюнча',

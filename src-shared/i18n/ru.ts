@@ -204,6 +204,7 @@ export const ru = {
   'control.snapshot.back': 'К истории',
   'control.fileName': 'контроль-журнала',
   'control.exportXlsx': 'Выгрузить в Excel',
+  'control.heatmap': 'Тепловая карта по дням недели',
   'control.by': 'Строки',
   'control.by.faculty': 'По факультетам',
   'control.by.department': 'По кафедрам',

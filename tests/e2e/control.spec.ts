@@ -123,6 +123,10 @@ test('the deanery checks the last week and drills down to the lessons a teacher 
   if (!dept) throw new Error('no department');
   await page.locator(`tr[data-unit="department:${dept.d}"] .unit-link`).click();
   await expect(page.locator('.crumbs')).toContainText('›');
+  await page.getByRole('tab', { name: 'Тепловая карта по дням недели' }).click();
+  await expect(page.getByTestId('control-heatmap')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/control-heatmap.png' });
+  await page.getByRole('tab', { name: 'По преподавателям' }).click();
   const teacherRows = page.locator('[data-testid="control-table"] tbody tr');
   await expect(teacherRows.first()).toBeVisible();
   // Sorted lowest fill rate first: the first teacher owes something.

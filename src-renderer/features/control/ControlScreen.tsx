@@ -16,6 +16,7 @@ import { EmptyState, ErrorState, Loading } from '../../ui/States';
 import { useCall } from '../../ui/use-call';
 import { ApiCallError, call } from '../../api/client';
 import { ControlHistory, when } from './ControlHistory';
+import { ControlHeatmap } from './ControlHeatmap';
 import { ControlLessons } from './ControlLessons';
 import { ControlTable } from './ControlTable';
 
@@ -56,13 +57,16 @@ export function ControlScreen() {
   const [applied, setApplied] = useState<{ week?: string; from?: string; to?: string }>({});
   const [within, setWithin] = useState<Unit[]>([]);
   const [names, setNames] = useState<string[]>([]);
-  const [tab, setTab] = useState<'units' | 'lessons'>('units');
+  const [tab, setTab] = useState<'units' | 'lessons' | 'heatmap'>('units');
   const [view, setView] = useState<'live' | 'history'>('live');
   const [historyKey, setHistoryKey] = useState(0);
   const [recorded, setRecorded] = useState<number | null>(null);
 
   const by = levelAfter(within, first);
   const showLessons = by === null || tab === 'lessons';
+  const lastUnit = within[within.length - 1];
+  const department = lastUnit?.kind === 'department' ? lastUnit.id : null;
+  const showHeatmap = tab === 'heatmap' && department !== null;
   const reportInput: Input<'control.report'> | null = by === null ? null : { ...applied, within, by };
   const report = useCall('control.report', reportInput);
   const lessons = useCall('control.lessons', showLessons ? { ...applied, within, onlyOwed: true } : null);
@@ -283,6 +287,17 @@ export function ControlScreen() {
                 >
                   {t('control.lessons.title')}
                 </button>
+                {department !== null ? (
+                  <button
+                    type="button"
+                    role="tab"
+                    aria-selected={tab === 'heatmap'}
+                    className={tab === 'heatmap' ? 'on' : ''}
+                    onClick={() => setTab('heatmap')}
+                  >
+                    {t('control.heatmap')}
+                  </button>
+                ) : null}
               </span>
             ) : null}
           </nav>
@@ -291,7 +306,10 @@ export function ControlScreen() {
             <ErrorState error={error} onRetry={report.error ? report.reload : lessons.reload} />
           ) : null}
           <div className="control-body">
-            {!error && !showLessons && report.data ? (
+            {showHeatmap && department !== null ? (
+              <ControlHeatmap period={applied} departmentId={department} />
+            ) : null}
+            {!error && !showLessons && !showHeatmap && report.data ? (
               <UnitsView report={report.data} onDrill={drill} locale={locale} />
             ) : null}
             {!error && showLessons && lessons.data ? <ControlLessons lessons={lessons.data.lessons} /> : null}

@@ -21,8 +21,9 @@ export function ControlHeatmap({
   if (map.error) return <ErrorState error={map.error} onRetry={map.reload} />;
   if (!map.data) return <Loading />;
   if (map.data.teachers.length === 0) return <EmptyState title={t('control.empty')} />;
-  const days = Array.from({ length: 7 }, (_, i) => i).filter((i) =>
-    map.data?.teachers.some((x) => (x.days[i]?.due ?? 0) > 0),
+  // Monday to Saturday always (the teaching week), Sunday only when something was due on it.
+  const days = [0, 1, 2, 3, 4, 5, 6].filter(
+    (i) => i < 6 || map.data?.teachers.some((x) => (x.days[i]?.due ?? 0) > 0),
   );
   return (
     <table className="control-table heatmap" data-testid="control-heatmap">

@@ -6,10 +6,11 @@ import Database from 'better-sqlite3';
 import { boot } from '../src-main/boot';
 import { generateDemo } from '../src-main/demo/generate';
 import type { Scale } from '../src-main/demo/structure';
+import { benchControl } from './control';
 import { benchSync } from './sync';
 
 /**
- * `npm run bench [-- --scale faculty|university]`: each figure beside a baseline measured in the same
+ * `npm run bench [-- --scale faculty|university] [--only demo|sync|control]`: each figure beside a baseline measured in the same
  * run on the same machine (MEASURED.md). Timings are printed, never asserted.
  */
 const { values } = parseArgs({
@@ -72,6 +73,19 @@ if (values.only === 'sync') {
   process.exit(0);
 }
 
+if (values.only === 'control') {
+  const file = join(dir, `${scale}.db`);
+  generateDemo(file, { scale });
+  const app = boot({ dbPath: file, demoIfMissing: null, log: () => undefined });
+  const semester = app.db.$client
+    .prepare('SELECT starts_on AS s FROM semesters ORDER BY starts_on LIMIT 1')
+    .get() as { s: string };
+  benchControl(row, app.db, app.deps.clock.now(), semester.s);
+  app.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
 // 1. The demo generator's throughput against raw inserts.
 const baseRate = rawInsertBaseline(Number(values.rows ?? 1_000_000));
 const file = join(dir, `${scale}.db`);
@@ -119,8 +133,14 @@ row(
 const groupsT0 = performance.now();
 await app.dispatch({ method: 'journal.groups', input: {}, session });
 row('journal.groups, all groups (ms)', (performance.now() - groupsT0).toFixed(1), '', '');
+
+// 3. The weekly control.
+const semester = raw.prepare('SELECT starts_on AS s FROM semesters ORDER BY starts_on LIMIT 1').get() as {
+  s: string;
+};
+benchControl(row, app.db, app.deps.clock.now(), semester.s);
 app.close();
 rmSync(dir, { recursive: true, force: true });
 
-// 3. Sync.
+// 4. Sync.
 if (values.only !== 'demo') await benchSync(row);

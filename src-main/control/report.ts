@@ -7,6 +7,7 @@ import {
   figuresBy,
   finishFigures,
   type ControlFigures,
+  judgeCounts,
   judgeLesson,
   MAX_PERIOD_DAYS,
   NOT_DUE_REASONS,
@@ -23,6 +24,7 @@ import { isoWeekday } from '../../src-shared/domain/time';
 import { translate, type Locale } from '../../src-shared/i18n/translate';
 import type { Viewer } from '../db/access';
 import {
+  controlCountedLessons,
   controlLessons,
   offeringLabels,
   studentNames,
@@ -106,7 +108,12 @@ export function controlReport(
   checkUnits(db, v, input.within, locale);
   const weeks = previousWeeks(period, TREND_WEEKS);
   const earliest = weeks[0]?.from ?? period.from;
-  const judged = judgeAll(controlLessons(db, v, earliest, period.to, input.within), now);
+  // The fast path: per-lesson counters (lesson_fill) judged by the rule on counts.
+  const judged = controlCountedLessons(db, v, earliest, period.to, input.within).map((item) => ({
+    item,
+    place: item.place,
+    verdict: judgeCounts(item.lesson, now),
+  }));
   const current = judged.filter((j) => j.item.lesson.date >= period.from);
   const notDue = Object.fromEntries(NOT_DUE_REASONS.map((r) => [r, 0])) as Record<NotDueReason, number>;
   for (const j of current) if (!j.verdict.due) notDue[j.verdict.reason]++;

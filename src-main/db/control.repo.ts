@@ -1,5 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { ControlLesson, ControlUnitKind, LessonPlace } from '../../src-shared/domain/control';
+import type {
+  ControlLesson,
+  ControlUnitKind,
+  CountedLesson,
+  LessonPlace,
+} from '../../src-shared/domain/control';
 import type { LessonKind, LessonOrigin, LessonStatus } from '../../src-shared/domain/journal';
 import { shortName } from '../../src-shared/domain/people';
 import { bishkekInstant, type IsoDate } from '../../src-shared/domain/time';
@@ -13,6 +18,40 @@ import type { Db } from './open';
  */
 
 export type UnitFilter = { kind: ControlUnitKind; id: number };
+
+/** The substitute in force for each substituted lesson (the latest assignment not cancelled). */
+const SUBSTITUTES = sql`SELECT lesson_id AS lessonId, substitute_teacher_id AS teacherId, max(assigned_at)
+  FROM substitutions WHERE cancelled_at IS NULL GROUP BY lesson_id`;
+
+/**
+ * Teachers' absences and the calendar's non-teaching days of a period, looked up in memory: both are
+ * a few hundred rows, and a correlated subquery per lesson cost more than the whole join.
+ */
+function awayFacts(db: Db, from: IsoDate, to: IsoDate) {
+  const byTeacher = new Map<number, Array<{ from: IsoDate; to: IsoDate; pairs: number[] | null }>>();
+  for (const a of db.all<{ teacherId: number; from: IsoDate; to: IsoDate; pairs: string | null }>(sql`
+    SELECT teacher_id AS teacherId, starts_on AS "from", ends_on AS "to", pairs FROM absences
+    WHERE starts_on <= ${to} AND ends_on >= ${from}`)) {
+    let list = byTeacher.get(a.teacherId);
+    if (!list) byTeacher.set(a.teacherId, (list = []));
+    list.push({ from: a.from, to: a.to, pairs: a.pairs === null ? null : (JSON.parse(a.pairs) as number[]) });
+  }
+  const nonTeaching = new Set(
+    db
+      .all<{ date: IsoDate }>(
+        sql`SELECT date FROM calendar_days WHERE kind IN ('holiday', 'non_teaching')
+        AND date BETWEEN ${from} AND ${to}`,
+      )
+      .map((r) => r.date),
+  );
+  return {
+    nonTeaching,
+    absent: (teacherId: number, date: IsoDate, pair: number) =>
+      (byTeacher.get(teacherId) ?? []).some(
+        (a) => a.from <= date && a.to >= date && (a.pairs === null || a.pairs.includes(pair)),
+      ),
+  };
+}
 
 /** SQL condition (on offerings `o`, groups `g`, lessons `l`) of a lesson inside a unit. */
 function inUnit(u: UnitFilter): SQL {
@@ -49,8 +88,6 @@ type Row = {
   departmentId: number;
   facultyId: number;
   substituteId: number | null;
-  absent: number;
-  nonTeaching: number;
 };
 
 export type JudgeableLesson = { lesson: ControlLesson; place: LessonPlace; groupId: number };
@@ -74,18 +111,16 @@ export function controlLessons(
     SELECT l.id, l.offering_id AS offeringId, l.date, l.pair, b.starts_at AS startsAt, l.status, l.origin,
       o.lesson_kind AS kind, l.topic, l.completed_at AS completedAt, o.teacher_id AS teacherId,
       o.group_id AS groupId, o.subgroup_id AS subgroupId, o.department_id AS departmentId, g.faculty_id AS facultyId,
-      (SELECT s.substitute_teacher_id FROM substitutions s WHERE s.lesson_id = l.id AND s.cancelled_at IS NULL
-        ORDER BY s.assigned_at DESC LIMIT 1) AS substituteId,
-      EXISTS (SELECT 1 FROM absences a WHERE a.teacher_id = o.teacher_id AND l.date BETWEEN a.starts_on AND a.ends_on
-        AND (a.pairs IS NULL OR EXISTS (SELECT 1 FROM json_each(a.pairs) p WHERE p.value = l.pair))) AS absent,
-      EXISTS (SELECT 1 FROM calendar_days c WHERE c.date = l.date AND c.kind IN ('holiday', 'non_teaching')) AS nonTeaching
+      sub.teacherId AS substituteId
     FROM lessons l
     JOIN offerings o ON o.id = l.offering_id
     JOIN groups g ON g.id = o.group_id
     LEFT JOIN bell_pairs b ON b.number = l.pair
+    LEFT JOIN (${SUBSTITUTES}) sub ON sub.lessonId = l.id
     WHERE ${sql.join(conds, sql` AND `)}
     ORDER BY l.date, l.pair, l.id`);
   if (rows.length === 0) return [];
+  const away = awayFacts(db, from, to);
 
   const groupMembers = new Map<number, Membership[]>();
   for (const e of db.all<{ groupId: number; studentId: number; from: IsoDate; to: IsoDate | null }>(sql`
@@ -133,8 +168,8 @@ export function controlLessons(
       completedAt: r.completedAt,
       teacherId: r.teacherId,
       substituteId: r.substituteId,
-      teacherAbsent: r.absent === 1,
-      nonTeachingDay: r.nonTeaching === 1,
+      teacherAbsent: away.absent(r.teacherId, r.date, r.pair),
+      nonTeachingDay: away.nonTeaching.has(r.date),
       members: membersOn(
         (r.subgroupId !== null ? subgroupMembers.get(r.subgroupId) : groupMembers.get(r.groupId)) ?? [],
         r.date,
@@ -235,4 +270,107 @@ export function offeringLabels(db: Db, ids: readonly number[]): Map<number, Offe
     LEFT JOIN subgroups sg ON sg.id = o.subgroup_id WHERE o.id IN (SELECT value FROM json_each(${list}))`))
     out.set(r.id, { group: r.code, subgroup: r.sub, discipline: { ru: r.ru, ky: r.ky } });
   return out;
+}
+
+/** SQL (on lessons `l`, offerings `o`) of the members of a lesson's group or subgroup on its date. */
+const MEMBER_COUNT = sql`CASE WHEN o.subgroup_id IS NULL
+  THEN (SELECT count(DISTINCT e.student_id) FROM enrolments e WHERE e.group_id = o.group_id AND e.starts_on <= l.date
+    AND (e.ends_on IS NULL OR e.ends_on >= l.date))
+  ELSE (SELECT count(DISTINCT x.student_id) FROM subgroup_members x WHERE x.subgroup_id = o.subgroup_id
+    AND x.starts_on <= l.date AND (x.ends_on IS NULL OR x.ends_on >= l.date)) END`;
+
+/** SQL of how many of those members have an attendance mark at the lesson. */
+const MARKED_COUNT = sql`(SELECT count(*) FROM marks m WHERE m.lesson_id = l.id AND CASE WHEN o.subgroup_id IS NULL
+  THEN EXISTS (SELECT 1 FROM enrolments e WHERE e.student_id = m.student_id AND e.group_id = o.group_id
+    AND e.starts_on <= l.date AND (e.ends_on IS NULL OR e.ends_on >= l.date))
+  ELSE EXISTS (SELECT 1 FROM subgroup_members x WHERE x.student_id = m.student_id AND x.subgroup_id = o.subgroup_id
+    AND x.starts_on <= l.date AND (x.ends_on IS NULL OR x.ends_on >= l.date)) END)`;
+
+/**
+ * Fill the per-lesson counters of every lesson dated `from`–`to` that has none yet (after a download, a
+ * membership change or for lessons never reported on). Triggers keep them current afterwards.
+ */
+export function ensureLessonFill(db: Db, from: IsoDate, to: IsoDate): number {
+  return db.run(sql`INSERT INTO lesson_fill (lesson_id, members, marked)
+    SELECT l.id, ${MEMBER_COUNT}, ${MARKED_COUNT} FROM lessons l JOIN offerings o ON o.id = l.offering_id
+    WHERE l.date BETWEEN ${from} AND ${to} AND NOT EXISTS (SELECT 1 FROM lesson_fill f WHERE f.lesson_id = l.id)`)
+    .changes;
+}
+
+/** The counters as computed from the rows now (tests hold the cache equal to this). */
+export function lessonFillFromRows(
+  db: Db,
+  from: IsoDate,
+  to: IsoDate,
+): Map<number, { members: number; marked: number }> {
+  return new Map(
+    db
+      .all<{ id: number; members: number; marked: number }>(
+        sql`SELECT l.id, ${MEMBER_COUNT} AS members,
+        ${MARKED_COUNT} AS marked FROM lessons l JOIN offerings o ON o.id = l.offering_id
+        WHERE l.date BETWEEN ${from} AND ${to}`,
+      )
+      .map((r) => [r.id, { members: r.members, marked: r.marked }]),
+  );
+}
+
+export type CountedRow = { lesson: CountedLesson; place: LessonPlace };
+
+/**
+ * The fast path of `controlLessons` for figures: the same lessons with their counters instead of
+ * member lists and marks (DOMAIN.md's rule on counts, `judgeCounts`).
+ */
+export function controlCountedLessons(
+  db: Db,
+  v: Viewer,
+  from: IsoDate,
+  to: IsoDate,
+  within: readonly UnitFilter[],
+): CountedRow[] {
+  ensureLessonFill(db, from, to);
+  const visible = sql`EXISTS (SELECT 1 FROM offerings JOIN groups ON groups.id = offerings.group_id
+    WHERE offerings.id = o.id AND ${offeringVisible(v)})`;
+  const conds = [sql`l.date BETWEEN ${from} AND ${to}`, visible, ...within.map(inUnit)];
+  const rows = db.all<
+    Omit<Row, 'groupId' | 'subgroupId'> & { groupId: number; members: number; marked: number }
+  >(sql`
+    SELECT l.id, l.offering_id AS offeringId, l.date, l.pair, b.starts_at AS startsAt, l.status, l.origin,
+      o.lesson_kind AS kind, l.topic, l.completed_at AS completedAt, o.teacher_id AS teacherId,
+      o.group_id AS groupId, o.department_id AS departmentId, g.faculty_id AS facultyId,
+      sub.teacherId AS substituteId,
+      f.members, f.marked
+    FROM lessons l
+    JOIN offerings o ON o.id = l.offering_id
+    JOIN groups g ON g.id = o.group_id
+    JOIN lesson_fill f ON f.lesson_id = l.id
+    LEFT JOIN bell_pairs b ON b.number = l.pair
+    LEFT JOIN (${SUBSTITUTES}) sub ON sub.lessonId = l.id
+    WHERE ${sql.join(conds, sql` AND `)}`);
+  const away = awayFacts(db, from, to);
+  return rows.map((r) => ({
+    place: {
+      facultyId: r.facultyId,
+      departmentId: r.departmentId,
+      groupId: r.groupId,
+      offeringId: r.offeringId,
+    },
+    lesson: {
+      id: r.id,
+      offeringId: r.offeringId,
+      date: r.date,
+      pair: r.pair,
+      startsAt: bishkekInstant(r.date, r.startsAt ?? '00:00'),
+      status: r.status,
+      origin: r.origin,
+      kind: r.kind,
+      topic: r.topic,
+      completedAt: r.completedAt,
+      teacherId: r.teacherId,
+      substituteId: r.substituteId,
+      teacherAbsent: away.absent(r.teacherId, r.date, r.pair),
+      nonTeachingDay: away.nonTeaching.has(r.date),
+      memberCount: r.members,
+      markedCount: r.marked,
+    },
+  }));
 }

@@ -627,6 +627,8 @@ export class SyncEngine {
       progress = { head: seq, done: [], after: {} };
       const start = progress;
       this.sql.transaction(() => {
+        // The control's counters first: with them empty, deleting the marks triggers no recounts.
+        this.sql.prepare('DELETE FROM lesson_fill').run();
         for (const t of [...SYNCED_TABLES].reverse()) this.sql.prepare(`DELETE FROM "${t.name}"`).run();
         setMeta(this.db, SYNC_META.snapshot, JSON.stringify(start));
       })();

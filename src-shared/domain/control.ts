@@ -1,4 +1,3 @@
-import { isLessonComplete } from './edit-rights';
 import type { LessonKind, LessonOrigin, LessonStatus } from './journal';
 import {
   addDays,
@@ -61,7 +60,8 @@ export const FILL_STATES = ['on_time', 'late', 'missing'] as const;
 /** A due lesson is filled on time, filled late, or missing (still incomplete at the check time). */
 export type FillState = (typeof FILL_STATES)[number];
 
-export type LessonVerdict =
+/** What the figures need of a verdict: due or why not, the state, whose, and an absence flag. */
+export type FigureVerdict =
   | { due: false; reason: NotDueReason }
   | {
       due: true;
@@ -70,10 +70,46 @@ export type LessonVerdict =
       responsibleId: number;
       /** The teacher was absent and nobody was assigned: still due, flagged (DOMAIN.md). */
       uncovered: boolean;
+    };
+
+export type LessonVerdict =
+  | { due: false; reason: NotDueReason }
+  | (Extract<FigureVerdict, { due: true }> & {
       /** What is missing now: the topic, and the members without an attendance mark. */
       missingTopic: boolean;
       missingStudents: number[];
-    };
+    });
+
+/** A lesson with counts instead of lists: members on its date, and how many of them are marked. */
+export type CountedLesson = Omit<ControlLesson, 'members' | 'marked'> & {
+  memberCount: number;
+  markedCount: number;
+};
+
+/**
+ * The rule on counts (the SQL fast path's input): the same decisions as `judgeLesson`, which is this
+ * function applied to the counts of its lists.
+ */
+export function judgeCounts(l: CountedLesson, now: number): FigureVerdict {
+  if (l.status === 'cancelled') return { due: false, reason: 'cancelled' };
+  if (l.status === 'moved') return { due: false, reason: 'moved' };
+  if (l.kind === 'self_study') return { due: false, reason: 'self_study' };
+  if (l.startsAt > now) return { due: false, reason: 'not_begun' };
+  if (l.nonTeachingDay && l.origin === 'timetable') return { due: false, reason: 'non_teaching_day' };
+  if (l.memberCount === 0) return { due: false, reason: 'no_students' };
+  const topicSet = l.topic !== null && l.topic.trim() !== '';
+  const complete = topicSet && l.markedCount >= l.memberCount;
+  let state: FillState;
+  if (!complete || (l.completedAt !== null && l.completedAt > now)) state = 'missing';
+  else if (l.completedAt !== null && l.completedAt < endOfBishkekDay(l.date)) state = 'on_time';
+  else state = 'late';
+  return {
+    due: true,
+    state,
+    responsibleId: l.substituteId ?? l.teacherId,
+    uncovered: l.substituteId === null && l.teacherAbsent,
+  };
+}
 
 /**
  * Judge one lesson at the check time `now` (DOMAIN.md, Due lessons and Filled):
@@ -86,26 +122,15 @@ export type LessonVerdict =
  *   lesson with no recorded completion time cannot be shown to be on time: late.
  */
 export function judgeLesson(l: ControlLesson, now: number): LessonVerdict {
-  if (l.status === 'cancelled') return { due: false, reason: 'cancelled' };
-  if (l.status === 'moved') return { due: false, reason: 'moved' };
-  if (l.kind === 'self_study') return { due: false, reason: 'self_study' };
-  if (l.startsAt > now) return { due: false, reason: 'not_begun' };
-  if (l.nonTeachingDay && l.origin === 'timetable') return { due: false, reason: 'non_teaching_day' };
-  if (l.members.length === 0) return { due: false, reason: 'no_students' };
-  const complete = isLessonComplete(l.topic, l.members, l.marked);
-  const missingTopic = l.topic === null || l.topic.trim() === '';
-  const missingStudents = l.members.filter((s) => !l.marked.has(s));
-  let state: FillState;
-  if (!complete || (l.completedAt !== null && l.completedAt > now)) state = 'missing';
-  else if (l.completedAt !== null && l.completedAt < endOfBishkekDay(l.date)) state = 'on_time';
-  else state = 'late';
+  const members = new Set(l.members);
+  let markedCount = 0;
+  for (const s of members) if (l.marked.has(s)) markedCount++;
+  const v = judgeCounts({ ...l, memberCount: members.size, markedCount }, now);
+  if (!v.due) return v;
   return {
-    due: true,
-    state,
-    responsibleId: l.substituteId ?? l.teacherId,
-    uncovered: l.substituteId === null && l.teacherAbsent,
-    missingTopic,
-    missingStudents,
+    ...v,
+    missingTopic: l.topic === null || l.topic.trim() === '',
+    missingStudents: [...members].filter((s) => !l.marked.has(s)),
   };
 }
 
@@ -135,7 +160,7 @@ export function emptyFigures(): ControlFigures {
 }
 
 /** Add one verdict to running figures (rates are set by `finishFigures`). */
-export function addVerdict(f: ControlFigures, v: LessonVerdict): void {
+export function addVerdict(f: ControlFigures, v: FigureVerdict): void {
   if (!v.due) return;
   f.due++;
   if (v.state === 'on_time') {
@@ -156,7 +181,7 @@ export function finishFigures(f: ControlFigures): ControlFigures {
 }
 
 /** Figures of a set of verdicts. */
-export function tally(verdicts: Iterable<LessonVerdict>): ControlFigures {
+export function tally(verdicts: Iterable<FigureVerdict>): ControlFigures {
   const f = emptyFigures();
   for (const v of verdicts) addVerdict(f, v);
   return finishFigures(f);
@@ -170,7 +195,7 @@ export type ControlUnitKind = (typeof CONTROL_UNITS)[number];
 export type LessonPlace = { facultyId: number; departmentId: number; groupId: number; offeringId: number };
 
 /** The id of the unit of `kind` a judged lesson counts for (teacher: the responsible person). */
-export function unitOf(kind: ControlUnitKind, place: LessonPlace, v: LessonVerdict & { due: true }): number {
+export function unitOf(kind: ControlUnitKind, place: LessonPlace, v: FigureVerdict & { due: true }): number {
   switch (kind) {
     case 'faculty':
       return place.facultyId;
@@ -188,7 +213,7 @@ export function unitOf(kind: ControlUnitKind, place: LessonPlace, v: LessonVerdi
 /** Figures per unit id of one kind. */
 export function figuresBy(
   kind: ControlUnitKind,
-  judged: Iterable<{ place: LessonPlace; verdict: LessonVerdict }>,
+  judged: Iterable<{ place: LessonPlace; verdict: FigureVerdict }>,
 ): Map<number, ControlFigures> {
   const out = new Map<number, ControlFigures>();
   for (const { place, verdict } of judged) {

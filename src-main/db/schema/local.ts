@@ -75,3 +75,15 @@ export const syncConflicts = sqliteTable(
   },
   (t) => [uniqueIndex('sync_conflicts_mutation').on(t.mutationId)],
 );
+
+/**
+ * The weekly control's fast path: per lesson, the members of its group or subgroup on its date and how
+ * many of them have an attendance mark. A cache, not synced: rows are computed when a report first
+ * needs them; triggers (custom migration) keep `marked` current as marks come and go and drop the rows
+ * a membership or lesson change affects. Tests hold it equal to the pure rule's inputs.
+ */
+export const lessonFill = sqliteTable('lesson_fill', {
+  lessonId: integer('lesson_id').primaryKey(),
+  members: integer('members').notNull(),
+  marked: integer('marked').notNull(),
+});

@@ -1,0 +1,5 @@
+CREATE TABLE `lesson_fill` (
+	`lesson_id` integer PRIMARY KEY NOT NULL,
+	`members` integer NOT NULL,
+	`marked` integer NOT NULL
+);

@@ -1,0 +1,82 @@
+-- The weekly control's per-lesson counters (lesson_fill): a mark added or removed recounts its lesson's
+-- marked members (a recount, not +1: INSERT OR REPLACE fires no delete trigger); a change of
+-- membership, of a lesson's offering or date, or of an offering's group drops the rows it affects
+-- (they are computed again when a report needs them). Nothing happens while the cache is empty
+-- (a download, the demo generator).
+CREATE TRIGGER `lesson_fill_mark_insert` AFTER INSERT ON `marks`
+BEGIN
+  UPDATE `lesson_fill` SET marked = (SELECT count(*) FROM `marks` m JOIN `lessons` l ON l.id = m.lesson_id JOIN `offerings` o ON o.id = l.offering_id
+    WHERE m.lesson_id = NEW.lesson_id AND CASE WHEN o.subgroup_id IS NULL
+      THEN EXISTS (SELECT 1 FROM `enrolments` e WHERE e.student_id = m.student_id AND e.group_id = o.group_id AND e.starts_on <= l.date AND (e.ends_on IS NULL OR e.ends_on >= l.date))
+      ELSE EXISTS (SELECT 1 FROM `subgroup_members` x WHERE x.student_id = m.student_id AND x.subgroup_id = o.subgroup_id AND x.starts_on <= l.date AND (x.ends_on IS NULL OR x.ends_on >= l.date)) END)
+  WHERE lesson_id = NEW.lesson_id;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_mark_delete` AFTER DELETE ON `marks`
+BEGIN
+  UPDATE `lesson_fill` SET marked = (SELECT count(*) FROM `marks` m JOIN `lessons` l ON l.id = m.lesson_id JOIN `offerings` o ON o.id = l.offering_id
+    WHERE m.lesson_id = OLD.lesson_id AND CASE WHEN o.subgroup_id IS NULL
+      THEN EXISTS (SELECT 1 FROM `enrolments` e WHERE e.student_id = m.student_id AND e.group_id = o.group_id AND e.starts_on <= l.date AND (e.ends_on IS NULL OR e.ends_on >= l.date))
+      ELSE EXISTS (SELECT 1 FROM `subgroup_members` x WHERE x.student_id = m.student_id AND x.subgroup_id = o.subgroup_id AND x.starts_on <= l.date AND (x.ends_on IS NULL OR x.ends_on >= l.date)) END)
+  WHERE lesson_id = OLD.lesson_id;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_mark_move` AFTER UPDATE OF lesson_id, student_id ON `marks`
+BEGIN
+  DELETE FROM `lesson_fill` WHERE lesson_id IN (OLD.lesson_id, NEW.lesson_id);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_enrolment_insert` AFTER INSERT ON `enrolments` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill` WHERE lesson_id IN (SELECT l.id FROM `lessons` l JOIN `offerings` o ON o.id = l.offering_id
+    WHERE o.group_id = NEW.group_id AND l.date >= NEW.starts_on AND (NEW.ends_on IS NULL OR l.date <= NEW.ends_on));
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_enrolment_delete` AFTER DELETE ON `enrolments` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill` WHERE lesson_id IN (SELECT l.id FROM `lessons` l JOIN `offerings` o ON o.id = l.offering_id
+    WHERE o.group_id = OLD.group_id AND l.date >= OLD.starts_on AND (OLD.ends_on IS NULL OR l.date <= OLD.ends_on));
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_enrolment_update` AFTER UPDATE OF student_id, group_id, starts_on, ends_on ON `enrolments` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill` WHERE lesson_id IN (SELECT l.id FROM `lessons` l JOIN `offerings` o ON o.id = l.offering_id
+    WHERE o.group_id = OLD.group_id AND l.date >= OLD.starts_on AND (OLD.ends_on IS NULL OR l.date <= OLD.ends_on));
+  DELETE FROM `lesson_fill` WHERE lesson_id IN (SELECT l.id FROM `lessons` l JOIN `offerings` o ON o.id = l.offering_id
+    WHERE o.group_id = NEW.group_id AND l.date >= NEW.starts_on AND (NEW.ends_on IS NULL OR l.date <= NEW.ends_on));
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_subgroup_insert` AFTER INSERT ON `subgroup_members` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill` WHERE lesson_id IN (SELECT l.id FROM `lessons` l JOIN `offerings` o ON o.id = l.offering_id
+    WHERE o.subgroup_id = NEW.subgroup_id AND l.date >= NEW.starts_on AND (NEW.ends_on IS NULL OR l.date <= NEW.ends_on));
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_subgroup_delete` AFTER DELETE ON `subgroup_members` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill` WHERE lesson_id IN (SELECT l.id FROM `lessons` l JOIN `offerings` o ON o.id = l.offering_id
+    WHERE o.subgroup_id = OLD.subgroup_id AND l.date >= OLD.starts_on AND (OLD.ends_on IS NULL OR l.date <= OLD.ends_on));
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_subgroup_update` AFTER UPDATE OF student_id, subgroup_id, starts_on, ends_on ON `subgroup_members` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill` WHERE lesson_id IN (SELECT l.id FROM `lessons` l JOIN `offerings` o ON o.id = l.offering_id
+    WHERE o.subgroup_id = OLD.subgroup_id AND l.date >= OLD.starts_on AND (OLD.ends_on IS NULL OR l.date <= OLD.ends_on));
+  DELETE FROM `lesson_fill` WHERE lesson_id IN (SELECT l.id FROM `lessons` l JOIN `offerings` o ON o.id = l.offering_id
+    WHERE o.subgroup_id = NEW.subgroup_id AND l.date >= NEW.starts_on AND (NEW.ends_on IS NULL OR l.date <= NEW.ends_on));
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_lesson_update` AFTER UPDATE OF offering_id, date ON `lessons`
+BEGIN
+  DELETE FROM `lesson_fill` WHERE lesson_id = NEW.id;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_lesson_delete` AFTER DELETE ON `lessons`
+BEGIN
+  DELETE FROM `lesson_fill` WHERE lesson_id = OLD.id;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_offering_update` AFTER UPDATE OF group_id, subgroup_id ON `offerings` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill` WHERE lesson_id IN (SELECT id FROM `lessons` WHERE offering_id = NEW.id);
+END;

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { controlReport } from '../src-main/control/report';
+import { controlFigureCounts } from '../src-main/db/control.repo';
 import type { Db } from '../src-main/db/open';
 import { bishkekDate } from '../src-shared/domain/time';
 
@@ -37,6 +38,28 @@ export function benchControl(row: Line, db: Db, now: number, semesterStart: stri
     { label: 'last full week', input: {}, from: '', to: '' },
     { label: 'semester to date', input: { from: semesterStart, to: today }, from: semesterStart, to: today },
   ];
+  // Cold: the first report after a download computes the cached per-lesson rows of its five weeks.
+  raw.prepare('DELETE FROM lesson_fill').run();
+  let t0 = performance.now();
+  const first = controlReport(db, viewer, { within: [], by: 'faculty' }, now, 'ru');
+  row('control report, first after a download (ms)', (performance.now() - t0).toFixed(0), '', '');
+  // The week's figures alone (no trend), from the cached rows.
+  const alone: number[] = [];
+  const naiveWeek: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    t0 = performance.now();
+    controlFigureCounts(db, viewer, [first.period], [], 'faculty', now);
+    alone.push(performance.now() - t0);
+    t0 = performance.now();
+    raw.prepare(NAIVE).all(first.period.from, first.period.to);
+    naiveWeek.push(performance.now() - t0);
+  }
+  row(
+    'control figures, last full week alone (ms)',
+    median(alone).toFixed(0),
+    `${median(naiveWeek).toFixed(0)} naive SQL`,
+    (median(alone) / median(naiveWeek)).toFixed(2),
+  );
   for (const c of cases) {
     const ours: number[] = [];
     const naive: number[] = [];

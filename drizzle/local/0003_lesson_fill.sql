@@ -1,5 +1,23 @@
 CREATE TABLE `lesson_fill` (
 	`lesson_id` integer PRIMARY KEY NOT NULL,
+	`date` text NOT NULL,
+	`pair` integer NOT NULL,
+	`starts_at` integer NOT NULL,
+	`status` text NOT NULL,
+	`origin` text NOT NULL,
+	`kind` text NOT NULL,
+	`topic_set` integer NOT NULL,
+	`completed_at` integer,
+	`teacher_id` integer NOT NULL,
+	`substitute_id` integer,
+	`teacher_absent` integer NOT NULL,
+	`non_teaching` integer NOT NULL,
+	`offering_id` integer NOT NULL,
+	`group_id` integer NOT NULL,
+	`department_id` integer NOT NULL,
+	`faculty_id` integer NOT NULL,
 	`members` integer NOT NULL,
 	`marked` integer NOT NULL
 );
+--> statement-breakpoint
+CREATE INDEX `lesson_fill_date` ON `lesson_fill` (`date`);

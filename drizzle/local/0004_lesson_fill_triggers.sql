@@ -1,8 +1,8 @@
--- The weekly control's per-lesson counters (lesson_fill): a mark added or removed recounts its lesson's
--- marked members (a recount, not +1: INSERT OR REPLACE fires no delete trigger); a change of
--- membership, of a lesson's offering or date, or of an offering's group drops the rows it affects
--- (they are computed again when a report needs them). Nothing happens while the cache is empty
--- (a download, the demo generator).
+-- The weekly control's per-lesson rows (lesson_fill): a mark added or removed recounts its lesson's
+-- marked members (a recount, not +1: INSERT OR REPLACE fires no delete trigger); any other change the
+-- rule reads — a lesson, its offering, group, substitution, the teacher's absences, the calendar, the
+-- bells, a membership — drops the rows it affects (they are computed again when a report needs them).
+-- Nothing happens while the cache is empty (a download, the demo generator).
 CREATE TRIGGER `lesson_fill_mark_insert` AFTER INSERT ON `marks`
 BEGIN
   UPDATE `lesson_fill` SET marked = (SELECT count(*) FROM `marks` m JOIN `lessons` l ON l.id = m.lesson_id JOIN `offerings` o ON o.id = l.offering_id
@@ -28,22 +28,18 @@ END;
 --> statement-breakpoint
 CREATE TRIGGER `lesson_fill_enrolment_insert` AFTER INSERT ON `enrolments` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
 BEGIN
-  DELETE FROM `lesson_fill` WHERE lesson_id IN (SELECT l.id FROM `lessons` l JOIN `offerings` o ON o.id = l.offering_id
-    WHERE o.group_id = NEW.group_id AND l.date >= NEW.starts_on AND (NEW.ends_on IS NULL OR l.date <= NEW.ends_on));
+  DELETE FROM `lesson_fill` WHERE group_id = NEW.group_id AND date >= NEW.starts_on AND (NEW.ends_on IS NULL OR date <= NEW.ends_on);
 END;
 --> statement-breakpoint
 CREATE TRIGGER `lesson_fill_enrolment_delete` AFTER DELETE ON `enrolments` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
 BEGIN
-  DELETE FROM `lesson_fill` WHERE lesson_id IN (SELECT l.id FROM `lessons` l JOIN `offerings` o ON o.id = l.offering_id
-    WHERE o.group_id = OLD.group_id AND l.date >= OLD.starts_on AND (OLD.ends_on IS NULL OR l.date <= OLD.ends_on));
+  DELETE FROM `lesson_fill` WHERE group_id = OLD.group_id AND date >= OLD.starts_on AND (OLD.ends_on IS NULL OR date <= OLD.ends_on);
 END;
 --> statement-breakpoint
 CREATE TRIGGER `lesson_fill_enrolment_update` AFTER UPDATE OF student_id, group_id, starts_on, ends_on ON `enrolments` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
 BEGIN
-  DELETE FROM `lesson_fill` WHERE lesson_id IN (SELECT l.id FROM `lessons` l JOIN `offerings` o ON o.id = l.offering_id
-    WHERE o.group_id = OLD.group_id AND l.date >= OLD.starts_on AND (OLD.ends_on IS NULL OR l.date <= OLD.ends_on));
-  DELETE FROM `lesson_fill` WHERE lesson_id IN (SELECT l.id FROM `lessons` l JOIN `offerings` o ON o.id = l.offering_id
-    WHERE o.group_id = NEW.group_id AND l.date >= NEW.starts_on AND (NEW.ends_on IS NULL OR l.date <= NEW.ends_on));
+  DELETE FROM `lesson_fill` WHERE group_id = OLD.group_id AND date >= OLD.starts_on AND (OLD.ends_on IS NULL OR date <= OLD.ends_on);
+  DELETE FROM `lesson_fill` WHERE group_id = NEW.group_id AND date >= NEW.starts_on AND (NEW.ends_on IS NULL OR date <= NEW.ends_on);
 END;
 --> statement-breakpoint
 CREATE TRIGGER `lesson_fill_subgroup_insert` AFTER INSERT ON `subgroup_members` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
@@ -66,9 +62,9 @@ BEGIN
     WHERE o.subgroup_id = NEW.subgroup_id AND l.date >= NEW.starts_on AND (NEW.ends_on IS NULL OR l.date <= NEW.ends_on));
 END;
 --> statement-breakpoint
-CREATE TRIGGER `lesson_fill_lesson_update` AFTER UPDATE OF offering_id, date ON `lessons`
+CREATE TRIGGER `lesson_fill_lesson_update` AFTER UPDATE ON `lessons` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
 BEGIN
-  DELETE FROM `lesson_fill` WHERE lesson_id = NEW.id;
+  DELETE FROM `lesson_fill` WHERE lesson_id IN (OLD.id, NEW.id);
 END;
 --> statement-breakpoint
 CREATE TRIGGER `lesson_fill_lesson_delete` AFTER DELETE ON `lessons`
@@ -76,7 +72,73 @@ BEGIN
   DELETE FROM `lesson_fill` WHERE lesson_id = OLD.id;
 END;
 --> statement-breakpoint
-CREATE TRIGGER `lesson_fill_offering_update` AFTER UPDATE OF group_id, subgroup_id ON `offerings` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+CREATE TRIGGER `lesson_fill_offering_update` AFTER UPDATE ON `offerings` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
 BEGIN
-  DELETE FROM `lesson_fill` WHERE lesson_id IN (SELECT id FROM `lessons` WHERE offering_id = NEW.id);
+  DELETE FROM `lesson_fill` WHERE offering_id IN (OLD.id, NEW.id);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_group_update` AFTER UPDATE OF faculty_id ON `groups` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill` WHERE group_id = NEW.id;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_substitution_insert` AFTER INSERT ON `substitutions` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill` WHERE lesson_id IN (NEW.lesson_id);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_substitution_update` AFTER UPDATE ON `substitutions` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill` WHERE lesson_id IN (OLD.lesson_id, NEW.lesson_id);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_substitution_delete` AFTER DELETE ON `substitutions` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill` WHERE lesson_id IN (OLD.lesson_id);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_absence_insert` AFTER INSERT ON `absences` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill` WHERE teacher_id = NEW.teacher_id AND date BETWEEN NEW.starts_on AND NEW.ends_on;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_absence_update` AFTER UPDATE ON `absences` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill` WHERE teacher_id = OLD.teacher_id AND date BETWEEN OLD.starts_on AND OLD.ends_on;
+  DELETE FROM `lesson_fill` WHERE teacher_id = NEW.teacher_id AND date BETWEEN NEW.starts_on AND NEW.ends_on;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_absence_delete` AFTER DELETE ON `absences` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill` WHERE teacher_id = OLD.teacher_id AND date BETWEEN OLD.starts_on AND OLD.ends_on;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_calendar_insert` AFTER INSERT ON `calendar_days` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill` WHERE date IN (NEW.date);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_calendar_update` AFTER UPDATE ON `calendar_days` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill` WHERE date IN (OLD.date, NEW.date);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_calendar_delete` AFTER DELETE ON `calendar_days` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill` WHERE date IN (OLD.date);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_bells_insert` AFTER INSERT ON `bell_pairs` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill`;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_bells_update` AFTER UPDATE ON `bell_pairs` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill`;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `lesson_fill_bells_delete` AFTER DELETE ON `bell_pairs` WHEN EXISTS (SELECT 1 FROM `lesson_fill`)
+BEGIN
+  DELETE FROM `lesson_fill`;
 END;

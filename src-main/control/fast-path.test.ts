@@ -5,9 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { boot, type App } from '../boot';
 import { generateDemo } from '../demo/generate';
 import { bootTiny, DEMO_NOW } from '../../tests/helpers/replica';
-import { judgeCounts, judgeLesson } from '../../src-shared/domain/control';
+import { CONTROL_UNITS, figuresBy, judgeCounts, judgeLesson, tally } from '../../src-shared/domain/control';
+import { figuresFromCounts } from './report';
 import {
   controlCountedLessons,
+  controlFigureCounts,
   controlLessons,
   ensureLessonFill,
   lessonFillFromRows,
@@ -54,6 +56,16 @@ function expectFastEqualsRule(app: App, now: number): number {
       ? { due: true, state: v.state, responsibleId: v.responsibleId, uncovered: v.uncovered }
       : v;
     expect(fast.get(r.lesson.id), `lesson ${r.lesson.id}`).toEqual(figure);
+  }
+  // The SQL aggregation (the rule in SQL) gives the figures the pure rule gives, for every kind of unit.
+  const judged = reference.map((r) => ({ place: r.place, verdict: judgeLesson(r.lesson, now) }));
+  for (const kind of CONTROL_UNITS) {
+    const sqlFigures = figuresFromCounts(
+      controlFigureCounts(app.db, ALL, [{ from: FROM, to: TO }], [], kind, now),
+      0,
+    );
+    expect(sqlFigures.byUnit, kind).toEqual(figuresBy(kind, judged));
+    expect(sqlFigures.total).toEqual(tally(judged.map((j) => j.verdict)));
   }
   return reference.length;
 }
@@ -125,6 +137,54 @@ describe('the control fast path equals the pure rule', () => {
     ).id;
     sql.prepare('UPDATE lessons SET offering_id = ? WHERE id = ?').run(o2, l2.id);
     ensureLessonFill(app.db, FROM, TO);
+    expectFastEqualsRule(app, DEMO_NOW);
+
+    // Everything else the rule reads: a topic, a status, a completion time, a substitution, an absence,
+    // a declared holiday, the bells.
+    const some = sql
+      .prepare('SELECT lesson_id id FROM lesson_fill ORDER BY lesson_id LIMIT 6')
+      .all() as Array<{ id: number }>;
+    const [a, b, c, d] = some.map((x) => x.id);
+    sql.prepare('UPDATE lessons SET topic = NULL WHERE id = ?').run(a);
+    sql.prepare("UPDATE lessons SET status = 'cancelled' WHERE id = ?").run(b);
+    sql.prepare('UPDATE lessons SET completed_at = ? WHERE id = ?').run(DEMO_NOW - 1, c);
+    const t = sql
+      .prepare(
+        'SELECT o.teacher_id t, l.date FROM lessons l JOIN offerings o ON o.id = l.offering_id WHERE l.id = ?',
+      )
+      .get(d) as { t: number; date: string };
+    const substitute = (
+      sql.prepare('SELECT id FROM teachers WHERE id <> ? LIMIT 1').get(t.t) as { id: number }
+    ).id;
+    sql
+      .prepare(
+        `INSERT INTO substitutions (id, lesson_id, absent_teacher_id, substitute_teacher_id, assigned_at, row_version, updated_at)
+         VALUES ('0192d0a0-0000-7000-8000-00000000aaaa', ?, ?, ?, 0, 1, 0)`,
+      )
+      .run(d, t.t, substitute);
+    expectFastEqualsRule(app, DEMO_NOW);
+    sql
+      .prepare(
+        `INSERT INTO absences (id, teacher_id, starts_on, ends_on, reason, row_version, updated_at)
+         VALUES ('0192d0a0-0000-7000-8000-00000000bbbb', ?, ?, ?, 'illness', 1, 0)`,
+      )
+      .run(t.t, t.date, t.date);
+    expectFastEqualsRule(app, DEMO_NOW);
+    // A day with lessons already held (so the holiday changes verdicts).
+    const lastDay = (
+      sql
+        .prepare(
+          "SELECT max(date) d FROM lesson_fill WHERE starts_at < ? AND origin = 'timetable' AND status = 'scheduled'",
+        )
+        .get(DEMO_NOW) as { d: string }
+    ).d;
+    sql
+      .prepare(
+        "INSERT INTO calendar_days (id, date, kind, name_ru, name_ky, row_version, updated_at) VALUES (99001, ?, 'non_teaching', 'x', 'x', 1, 0)",
+      )
+      .run(lastDay);
+    expectFastEqualsRule(app, DEMO_NOW);
+    sql.prepare("UPDATE bell_pairs SET starts_at = '08:30' WHERE number = 1").run();
     expectFastEqualsRule(app, DEMO_NOW);
   });
 

@@ -4,16 +4,13 @@ import {
   controlToday,
   addVerdict,
   emptyFigures,
-  figuresBy,
   finishFigures,
   type ControlFigures,
-  judgeCounts,
   judgeLesson,
   MAX_PERIOD_DAYS,
   NOT_DUE_REASONS,
   parsePeriod,
   previousWeeks,
-  tally,
   trendOf,
   type ControlPeriod,
   type ControlUnitKind,
@@ -24,13 +21,14 @@ import { isoWeekday } from '../../src-shared/domain/time';
 import { translate, type Locale } from '../../src-shared/i18n/translate';
 import type { Viewer } from '../db/access';
 import {
-  controlCountedLessons,
+  controlFigureCounts,
   controlLessons,
   offeringLabels,
   studentNames,
   unitExists,
   unitNames,
   unitVisible,
+  type FigureCount,
   type JudgeableLesson,
   type UnitFilter,
 } from '../db/control.repo';
@@ -107,23 +105,12 @@ export function controlReport(
   const period = resolvePeriod(input, now, locale);
   checkUnits(db, v, input.within, locale);
   const weeks = previousWeeks(period, TREND_WEEKS);
-  const earliest = weeks[0]?.from ?? period.from;
-  // The fast path: per-lesson counters (lesson_fill) judged by the rule on counts.
-  const judged = controlCountedLessons(db, v, earliest, period.to, input.within).map((item) => ({
-    item,
-    place: item.place,
-    verdict: judgeCounts(item.lesson, now),
-  }));
-  const current = judged.filter((j) => j.item.lesson.date >= period.from);
-  const notDue = Object.fromEntries(NOT_DUE_REASONS.map((r) => [r, 0])) as Record<NotDueReason, number>;
-  for (const j of current) if (!j.verdict.due) notDue[j.verdict.reason]++;
-  const rowsNow = figuresBy(input.by, current);
-  const before = weeks.map((w) =>
-    figuresBy(
-      input.by,
-      judged.filter((j) => j.item.lesson.date >= w.from && j.item.lesson.date <= w.to),
-    ),
-  );
+  // The fast path: the rule applied in SQL to the cached per-lesson rows, counted per unit and period.
+  const counts = controlFigureCounts(db, v, [period, ...weeks], input.within, input.by, now);
+  const current = figuresFromCounts(counts, 0);
+  const rowsNow = current.byUnit;
+  const before = weeks.map((_, i) => figuresFromCounts(counts, i + 1).byUnit);
+  const notDue = current.notDue;
   const names = unitNames(db, input.by, [...rowsNow.keys()]);
   const rows = [...rowsNow.entries()]
     .map(([id, figures]) => ({
@@ -148,7 +135,7 @@ export function controlReport(
     trendWeeks: weeks.map((w) => w.week ?? w.from),
     within: withNames(db, input.within),
     by: input.by,
-    total: tally(current.map((j) => j.verdict)),
+    total: current.total,
     rows,
     notDue,
   };
@@ -238,4 +225,37 @@ export function controlHeatmap(
     })
     .sort((a, b) => (a.total.fillRate ?? 2) - (b.total.fillRate ?? 2) || a.name.localeCompare(b.name, 'ru'));
   return { period, department: withNames(db, [unit])[0] ?? { ...unit, name: { ru: '', ky: '' } }, teachers };
+}
+
+/** Figures per unit, the total and the not-due counts of one period from the SQL counts. */
+export function figuresFromCounts(
+  counts: readonly FigureCount[],
+  bucket: number,
+): { byUnit: Map<number, ControlFigures>; total: ControlFigures; notDue: Record<NotDueReason, number> } {
+  const byUnit = new Map<number, ControlFigures>();
+  const total = emptyFigures();
+  const notDue = Object.fromEntries(NOT_DUE_REASONS.map((r) => [r, 0])) as Record<NotDueReason, number>;
+  for (const c of counts) {
+    if (c.bucket !== bucket) continue;
+    if (c.state.startsWith('nd:')) {
+      const reason = c.state.slice(3) as NotDueReason;
+      notDue[reason] += c.n;
+      continue;
+    }
+    let f = byUnit.get(c.unitId);
+    if (!f) byUnit.set(c.unitId, (f = emptyFigures()));
+    for (const x of [f, total]) {
+      x.due += c.n;
+      if (c.state === 'on_time') {
+        x.onTime += c.n;
+        x.filled += c.n;
+      } else if (c.state === 'late') {
+        x.late += c.n;
+        x.filled += c.n;
+      } else x.missing += c.n;
+      if (c.uncovered) x.uncovered += c.n;
+    }
+  }
+  for (const f of byUnit.values()) finishFigures(f);
+  return { byUnit, total: finishFigures(total), notDue };
 }

@@ -16,6 +16,16 @@ function anyOf(parts: SQL[]): SQL {
   return sql`(${sql.join(parts, sql` OR `)})`;
 }
 
+/** Whether the viewer's journal access is the whole replica (the admin, the study office, a university archivist). */
+export function seesEverything(v: Viewer): boolean {
+  return v.grants.some(
+    (g) =>
+      g.role === 'admin' ||
+      g.role === 'studyOffice' ||
+      (g.role === 'archivist' && g.scopeKind === 'university'),
+  );
+}
+
 /** Condition on `offerings` joined with `groups` (on offerings.group_id): the viewer may see this offering. */
 export function offeringVisible(v: Viewer): SQL {
   const parts: SQL[] = [];

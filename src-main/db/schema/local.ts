@@ -77,13 +77,35 @@ export const syncConflicts = sqliteTable(
 );
 
 /**
- * The weekly control's fast path: per lesson, the members of its group or subgroup on its date and how
- * many of them have an attendance mark. A cache, not synced: rows are computed when a report first
- * needs them; triggers (custom migration) keep `marked` current as marks come and go and drop the rows
- * a membership or lesson change affects. Tests hold it equal to the pure rule's inputs.
+ * The weekly control's fast path: per lesson, everything the rule needs (DOMAIN.md, Filled) — its date
+ * and start, status, kind, whether the topic is set, first completion, who owes it, the absence and
+ * holiday flags, where it belongs, the members of its group or subgroup on its date and how many of them
+ * have an attendance mark. A cache, not synced: rows are computed when a report first needs them;
+ * triggers (custom migration) recount `marked` as marks come and go and drop the rows any other change
+ * affects. Tests hold the fast path equal to the pure rule.
  */
-export const lessonFill = sqliteTable('lesson_fill', {
-  lessonId: integer('lesson_id').primaryKey(),
-  members: integer('members').notNull(),
-  marked: integer('marked').notNull(),
-});
+export const lessonFill = sqliteTable(
+  'lesson_fill',
+  {
+    lessonId: integer('lesson_id').primaryKey(),
+    date: text('date').notNull(),
+    pair: integer('pair').notNull(),
+    startsAt: integer('starts_at').notNull(),
+    status: text('status').notNull(),
+    origin: text('origin').notNull(),
+    kind: text('kind').notNull(),
+    topicSet: integer('topic_set').notNull(),
+    completedAt: integer('completed_at'),
+    teacherId: integer('teacher_id').notNull(),
+    substituteId: integer('substitute_id'),
+    teacherAbsent: integer('teacher_absent').notNull(),
+    nonTeaching: integer('non_teaching').notNull(),
+    offeringId: integer('offering_id').notNull(),
+    groupId: integer('group_id').notNull(),
+    departmentId: integer('department_id').notNull(),
+    facultyId: integer('faculty_id').notNull(),
+    members: integer('members').notNull(),
+    marked: integer('marked').notNull(),
+  },
+  (t) => [index('lesson_fill_date').on(t.date)],
+);

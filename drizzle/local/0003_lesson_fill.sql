@@ -3,6 +3,7 @@ CREATE TABLE `lesson_fill` (
 	`date` text NOT NULL,
 	`pair` integer NOT NULL,
 	`starts_at` integer NOT NULL,
+	`day_end` integer NOT NULL,
 	`status` text NOT NULL,
 	`origin` text NOT NULL,
 	`kind` text NOT NULL,

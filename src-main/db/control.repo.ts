@@ -291,11 +291,12 @@ const MARKED_COUNT = sql`(SELECT count(*) FROM marks m WHERE m.lesson_id = l.id 
  * change that dropped them, or for lessons never reported on). Triggers keep them current afterwards.
  */
 export function ensureLessonFill(db: Db, from: IsoDate, to: IsoDate): number {
-  return db.run(sql`INSERT INTO lesson_fill (lesson_id, date, pair, starts_at, status, origin, kind, topic_set,
+  return db.run(sql`INSERT INTO lesson_fill (lesson_id, date, pair, starts_at, day_end, status, origin, kind, topic_set,
       completed_at, teacher_id, substitute_id, teacher_absent, non_teaching, offering_id, group_id, department_id,
       faculty_id, members, marked)
     SELECT l.id, l.date, l.pair,
       CAST(strftime('%s', l.date || ' ' || coalesce(b.starts_at, '00:00')) AS INTEGER) * 1000 - ${BISHKEK_OFFSET_MS},
+      (CAST(strftime('%s', l.date) AS INTEGER) + 86400) * 1000 - ${BISHKEK_OFFSET_MS},
       l.status, l.origin, o.lesson_kind, l.topic IS NOT NULL AND trim(l.topic) <> '', l.completed_at, o.teacher_id,
       sub.teacherId,
       EXISTS (SELECT 1 FROM absences a WHERE a.teacher_id = o.teacher_id AND l.date BETWEEN a.starts_on AND a.ends_on
@@ -429,7 +430,6 @@ const UNIT_COLUMN: Readonly<Record<ControlUnitKind, SQL>> = {
  * else its state. A test holds it equal to the JS rule on every cached lesson of the demo data.
  */
 function stateSql(now: number): SQL {
-  const endOfDay = sql`((CAST(strftime('%s', f.date) AS INTEGER) + 86400) * 1000 - ${BISHKEK_OFFSET_MS})`;
   return sql`CASE
     WHEN f.status = 'cancelled' THEN 'nd:cancelled'
     WHEN f.status = 'moved' THEN 'nd:moved'
@@ -438,7 +438,7 @@ function stateSql(now: number): SQL {
     WHEN f.non_teaching = 1 AND f.origin = 'timetable' THEN 'nd:non_teaching_day'
     WHEN f.members = 0 THEN 'nd:no_students'
     WHEN NOT (f.topic_set = 1 AND f.marked >= f.members) OR (f.completed_at IS NOT NULL AND f.completed_at > ${now}) THEN 'missing'
-    WHEN f.completed_at IS NOT NULL AND f.completed_at < ${endOfDay} THEN 'on_time'
+    WHEN f.completed_at IS NOT NULL AND f.completed_at < f.day_end THEN 'on_time'
     ELSE 'late' END`;
 }
 

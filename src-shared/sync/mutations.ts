@@ -57,7 +57,10 @@ export const MUTATIONS = {
     unitId: id.nullable(),
     periodFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     periodTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-    week: z.string().regex(/^\d{4}-W\d{2}$/).nullable(),
+    week: z
+      .string()
+      .regex(/^\d{4}-W\d{2}$/)
+      .nullable(),
     comment: z.string().max(2000),
     snapshot: z.string().min(2).max(2_000_000),
   }),

@@ -67,7 +67,11 @@ describe.each(BACKENDS)('maintained checksums on %s', (backend) => {
       },
       { table: 'marks', key: { lesson_id: m2?.lesson_id, student_id: m2?.student_id }, set: null },
       { table: 'lessons', key: { id: lesson?.id }, set: { topic: 'Тема өзгөрдү — ң, ө, ү' } },
-      { table: 'rooms', key: { id: 9001 }, set: { code: 'А-101', building: 'A', capacity: 30, qr_code: 'room-9001' } },
+      {
+        table: 'rooms',
+        key: { id: 9001 },
+        set: { code: 'А-101', building: 'A', capacity: 30, qr_code: 'room-9001' },
+      },
     ]);
     await expectMaintainedEqualsRows(db, scopes);
 

@@ -91,6 +91,8 @@ export const lessonFill = sqliteTable(
     date: text('date').notNull(),
     pair: integer('pair').notNull(),
     startsAt: integer('starts_at').notNull(),
+    /** The first instant after the lesson's day in Asia/Bishkek: complete before it is on time. */
+    dayEnd: integer('day_end').notNull(),
     status: text('status').notNull(),
     origin: text('origin').notNull(),
     kind: text('kind').notNull(),

@@ -19,6 +19,16 @@ const stamp = (ms: number) => formatBishkekInstant(ms).slice(0, 16).replace('T',
 const periodText = (p: ControlReport['period']) =>
   `${p.week ? `${p.week}, ` : ''}${formatDateShort(p.from)} – ${formatDateShort(p.to)}`;
 
+/** The page frame of a control document: its number, when it was made, "page X of Y". */
+function frameOf(ctx: DocContext, number: string) {
+  const t = tr(ctx.locale);
+  return {
+    number: `№ ${number}`,
+    made: t('doc.made', { time: stamp(ctx.now) }),
+    pageOf: (x: number, y: number) => t('doc.pageOf', { x, y }),
+  };
+}
+
 /** A document number from its kind and the time it was made (unique per second on one PC). */
 export function documentNumber(prefix: string, now: number): string {
   return `${prefix}-${formatBishkekInstant(now).slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`;
@@ -95,12 +105,7 @@ export async function controlActPdf(
     ],
     t('doc.date'),
   );
-  const bytes = await pdf.finish({
-    number: `№ ${number}`,
-    made: t('doc.made', { time: stamp(ctx.now) }),
-    pageOf: (x, y) => t('doc.pageOf', { x, y }),
-  });
-  return { bytes, number };
+  return { bytes: await pdf.finish(frameOf(ctx, number)), number };
 }
 
 /** The lessons each teacher owes (missing now), by teacher. */
@@ -173,10 +178,5 @@ export async function noticesPdf(
       t('doc.date'),
     );
   });
-  const bytes = await pdf.finish({
-    number: `№ ${number}`,
-    made: t('doc.made', { time: stamp(ctx.now) }),
-    pageOf: (x, y) => t('doc.pageOf', { x, y }),
-  });
-  return { bytes, number };
+  return { bytes: await pdf.finish(frameOf(ctx, number)), number };
 }

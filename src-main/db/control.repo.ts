@@ -53,22 +53,29 @@ function awayFacts(db: Db, from: IsoDate, to: IsoDate) {
   };
 }
 
-/** SQL condition (on offerings `o`, groups `g`, lessons `l`) of a lesson inside a unit. */
-function inUnit(u: UnitFilter): SQL {
-  switch (u.kind) {
-    case 'faculty':
-      return sql`g.faculty_id = ${u.id}`;
-    case 'department':
-      return sql`o.department_id = ${u.id}`;
-    case 'group':
-      return sql`o.group_id = ${u.id}`;
-    case 'offering':
-      return sql`o.id = ${u.id}`;
-    case 'teacher':
-      // The responsible person: the substitute of a covered lesson, else the offering's teacher.
-      return sql`coalesce((SELECT s.substitute_teacher_id FROM substitutions s WHERE s.lesson_id = l.id
-        AND s.cancelled_at IS NULL ORDER BY s.assigned_at DESC LIMIT 1), o.teacher_id) = ${u.id}`;
-  }
+/** The unit a lesson counts for, as SQL on lessons `l`, offerings `o` and groups `g`. */
+const LESSON_UNIT: Readonly<Record<ControlUnitKind, SQL>> = {
+  faculty: sql`g.faculty_id`,
+  department: sql`o.department_id`,
+  group: sql`o.group_id`,
+  offering: sql`o.id`,
+  // The responsible person: the substitute of a covered lesson, else the offering's teacher.
+  teacher: sql`coalesce((SELECT s.substitute_teacher_id FROM substitutions s WHERE s.lesson_id = l.id
+    AND s.cancelled_at IS NULL ORDER BY s.assigned_at DESC LIMIT 1), o.teacher_id)`,
+};
+
+/** The unit a cached lesson counts for, as SQL on lesson_fill `f` (teacher: the responsible person). */
+const UNIT_COLUMN: Readonly<Record<ControlUnitKind, SQL>> = {
+  faculty: sql`f.faculty_id`,
+  department: sql`f.department_id`,
+  teacher: sql`coalesce(f.substitute_id, f.teacher_id)`,
+  group: sql`f.group_id`,
+  offering: sql`f.offering_id`,
+};
+
+/** SQL condition of a lesson inside a unit, with the unit columns of a query's tables. */
+function inUnit(u: UnitFilter, columns: Readonly<Record<ControlUnitKind, SQL>> = LESSON_UNIT): SQL {
+  return sql`${columns[u.kind]} = ${u.id}`;
 }
 
 type Row = {
@@ -106,7 +113,7 @@ export function controlLessons(
   // `offeringVisible` names the tables unaliased.
   const visible = sql`EXISTS (SELECT 1 FROM offerings JOIN groups ON groups.id = offerings.group_id
     WHERE offerings.id = o.id AND ${offeringVisible(v)})`;
-  const conds = [sql`l.date BETWEEN ${from} AND ${to}`, visible, ...within.map(inUnit)];
+  const conds = [sql`l.date BETWEEN ${from} AND ${to}`, visible, ...within.map((u) => inUnit(u))];
   const rows = db.all<Row>(sql`
     SELECT l.id, l.offering_id AS offeringId, l.date, l.pair, b.starts_at AS startsAt, l.status, l.origin,
       o.lesson_kind AS kind, l.topic, l.completed_at AS completedAt, o.teacher_id AS teacherId,
@@ -329,22 +336,6 @@ export function lessonFillFromRows(
 
 export type CountedRow = { lesson: CountedLesson; place: LessonPlace };
 
-/** SQL condition (on lesson_fill `f`) of a lesson inside a unit. */
-function inUnitFill(u: UnitFilter): SQL {
-  switch (u.kind) {
-    case 'faculty':
-      return sql`f.faculty_id = ${u.id}`;
-    case 'department':
-      return sql`f.department_id = ${u.id}`;
-    case 'group':
-      return sql`f.group_id = ${u.id}`;
-    case 'offering':
-      return sql`f.offering_id = ${u.id}`;
-    case 'teacher':
-      return sql`coalesce(f.substitute_id, f.teacher_id) = ${u.id}`;
-  }
-}
-
 /**
  * The fast path of `controlLessons` for figures: the cached per-lesson rows (DOMAIN.md's rule on counts,
  * `judgeCounts`), read from one narrow table.
@@ -357,7 +348,7 @@ export function controlCountedLessons(
   within: readonly UnitFilter[],
 ): CountedRow[] {
   ensureLessonFill(db, from, to);
-  const conds = [sql`f.date BETWEEN ${from} AND ${to}`, ...within.map(inUnitFill)];
+  const conds = [sql`f.date BETWEEN ${from} AND ${to}`, ...within.map((u) => inUnit(u, UNIT_COLUMN))];
   // `offeringVisible` names the tables unaliased; an unrestricted viewer needs no join at all.
   if (!seesEverything(v))
     conds.push(sql`EXISTS (SELECT 1 FROM offerings JOIN groups ON groups.id = offerings.group_id
@@ -416,15 +407,6 @@ export function controlCountedLessons(
   }));
 }
 
-/** The unit a cached lesson counts for, as SQL on lesson_fill `f` (teacher: the responsible person). */
-const UNIT_COLUMN: Readonly<Record<ControlUnitKind, SQL>> = {
-  faculty: sql`f.faculty_id`,
-  department: sql`f.department_id`,
-  teacher: sql`coalesce(f.substitute_id, f.teacher_id)`,
-  group: sql`f.group_id`,
-  offering: sql`f.offering_id`,
-};
-
 /**
  * `judgeCounts` in SQL, on lesson_fill `f` at the check time `now`: 'nd:<reason>' for a lesson not due,
  * else its state. A test holds it equal to the JS rule on every cached lesson of the demo data.
@@ -461,7 +443,7 @@ export function controlFigureCounts(
   const from = buckets.reduce((m, b) => (b.from < m ? b.from : m), buckets[0]?.from ?? '');
   const to = buckets.reduce((m, b) => (b.to > m ? b.to : m), buckets[0]?.to ?? '');
   ensureLessonFill(db, from, to);
-  const conds = [sql`f.date BETWEEN ${from} AND ${to}`, ...within.map(inUnitFill)];
+  const conds = [sql`f.date BETWEEN ${from} AND ${to}`, ...within.map((u) => inUnit(u, UNIT_COLUMN))];
   if (!seesEverything(v))
     conds.push(sql`EXISTS (SELECT 1 FROM offerings JOIN groups ON groups.id = offerings.group_id
       WHERE offerings.id = f.offering_id AND ${offeringVisible(v)})`);

@@ -14,7 +14,8 @@ import { useAppInfo, useSessionUser } from '../../app-context';
 import { useI18n } from '../../i18n/I18n';
 import { EmptyState, ErrorState, Loading } from '../../ui/States';
 import { useCall } from '../../ui/use-call';
-import { ApiCallError, call } from '../../api/client';
+import { call } from '../../api/client';
+import { useAction } from '../../ui/use-action';
 import { ControlHistory, when } from './ControlHistory';
 import { ControlHeatmap } from './ControlHeatmap';
 import { ControlLessons } from './ControlLessons';
@@ -345,8 +346,7 @@ function ExportButton({
   format: 'xlsx' | 'act' | 'notices';
   label: string;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiCallError | null>(null);
+  const { busy, error, run } = useAction();
   return (
     <>
       <button
@@ -354,24 +354,9 @@ function ExportButton({
         className="btn"
         disabled={busy}
         onClick={() => {
-          setBusy(true);
-          setError(null);
           // The workbook covers faculty and department levels; deeper drill-downs export their department.
           const scope = within.filter((u) => u.kind === 'faculty' || u.kind === 'department');
-          call('control.export', { ...period, within: scope, format }).then(
-            (file) => {
-              setBusy(false);
-              saveFile(file);
-            },
-            (err: unknown) => {
-              setBusy(false);
-              setError(
-                err instanceof ApiCallError
-                  ? err
-                  : new ApiCallError({ code: 'NETWORK', message: String(err) }),
-              );
-            },
-          );
+          run(() => call('control.export', { ...period, within: scope, format }), saveFile);
         }}
       >
         {label}
@@ -390,9 +375,8 @@ function SendNotices({
   within: Unit[];
 }) {
   const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [done, setDone] = useState<number | null>(null);
-  const [error, setError] = useState<ApiCallError | null>(null);
   return (
     <>
       <button
@@ -400,23 +384,11 @@ function SendNotices({
         className="btn"
         disabled={busy}
         onClick={() => {
-          setBusy(true);
-          setError(null);
           setDone(null);
           const scope = within.filter((u) => u.kind === 'faculty' || u.kind === 'department');
-          call('control.sendNotices', { ...period, within: scope }).then(
-            (r) => {
-              setBusy(false);
-              setDone(r.queued);
-            },
-            (err: unknown) => {
-              setBusy(false);
-              setError(
-                err instanceof ApiCallError
-                  ? err
-                  : new ApiCallError({ code: 'NETWORK', message: String(err) }),
-              );
-            },
+          run(
+            () => call('control.sendNotices', { ...period, within: scope }),
+            (r) => setDone(r.queued),
           );
         }}
       >
@@ -443,8 +415,7 @@ function RecordCheck({
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiCallError | null>(null);
+  const { busy, error, run } = useAction();
   if (!open)
     return (
       <button type="button" className="btn" onClick={() => setOpen(true)}>
@@ -456,20 +427,12 @@ function RecordCheck({
       className="record-form"
       onSubmit={(e) => {
         e.preventDefault();
-        setBusy(true);
-        setError(null);
-        call('control.record', { ...period, comment }).then(
+        run(
+          () => call('control.record', { ...period, comment }),
           (c) => {
-            setBusy(false);
             setOpen(false);
             setComment('');
             onRecorded(c.checkedAt);
-          },
-          (err: unknown) => {
-            setBusy(false);
-            setError(
-              err instanceof ApiCallError ? err : new ApiCallError({ code: 'NETWORK', message: String(err) }),
-            );
           },
         );
       }}

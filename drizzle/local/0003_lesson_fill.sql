@@ -1,5 +1,5 @@
 CREATE TABLE `lesson_fill` (
-	`lesson_id` integer PRIMARY KEY NOT NULL,
+	`lesson_id` integer NOT NULL,
 	`date` text NOT NULL,
 	`pair` integer NOT NULL,
 	`starts_at` integer NOT NULL,
@@ -18,7 +18,8 @@ CREATE TABLE `lesson_fill` (
 	`department_id` integer NOT NULL,
 	`faculty_id` integer NOT NULL,
 	`members` integer NOT NULL,
-	`marked` integer NOT NULL
+	`marked` integer NOT NULL,
+	PRIMARY KEY(`date`, `lesson_id`)
 );
 --> statement-breakpoint
-CREATE INDEX `lesson_fill_date` ON `lesson_fill` (`date`);
+CREATE UNIQUE INDEX `lesson_fill_lesson` ON `lesson_fill` (`lesson_id`);

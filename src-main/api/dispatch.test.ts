@@ -91,6 +91,32 @@ const MALFORMED: Record<string, Array<[unknown, string]>> = {
     [{ resolution: 'keep_theirs' }, 'conflictId'],
     [{ conflictId: 1, resolution: 'edit', value: { grade: 7 } }, 'value.grade'],
   ],
+  'control.report': [
+    [{}, 'by'],
+    [{ by: 'room' }, 'by'],
+    [{ by: 'faculty', week: 'W47' }, 'week'],
+    [{ by: 'faculty', from: '2026-02-30', to: '2026-03-01' }, 'from'],
+    [{ by: 'faculty', within: [{ kind: 'faculty', id: 0 }] }, 'within.0.id'],
+  ],
+  'control.lessons': [
+    [{ within: 'all' }, 'within'],
+    [{ onlyOwed: 'yes' }, 'onlyOwed'],
+  ],
+  'control.record': [
+    [{ comment: 'x'.repeat(2001) }, 'comment'],
+    [{ facultyId: 'one' }, 'facultyId'],
+  ],
+  'control.checks': [[{ limit: 0 }, 'limit']],
+  'control.check': [[{}, 'id']],
+  'control.export': [
+    [{ format: 'docx' }, 'format'],
+    [{ format: 'xlsx', week: '2026-47' }, 'week'],
+  ],
+  'control.sendNotices': [[{ within: [{ kind: 'planet', id: 1 }] }, 'within.0.kind']],
+  'control.heatmap': [
+    [{}, 'departmentId'],
+    [{ departmentId: -3 }, 'departmentId'],
+  ],
   'journal.setTopic': [
     [{ lessonId: 1 }, 'topic'],
     [{ lessonId: 1, topic: '   ' }, 'topic'],
@@ -110,7 +136,7 @@ describe('dispatch', () => {
         const session =
           method.startsWith('journal.set') || method === 'journal.close'
             ? teacher
-            : method === 'journal.unlock'
+            : method === 'journal.unlock' || method.startsWith('control.')
               ? dean
               : admin;
         const r = await app.dispatch({ method, input, session, locale: 'ru' });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src-main/boot';
+import { SCHEMA_VERSION } from '../../src-shared/sync/mutations';
 import { BACKENDS, testGateway, type TestGateway } from '../helpers/central';
 import {
   centralEdit,
@@ -287,7 +288,11 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
   it('answers malformed requests 400, bad tokens 401, out-of-scope 403 — and none changes anything', async () => {
     const { gw } = await setup(backend);
     const [before] = await gw.db.query<{ seq: number }>('SELECT seq FROM sync_counter');
-    const H = { 'x-protocol-version': '1', 'x-schema-version': '1', 'content-type': 'application/json' };
+    const H = {
+      'x-protocol-version': '1',
+      'x-schema-version': String(SCHEMA_VERSION),
+      'content-type': 'application/json',
+    };
     const login = await fetch(`${gw.url}/auth/login`, {
       method: 'POST',
       headers: H,

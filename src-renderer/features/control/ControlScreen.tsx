@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { Input, Output } from '../../../src-shared/contract';
 import type { SessionUser } from '../../../src-shared/contract/common';
 import type { ControlUnitKind } from '../../../src-shared/domain/control';
@@ -108,24 +108,12 @@ export function ControlScreen() {
       <div className="control-bar">
         <h2>{t('control.title')}</h2>
         <div className="seg" role="tablist" aria-label={t('control.title')}>
-          <button
-            type="button"
-            role="tab"
-            aria-selected={view === 'live'}
-            className={view === 'live' ? 'on' : ''}
-            onClick={() => setView('live')}
-          >
+          <Tab on={view === 'live'} onSelect={() => setView('live')}>
             {t('control.live')}
-          </button>
-          <button
-            type="button"
-            role="tab"
-            aria-selected={view === 'history'}
-            className={view === 'history' ? 'on' : ''}
-            onClick={() => setView('history')}
-          >
+          </Tab>
+          <Tab on={view === 'history'} onSelect={() => setView('history')}>
             {t('control.history')}
-          </button>
+          </Tab>
         </div>
       </div>
       {view === 'history' ? (
@@ -270,34 +258,16 @@ export function ControlScreen() {
             ))}
             {by !== null ? (
               <span className="control-tabs" role="tablist">
-                <button
-                  type="button"
-                  role="tab"
-                  aria-selected={tab === 'units'}
-                  className={tab === 'units' ? 'on' : ''}
-                  onClick={() => setTab('units')}
-                >
+                <Tab on={tab === 'units'} onSelect={() => setTab('units')}>
                   {t(`control.by.${by}` as MessageKey)}
-                </button>
-                <button
-                  type="button"
-                  role="tab"
-                  aria-selected={tab === 'lessons'}
-                  className={tab === 'lessons' ? 'on' : ''}
-                  onClick={() => setTab('lessons')}
-                >
+                </Tab>
+                <Tab on={tab === 'lessons'} onSelect={() => setTab('lessons')}>
                   {t('control.lessons.title')}
-                </button>
+                </Tab>
                 {department !== null ? (
-                  <button
-                    type="button"
-                    role="tab"
-                    aria-selected={tab === 'heatmap'}
-                    className={tab === 'heatmap' ? 'on' : ''}
-                    onClick={() => setTab('heatmap')}
-                  >
+                  <Tab on={tab === 'heatmap'} onSelect={() => setTab('heatmap')}>
                     {t('control.heatmap')}
-                  </button>
+                  </Tab>
                 ) : null}
               </span>
             ) : null}
@@ -481,5 +451,14 @@ function UnitsView({
       />
       <div className="control-foot">{notDue}</div>
     </>
+  );
+}
+
+/** One tab of a tab list: selected or not, selected by a click. */
+function Tab({ on, onSelect, children }: { on: boolean; onSelect: () => void; children: ReactNode }) {
+  return (
+    <button type="button" role="tab" aria-selected={on} className={on ? 'on' : ''} onClick={onSelect}>
+      {children}
+    </button>
   );
 }

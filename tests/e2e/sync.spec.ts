@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { startGatewayProcess, type GatewayProcess } from './gateway';
 import { startWebMode, type WebMode } from './web-mode';
+import { PROTOCOL_VERSION, SCHEMA_VERSION } from '../../src-shared/sync/mutations';
 
 /**
  * The deanery connects its replica to the AVN gateway (both real processes), syncs with a progress bar,
@@ -17,7 +18,11 @@ test.afterAll(async () => {
   await Promise.all([web.stop(), gw.stop()]);
 });
 
-const GW_HEADERS = { 'x-protocol-version': '1', 'x-schema-version': '1', 'content-type': 'application/json' };
+const GW_HEADERS = {
+  'x-protocol-version': String(PROTOCOL_VERSION),
+  'x-schema-version': String(SCHEMA_VERSION),
+  'content-type': 'application/json',
+};
 
 /** Call the desktop's API in web mode as the UI does. */
 async function api(

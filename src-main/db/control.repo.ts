@@ -97,6 +97,14 @@ type Row = {
   substituteId: number | null;
 };
 
+/** Where a lesson row belongs, for grouping. */
+const placeOf = (r: LessonPlace): LessonPlace => ({
+  facultyId: r.facultyId,
+  departmentId: r.departmentId,
+  groupId: r.groupId,
+  offeringId: r.offeringId,
+});
+
 export type JudgeableLesson = { lesson: ControlLesson; place: LessonPlace; groupId: number };
 
 /**
@@ -156,12 +164,7 @@ export function controlLessons(
   const none = new Set<number>();
   return rows.map((r) => ({
     groupId: r.groupId,
-    place: {
-      facultyId: r.facultyId,
-      departmentId: r.departmentId,
-      groupId: r.groupId,
-      offeringId: r.offeringId,
-    },
+    place: placeOf(r),
     lesson: {
       id: r.id,
       offeringId: r.offeringId,
@@ -379,12 +382,7 @@ export function controlCountedLessons(
       faculty_id AS facultyId, members, marked
     FROM lesson_fill f WHERE ${sql.join(conds, sql` AND `)}`);
   return rows.map((r) => ({
-    place: {
-      facultyId: r.facultyId,
-      departmentId: r.departmentId,
-      groupId: r.groupId,
-      offeringId: r.offeringId,
-    },
+    place: placeOf(r),
     lesson: {
       id: r.id,
       offeringId: r.offeringId,

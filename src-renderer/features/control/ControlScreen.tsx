@@ -140,15 +140,9 @@ export function ControlScreen() {
             >
               {mode === 'week' ? (
                 <span className="week-step">
-                  <button
-                    type="button"
-                    className="btn"
-                    aria-label={t('control.prevWeek')}
-                    title={t('control.prevWeek')}
-                    onClick={() => stepWeek(-1)}
-                  >
+                  <StepButton label={t('control.prevWeek')} onClick={() => stepWeek(-1)}>
                     ◀
-                  </button>
+                  </StepButton>
                   <input
                     type="text"
                     inputMode="numeric"
@@ -158,38 +152,19 @@ export function ControlScreen() {
                     value={weekShown}
                     onChange={(e) => setWeek(e.target.value)}
                   />
-                  <button
-                    type="button"
-                    className="btn"
-                    aria-label={t('control.nextWeek')}
-                    title={t('control.nextWeek')}
-                    onClick={() => stepWeek(1)}
-                  >
+                  <StepButton label={t('control.nextWeek')} onClick={() => stepWeek(1)}>
                     ▶
-                  </button>
+                  </StepButton>
                 </span>
               ) : (
                 <>
-                  <label>
-                    {t('control.from')}{' '}
-                    <input
-                      type="text"
-                      size={10}
-                      placeholder={info.today}
-                      value={from}
-                      onChange={(e) => setFrom(e.target.value)}
-                    />
-                  </label>
-                  <label>
-                    {t('control.to')}{' '}
-                    <input
-                      type="text"
-                      size={10}
-                      placeholder={info.today}
-                      value={to}
-                      onChange={(e) => setTo(e.target.value)}
-                    />
-                  </label>
+                  <DateField
+                    label={t('control.from')}
+                    value={from}
+                    placeholder={info.today}
+                    onChange={setFrom}
+                  />
+                  <DateField label={t('control.to')} value={to} placeholder={info.today} onChange={setTo} />
                 </>
               )}
               <button type="submit" className="btn primary">
@@ -458,6 +433,44 @@ function UnitsView({
 function Tab({ on, onSelect, children }: { on: boolean; onSelect: () => void; children: ReactNode }) {
   return (
     <button type="button" role="tab" aria-selected={on} className={on ? 'on' : ''} onClick={onSelect}>
+      {children}
+    </button>
+  );
+}
+
+/** A date typed as YYYY-MM-DD (Chromium's date picker writes dates in its own locale, not Kyrgyz). */
+function DateField(props: {
+  label: string;
+  value: string;
+  placeholder: string;
+  onChange: (v: string) => void;
+}) {
+  return (
+    <label>
+      {props.label}{' '}
+      <input
+        type="text"
+        size={10}
+        placeholder={props.placeholder}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </label>
+  );
+}
+
+/** A small button that moves the period, named for screen readers and on hover. */
+function StepButton({
+  label,
+  onClick,
+  children,
+}: {
+  label: string;
+  onClick: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <button type="button" className="btn" aria-label={label} title={label} onClick={onClick}>
       {children}
     </button>
   );

@@ -37,6 +37,7 @@ const STATUS: Record<ErrorCode, number> = {
   PERIOD_INVALID: 400,
   PERIOD_FUTURE: 400,
   UNIT_UNKNOWN: 404,
+  CLASH: 409,
   INTERNAL: 500,
 };
 

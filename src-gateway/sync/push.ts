@@ -10,6 +10,12 @@ import {
   type UnlockFacts,
 } from '../../src-shared/domain/locks';
 import type { LessonStatus } from '../../src-shared/domain/journal';
+import {
+  coverClashes,
+  type AbsenceSpan,
+  type ActiveSubstitution,
+  type SlotLesson,
+} from '../../src-shared/domain/substitutions';
 import { bishkekInstant, type IsoDate } from '../../src-shared/domain/time';
 import { MUTATIONS, type MutationArgs } from '../../src-shared/sync/mutations';
 import type { MutationOutcome, Outcome, PushMutation } from '../../src-shared/sync/wire';
@@ -336,6 +342,165 @@ function judgeCheck(caller: Caller, a: MutationArgs<'checks.record'>, editTime: 
   };
 }
 
+/** Whether the caller heads a department the teacher belongs to (§3.4: the head assigns substitutes). */
+async function headsTeacher(q: Sql, caller: Caller, teacherId: number): Promise<boolean> {
+  const headed = caller.grants
+    .filter((g) => g.role === 'departmentHead' && g.scopeKind === 'department' && g.scopeId !== null)
+    .map((g) => g.scopeId as number);
+  if (headed.length === 0) return false;
+  const rows = await q.query<{ d: number }>(
+    'SELECT department_id AS d FROM teacher_departments WHERE teacher_id = $1',
+    [teacherId],
+  );
+  return rows.some((r) => headed.includes(r.d));
+}
+
+const spanOf = (r: Row): AbsenceSpan => ({
+  id: String(r.id),
+  teacherId: Number(r.teacher_id),
+  startsOn: r.starts_on as IsoDate,
+  endsOn: r.ends_on as IsoDate,
+  pairs: r.pairs === null ? null : (JSON.parse(String(r.pairs)) as number[]),
+});
+
+/** An absence registered by the head of one of the teacher's departments; overlapping ones are refused. */
+async function judgeAbsence(q: Sql, caller: Caller, a: MutationArgs<'absences.register'>): Promise<Verdict> {
+  // The teacher's row serializes registrations and assignments concerning them.
+  const [t] = await q.query('SELECT id FROM teachers WHERE id = $1 FOR UPDATE', [a.teacherId]);
+  if (!t) return refused('INVALID', 'no such teacher', null);
+  if (!(await headsTeacher(q, caller, a.teacherId)))
+    return refused('FORBIDDEN', 'only the head of the teacher’s department registers an absence', null);
+  if (a.startsOn > a.endsOn) return refused('INVALID', 'the absence ends before it starts', null);
+  const others = await q.query(
+    'SELECT * FROM absences WHERE teacher_id = $1 AND starts_on <= $3 AND ends_on >= $2',
+    [a.teacherId, a.startsOn, a.endsOn],
+  );
+  const clash = others
+    .map(spanOf)
+    .find((o) => o.pairs === null || a.pairs === null || o.pairs.some((p) => a.pairs?.includes(p)));
+  if (clash) return refused('CONFLICT', `the teacher is already absent then (${clash.id})`, null);
+  return {
+    outcome: 'APPLIED',
+    reason: null,
+    changes: [
+      {
+        table: 'absences',
+        key: { id: a.absenceId },
+        set: {
+          teacher_id: a.teacherId,
+          starts_on: a.startsOn,
+          ends_on: a.endsOn,
+          pairs: a.pairs === null ? null : JSON.stringify(a.pairs),
+          reason: a.reason,
+          document_ref: a.documentRef,
+          created_by: caller.userId,
+        },
+      },
+    ],
+    serverRow: null,
+  };
+}
+
+/**
+ * A substitute assigned to one lesson of an absence: by the head of the absent teacher's department, to
+ * a lesson the absence covers that has no substitute yet, and only when the substitute is free at that
+ * pair across the whole university — no own lesson, no other substitution, not absent (the pure clash
+ * rule on every lesson the centre holds). The substitute's teacher row is locked, so two heads cannot
+ * book one person twice at the same pair concurrently.
+ */
+async function judgeAssign(
+  q: Sql,
+  caller: Caller,
+  a: MutationArgs<'substitutions.assign'>,
+  editTime: number,
+): Promise<Verdict> {
+  const [absence] = await q.query('SELECT * FROM absences WHERE id = $1', [a.absenceId]);
+  if (!absence) return refused('INVALID', 'no such absence', null);
+  const span = spanOf(absence);
+  if (!(await headsTeacher(q, caller, span.teacherId)))
+    return refused('FORBIDDEN', 'only the head of the absent teacher’s department assigns substitutes', null);
+  const [sub] = await q.query('SELECT id FROM teachers WHERE id = $1 FOR UPDATE', [a.substituteTeacherId]);
+  if (!sub) return refused('INVALID', 'no such substitute', null);
+  const [l] = await q.query<SlotLesson>(
+    `SELECT l.id AS "lessonId", o.teacher_id AS "teacherId", l.date, l.pair, l.status
+     FROM lessons l JOIN offerings o ON o.id = l.offering_id WHERE l.id = $1 FOR UPDATE OF l`,
+    [a.lessonId],
+  );
+  if (!l) return refused('INVALID', 'no such lesson', null);
+  const [current] = await q.query(
+    'SELECT * FROM substitutions WHERE lesson_id = $1 AND cancelled_at IS NULL ORDER BY assigned_at DESC LIMIT 1',
+    [a.lessonId],
+  );
+  if (current) return refused('CONFLICT', 'the lesson already has a substitute', current);
+  const lessons = await q.query<SlotLesson>(
+    `SELECT l.id AS "lessonId", o.teacher_id AS "teacherId", l.date, l.pair, l.status
+     FROM lessons l JOIN offerings o ON o.id = l.offering_id WHERE l.date = $1 AND l.pair = $2`,
+    [l.date, l.pair],
+  );
+  const substitutions = await q.query<ActiveSubstitution>(
+    `SELECT s.lesson_id AS "lessonId", s.substitute_teacher_id AS "substituteId", l.date, l.pair
+     FROM substitutions s JOIN lessons l ON l.id = s.lesson_id
+     WHERE s.cancelled_at IS NULL AND l.date = $1 AND l.pair = $2`,
+    [l.date, l.pair],
+  );
+  const absences = (
+    await q.query('SELECT * FROM absences WHERE starts_on <= $1 AND ends_on >= $1', [l.date])
+  ).map(spanOf);
+  const clashes = coverClashes(a.substituteTeacherId, l, span, { lessons, substitutions, absences });
+  if (l.status !== 'scheduled') clashes.unshift({ kind: 'not_in_absence' });
+  const first = clashes[0];
+  if (first)
+    return refused(
+      first.kind === 'not_in_absence' || first.kind === 'same_teacher' ? 'INVALID' : 'CONFLICT',
+      `the substitute cannot cover it: ${first.kind}${'lessonId' in first ? ` (lesson ${first.lessonId})` : ''}`,
+      null,
+    );
+  return {
+    outcome: 'APPLIED',
+    reason: null,
+    changes: [
+      {
+        table: 'substitutions',
+        key: { id: a.substitutionId },
+        set: {
+          lesson_id: a.lessonId,
+          absence_id: a.absenceId,
+          absent_teacher_id: span.teacherId,
+          substitute_teacher_id: a.substituteTeacherId,
+          assigned_by: caller.userId,
+          assigned_at: editTime,
+          cancelled_at: null,
+        },
+      },
+    ],
+    serverRow: null,
+  };
+}
+
+/** An assignment cancelled by the head of the absent teacher's department. */
+async function judgeCancelSubstitution(
+  q: Sql,
+  caller: Caller,
+  a: MutationArgs<'substitutions.cancel'>,
+  editTime: number,
+): Promise<Verdict> {
+  const row = await lockRow(q, 'substitutions', { id: a.substitutionId });
+  if (!row) return refused('INVALID', 'no such substitution', null);
+  if (!(await headsTeacher(q, caller, Number(row.absent_teacher_id))))
+    return refused(
+      'FORBIDDEN',
+      'only the head of the absent teacher’s department cancels a substitution',
+      row,
+    );
+  if (row.cancelled_at !== null) return refused('CONFLICT', 'the substitution was already cancelled', row);
+  return {
+    outcome: 'APPLIED',
+    reason: null,
+    changes: [{ table: 'substitutions', key: { id: a.substitutionId }, set: { cancelled_at: editTime } }],
+    serverRow: null,
+  };
+}
+
 /** Messages go to the central mailbox for AVN to deliver (not a synced table). */
 async function applyMessage(
   q: Sql,
@@ -434,6 +599,17 @@ async function processOne(
       verdict = await judgeUnlock(q, caller, parsed.data as MutationArgs<'unlocks.grant'>, editTime);
     else if (m.name === 'checks.record')
       verdict = judgeCheck(caller, parsed.data as MutationArgs<'checks.record'>, editTime);
+    else if (m.name === 'absences.register')
+      verdict = await judgeAbsence(q, caller, parsed.data as MutationArgs<'absences.register'>);
+    else if (m.name === 'substitutions.assign')
+      verdict = await judgeAssign(q, caller, parsed.data as MutationArgs<'substitutions.assign'>, editTime);
+    else if (m.name === 'substitutions.cancel')
+      verdict = await judgeCancelSubstitution(
+        q,
+        caller,
+        parsed.data as MutationArgs<'substitutions.cancel'>,
+        editTime,
+      );
     else verdict = await applyMessage(q, caller, parsed.data as MutationArgs<'messages.send'>, editTime, now);
     let seq: number | null = null;
     const meta = {

@@ -11,12 +11,14 @@ let app: App;
 let admin: string;
 let teacher: string;
 let dean: string;
+let head: string;
 
 beforeAll(async () => {
   app = bootTiny();
   admin = await login(app, 'admin');
   teacher = await login(app, 'teacher');
   dean = await login(app, 'dean');
+  head = await login(app, 'head');
 });
 afterAll(() => app.close());
 
@@ -117,6 +119,52 @@ const MALFORMED: Record<string, Array<[unknown, string]>> = {
     [{}, 'departmentId'],
     [{ departmentId: -3 }, 'departmentId'],
   ],
+  'subs.overview': [[{ departmentId: 'x' }, 'departmentId']],
+  'subs.absence': [[{ absenceId: 'not-a-uuid' }, 'absenceId']],
+  'subs.registerAbsence': [
+    [
+      {
+        teacherId: 1,
+        startsOn: '2026-11-20',
+        endsOn: '2026-11-19',
+        pairs: null,
+        reason: 'illness',
+        documentRef: null,
+      },
+      'endsOn',
+    ],
+    [
+      {
+        teacherId: 1,
+        startsOn: '2026-11-20',
+        endsOn: '2026-11-21',
+        pairs: [9],
+        reason: 'illness',
+        documentRef: null,
+      },
+      'pairs.0',
+    ],
+    [
+      {
+        teacherId: 1,
+        startsOn: '2026-11-20',
+        endsOn: '2026-11-21',
+        pairs: null,
+        reason: 'holiday',
+        documentRef: null,
+      },
+      'reason',
+    ],
+  ],
+  'subs.candidates': [[{ absenceId: '01900000-0000-7000-8000-000000000001' }, 'lessonId']],
+  'subs.assign': [
+    [{ absenceId: '01900000-0000-7000-8000-000000000001', lessonIds: [], substituteId: 1 }, 'lessonIds'],
+    [{ absenceId: '01900000-0000-7000-8000-000000000001', lessonIds: [1], substituteId: 0 }, 'substituteId'],
+  ],
+  'subs.cancel': [[{ substitutionIds: ['x'] }, 'substitutionIds.0']],
+  'subs.order': [[{}, 'absenceId']],
+  'subs.report': [[{ month: '2026-13' }, 'month']],
+  'subs.reportExport': [[{ month: '2026-11-01' }, 'month']],
   'journal.setTopic': [
     [{ lessonId: 1 }, 'topic'],
     [{ lessonId: 1, topic: '   ' }, 'topic'],
@@ -138,7 +186,9 @@ describe('dispatch', () => {
             ? teacher
             : method === 'journal.unlock' || method.startsWith('control.')
               ? dean
-              : admin;
+              : method.startsWith('subs.')
+                ? head
+                : admin;
         const r = await app.dispatch({ method, input, session, locale: 'ru' });
         expect(r.ok, JSON.stringify(input)).toBe(false);
         if (r.ok) continue;

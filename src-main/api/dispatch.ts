@@ -4,6 +4,7 @@ import type { MethodSpec } from '../../src-shared/contract/common';
 import { AppError, type ApiError, type ApiResult, type CallEnvelope } from '../../src-shared/contract/errors';
 import { isLocale, translate, type Locale } from '../../src-shared/i18n/translate';
 import { scopeCheck } from '../db/journal.repo';
+import { auditRefusal } from '../db/write-path';
 import type { CallContext, Deps, Handlers } from './context';
 
 export type Dispatch = (envelope: CallEnvelope) => Promise<ApiResult<unknown>>;
@@ -46,6 +47,9 @@ function inputError(error: z.ZodError, locale: Locale): AppError {
   return new AppError('INVALID_INPUT', params, field);
 }
 
+/** Refusals of a write that are audited: the caller was not allowed, the data is locked, or a clash. */
+const AUDITED_REFUSALS = new Set(['ROLE_FORBIDDEN', 'SCOPE_FORBIDDEN', 'EDIT_FORBIDDEN', 'LOCKED', 'CLASH']);
+
 /**
  * The one door of the API (ARCHITECTURE.md, rule 4): look up the method, check the session and the
  * caller's roles, zod-parse the input, check that every row the input names lies in the caller's
@@ -57,6 +61,7 @@ export function makeDispatch(deps: Deps, handlers: Handlers, opts: DispatchOptio
   return async (envelope) => {
     const locale: Locale = isLocale(envelope.locale) ? envelope.locale : 'ru';
     const method = typeof envelope.method === 'string' ? envelope.method : '';
+    let refusalOf: { userId: number; input: Record<string, unknown> } | null = null;
     try {
       if (!isMethodName(method)) throw new AppError('UNKNOWN_METHOD', { method: method.slice(0, 80) });
       const spec: MethodSpec = contract[method];
@@ -72,6 +77,7 @@ export function makeDispatch(deps: Deps, handlers: Handlers, opts: DispatchOptio
       const parsed = spec.input.safeParse(envelope.input ?? {});
       if (!parsed.success) throw inputError(parsed.error, locale);
       const input = parsed.data as Record<string, unknown>;
+      if (spec.writes && session) refusalOf = { userId: session.user.id, input };
       if (spec.scoped && session) {
         for (const [field, kind] of Object.entries(spec.scoped)) {
           const value = input[field];
@@ -94,7 +100,22 @@ export function makeDispatch(deps: Deps, handlers: Handlers, opts: DispatchOptio
       }
       return { ok: true, value };
     } catch (err) {
-      return { ok: false, error: toApiError(err, locale, log, method) };
+      const error = toApiError(err, locale, log, method);
+      if (refusalOf && AUDITED_REFUSALS.has(error.code)) {
+        const key = Object.fromEntries(
+          Object.entries(refusalOf.input).filter(([k, v]) => /Id$/.test(k) && typeof v !== 'object'),
+        );
+        try {
+          auditRefusal(
+            deps.db,
+            { userId: refusalOf.userId, deviceId: deps.deviceId, now: deps.clock.now() },
+            { method, key, input: refusalOf.input, reason: `${error.code}: ${error.message}` },
+          );
+        } catch (auditErr) {
+          log(`${method}: the refusal could not be audited: ${String(auditErr)}`);
+        }
+      }
+      return { ok: false, error };
     }
   };
 }

@@ -6,6 +6,7 @@ import type { Deps, Handlers } from './context';
 import { journalEditHandlers } from './journal-edit.handlers';
 import { journalHandlers } from './journal.handlers';
 import { replicaHandlers } from './replica.handlers';
+import { subsHandlers } from './subs.handlers';
 import { syncHandlers } from './sync.handlers';
 
 /** Every handler of the contract, one area file each. */
@@ -20,5 +21,6 @@ export function makeHandlers(d: Deps): Handlers {
     ...syncHandlers(d, edit),
     ...closingHandlers(d),
     ...controlHandlers(d),
+    ...subsHandlers(d),
   };
 }

@@ -1,8 +1,7 @@
 import type { ControlLessonRow, ControlReport } from '../../src-shared/contract/control.contract';
-import { formatBishkekInstant } from '../../src-shared/domain/time';
 import { formatDateShort } from '../../src-shared/i18n/format';
 import { translate, type Locale, type MessageKey } from '../../src-shared/i18n/translate';
-import { PdfWriter } from '../print/pdf';
+import { documentFrame, documentNumber, PdfWriter, stamp } from '../print/pdf';
 import type { ControlExportData } from './export';
 
 /**
@@ -15,24 +14,8 @@ type DocContext = { locale: Locale; now: number; checker: string };
 const tr = (locale: Locale) => (k: MessageKey, p?: Record<string, string | number>) =>
   translate(locale, k, p);
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
-const stamp = (ms: number) => formatBishkekInstant(ms).slice(0, 16).replace('T', ' ');
 const periodText = (p: ControlReport['period']) =>
   `${p.week ? `${p.week}, ` : ''}${formatDateShort(p.from)} – ${formatDateShort(p.to)}`;
-
-/** The page frame of a control document: its number, when it was made, "page X of Y". */
-function frameOf(ctx: DocContext, number: string) {
-  const t = tr(ctx.locale);
-  return {
-    number: `№ ${number}`,
-    made: t('doc.made', { time: stamp(ctx.now) }),
-    pageOf: (x: number, y: number) => t('doc.pageOf', { x, y }),
-  };
-}
-
-/** A document number from its kind and the time it was made (unique per second on one PC). */
-export function documentNumber(prefix: string, now: number): string {
-  return `${prefix}-${formatBishkekInstant(now).slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`;
-}
 
 function figureRow(name: string, f: ControlReport['total']): string[] {
   return [
@@ -105,7 +88,7 @@ export async function controlActPdf(
     ],
     t('doc.date'),
   );
-  return { bytes: await pdf.finish(frameOf(ctx, number)), number };
+  return { bytes: await pdf.finish(documentFrame(ctx.locale, ctx.now, number)), number };
 }
 
 /** The lessons each teacher owes (missing now), by teacher. */
@@ -178,5 +161,5 @@ export async function noticesPdf(
       t('doc.date'),
     );
   });
-  return { bytes: await pdf.finish(frameOf(ctx, number)), number };
+  return { bytes: await pdf.finish(documentFrame(ctx.locale, ctx.now, number)), number };
 }

@@ -126,3 +126,29 @@ export function writeLocal(db: Db, actor: Actor, mutations: readonly LocalMutati
     }),
   )();
 }
+
+/**
+ * Record a refused edit in the audit log (DOMAIN.md, Locks: "any other edit of locked data is refused
+ * and audited"): who tried which method on what, and why. Nothing else is written.
+ */
+export function auditRefusal(
+  db: Db,
+  actor: Actor,
+  refusal: { method: string; key: Record<string, unknown>; input: unknown; reason: string },
+): void {
+  const input = JSON.stringify(refusal.input);
+  db.$client
+    .prepare(
+      `INSERT INTO audit_log (at, user_id, device_id, entity, entity_key, op, old_value, new_value, reason, mutation_id)
+       VALUES (?, ?, ?, ?, ?, 'refused', NULL, ?, ?, NULL)`,
+    )
+    .run(
+      actor.now,
+      actor.userId,
+      actor.deviceId,
+      refusal.method,
+      JSON.stringify(refusal.key),
+      input.length > 20_000 ? JSON.stringify({ truncated: input.slice(0, 20_000) }) : input,
+      refusal.reason,
+    );
+}

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { formatBishkekInstant } from '../../src-shared/domain/time';
+import { translate, type Locale } from '../../src-shared/i18n/translate';
 
 /**
  * The one PDF module (ARCHITECTURE.md, Shared machinery): pdf-lib documents with an embedded DejaVu Sans
@@ -10,6 +12,23 @@ import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
  * that break across pages, and signature lines. Every string is checked for glyphs before it is drawn:
  * a missing glyph fails loudly instead of printing an empty box.
  */
+
+/** A document number from its kind and the time it was made (unique per second on one PC). */
+export function documentNumber(prefix: string, now: number): string {
+  return `${prefix}-${formatBishkekInstant(now).slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`;
+}
+
+/** 'YYYY-MM-DD HH:MM' in Bishkek. */
+export const stamp = (ms: number): string => formatBishkekInstant(ms).slice(0, 16).replace('T', ' ');
+
+/** The page frame of a document: its number, when it was made, "page X of Y". */
+export function documentFrame(locale: Locale, now: number, number: string) {
+  return {
+    number: `№ ${number}`,
+    made: translate(locale, 'doc.made', { time: stamp(now) }),
+    pageOf: (x: number, y: number) => translate(locale, 'doc.pageOf', { x, y }),
+  };
+}
 
 export const FONTS_DIR = fileURLToPath(new URL('../../resources/fonts', import.meta.url));
 

@@ -97,6 +97,11 @@ function targetOf(
       return { table: 'unlocks', key: [args.unlockId] };
     case 'checks.record':
       return { table: 'weekly_checks', key: [args.checkId] };
+    case 'absences.register':
+      return { table: 'absences', key: [args.absenceId] };
+    case 'substitutions.assign':
+    case 'substitutions.cancel':
+      return { table: 'substitutions', key: [args.substitutionId] };
     case 'messages.send':
       return null;
   }
@@ -492,6 +497,11 @@ export class SyncEngine {
     const t = syncedTable(target.table) as SyncedTable;
     const cols = replicaColumns(t);
     const where = t.pk.map((k) => `"${k}" = ?`).join(' AND ');
+    // A refused absence takes our own assignments to it along (they are refused next, in order).
+    if (target.table === 'absences' && !serverRow)
+      this.sql
+        .prepare('DELETE FROM substitutions WHERE absence_id = ? AND row_version = 0')
+        .run(...target.key);
     // Our own new row (a closing, an unlock) goes; the centre's row, if any, comes back.
     if (target.table === 'locks' || target.table === 'unlocks' || !serverRow)
       this.sql.prepare(`DELETE FROM "${t.name}" WHERE ${where}`).run(...target.key);
@@ -820,6 +830,53 @@ export class SyncEngine {
               r.at,
               r.userId,
             );
+          break;
+        }
+        case 'absences.register': {
+          const a = MUTATIONS['absences.register'].parse(raw);
+          this.sql
+            .prepare(
+              `INSERT OR IGNORE INTO absences (id, teacher_id, starts_on, ends_on, pairs, reason, document_ref, created_by, row_version, updated_at, updated_by)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+            )
+            .run(
+              a.absenceId,
+              a.teacherId,
+              a.startsOn,
+              a.endsOn,
+              a.pairs === null ? null : JSON.stringify(a.pairs),
+              a.reason,
+              a.documentRef,
+              r.userId,
+              r.at,
+              r.userId,
+            );
+          break;
+        }
+        case 'substitutions.assign': {
+          const a = MUTATIONS['substitutions.assign'].parse(raw);
+          this.sql
+            .prepare(
+              `INSERT OR IGNORE INTO substitutions (id, lesson_id, absence_id, absent_teacher_id, substitute_teacher_id, assigned_by, assigned_at, cancelled_at, row_version, updated_at, updated_by)
+               SELECT ?, ?, a.id, a.teacher_id, ?, ?, ?, NULL, 0, ?, ? FROM absences a WHERE a.id = ?`,
+            )
+            .run(
+              a.substitutionId,
+              a.lessonId,
+              a.substituteTeacherId,
+              r.userId,
+              r.at,
+              r.at,
+              r.userId,
+              a.absenceId,
+            );
+          break;
+        }
+        case 'substitutions.cancel': {
+          const a = MUTATIONS['substitutions.cancel'].parse(raw);
+          this.sql
+            .prepare('UPDATE substitutions SET cancelled_at = coalesce(cancelled_at, ?) WHERE id = ?')
+            .run(r.at, a.substitutionId);
           break;
         }
         case 'messages.send':

@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'PERIOD_INVALID',
   'PERIOD_FUTURE',
   'UNIT_UNKNOWN',
+  'CLASH',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

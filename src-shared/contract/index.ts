@@ -7,6 +7,7 @@ import { replicaContract } from './replica.contract';
 import { syncContract } from './sync.contract';
 import { messagesContract } from './messages.contract';
 import { controlContract } from './control.contract';
+import { subsContract } from './subs.contract';
 
 /** Join area contracts, refusing a method name defined twice (ARCHITECTURE.md, rule 2). */
 function join<T extends Record<string, MethodSpec>>(...areas: ReadonlyArray<Record<string, MethodSpec>>): T {
@@ -28,7 +29,8 @@ export const contract = join<
     typeof replicaContract &
     typeof syncContract &
     typeof messagesContract &
-    typeof controlContract
+    typeof controlContract &
+    typeof subsContract
 >(
   appContract,
   authContract,
@@ -37,6 +39,7 @@ export const contract = join<
   syncContract,
   messagesContract,
   controlContract,
+  subsContract,
 );
 
 export type Contract = typeof contract;

@@ -1,3 +1,4 @@
+import { ABSENCE_REASONS, type AbsenceReason } from './journal';
 import type { IsoDate } from './time';
 
 /**
@@ -166,4 +167,96 @@ export function rankCandidates(
     return 0;
   });
   return scored.map((s) => s.ranked);
+}
+
+/** A lesson is one pair, two academic hours (DOMAIN.md, Time units). */
+export const ACADEMIC_HOURS_PER_LESSON = 2;
+
+/** One lesson an absence made the teacher miss, and its substitute if it was covered. */
+export type MissedLesson = {
+  lessonId: number;
+  absentTeacherId: number;
+  reason: AbsenceReason;
+  substituteId: number | null;
+};
+
+export type CoverTotals = {
+  substitutes: Array<{
+    teacherId: number;
+    lessons: number;
+    hours: number;
+    byReason: Map<AbsenceReason, number>;
+  }>;
+  absent: Array<{
+    teacherId: number;
+    reason: AbsenceReason;
+    missed: number;
+    covered: number;
+    uncovered: number;
+    hoursCovered: number;
+  }>;
+  byReason: Array<{ reason: AbsenceReason; missed: number; covered: number; hours: number }>;
+  total: { missed: number; covered: number; hours: number };
+};
+
+/**
+ * The month's cover figures (for the timesheet): per substitute the lessons and academic hours covered,
+ * per absent teacher and reason the lessons missed, covered and not, and the same by reason. Each
+ * lesson counts once (the first absence that covers it, if two overlap).
+ */
+export function coverTotals(missed: readonly MissedLesson[]): CoverTotals {
+  const seen = new Set<number>();
+  const subs = new Map<number, CoverTotals['substitutes'][number]>();
+  const absent = new Map<string, CoverTotals['absent'][number]>();
+  const reasons = new Map<AbsenceReason, CoverTotals['byReason'][number]>();
+  const total = { missed: 0, covered: 0, hours: 0 };
+  for (const m of missed) {
+    if (seen.has(m.lessonId)) continue;
+    seen.add(m.lessonId);
+    const covered = m.substituteId !== null;
+    const hours = covered ? ACADEMIC_HOURS_PER_LESSON : 0;
+    const key = `${m.absentTeacherId}|${m.reason}`;
+    const a = absent.get(key) ?? {
+      teacherId: m.absentTeacherId,
+      reason: m.reason,
+      missed: 0,
+      covered: 0,
+      uncovered: 0,
+      hoursCovered: 0,
+    };
+    a.missed++;
+    if (covered) a.covered++;
+    else a.uncovered++;
+    a.hoursCovered += hours;
+    absent.set(key, a);
+    const r = reasons.get(m.reason) ?? { reason: m.reason, missed: 0, covered: 0, hours: 0 };
+    r.missed++;
+    if (covered) r.covered++;
+    r.hours += hours;
+    reasons.set(m.reason, r);
+    total.missed++;
+    if (covered) total.covered++;
+    total.hours += hours;
+    if (m.substituteId !== null) {
+      const s = subs.get(m.substituteId) ?? {
+        teacherId: m.substituteId,
+        lessons: 0,
+        hours: 0,
+        byReason: new Map<AbsenceReason, number>(),
+      };
+      s.lessons++;
+      s.hours += hours;
+      s.byReason.set(m.reason, (s.byReason.get(m.reason) ?? 0) + 1);
+      subs.set(m.substituteId, s);
+    }
+  }
+  return {
+    substitutes: [...subs.values()],
+    absent: [...absent.values()],
+    byReason: ABSENCE_REASONS.flatMap((r) => {
+      const x = reasons.get(r);
+      return x ? [x] : [];
+    }),
+    total,
+  };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ATTENDANCE, GRADES } from '../domain/journal';
+import { ABSENCE_REASONS, ATTENDANCE, GRADES } from '../domain/journal';
 
 /**
  * The sync wire format of local edits (SYNC.md, Push): a mutation states intent — "set this cell",
@@ -8,7 +8,7 @@ import { ATTENDANCE, GRADES } from '../domain/journal';
  */
 export const PROTOCOL_VERSION = 1;
 /** Bumped with every change of a mutation's arguments or of the synced tables. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const id = z.number().int().positive();
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -64,6 +64,28 @@ export const MUTATIONS = {
     comment: z.string().max(2000),
     snapshot: z.string().min(2).max(2_000_000),
   }),
+  /**
+   * A teacher's absence registered by the head of their department (§3.4): whole days from–to, or only
+   * the listed pairs, with the reason and a document reference.
+   */
+  'absences.register': z.object({
+    absenceId: uuid,
+    teacherId: id,
+    startsOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    endsOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    pairs: z.array(z.number().int().min(1).max(8)).min(1).max(8).nullable(),
+    reason: z.enum(ABSENCE_REASONS),
+    documentRef: z.string().max(200).nullable(),
+  }),
+  /** A substitute assigned to one lesson of an absence; from then on they fill that lesson's journal. */
+  'substitutions.assign': z.object({
+    substitutionId: uuid,
+    lessonId: id,
+    absenceId: uuid,
+    substituteTeacherId: id,
+  }),
+  /** An assignment cancelled: the substitute's rights to that lesson end. */
+  'substitutions.cancel': z.object({ substitutionId: uuid }),
 } as const;
 
 export type MutationName = keyof typeof MUTATIONS;

@@ -19,7 +19,8 @@ export const auditLog = sqliteTable(
     deviceId: text('device_id').notNull(),
     entity: text('entity').notNull(),
     entityKey: text('entity_key').notNull(),
-    op: text('op', { enum: ['insert', 'update', 'delete'] }).notNull(),
+    /** `refused`: an edit the API refused (who tried what, and why); nothing else was written. */
+    op: text('op', { enum: ['insert', 'update', 'delete', 'refused'] }).notNull(),
     oldValue: text('old_value', { mode: 'json' }),
     newValue: text('new_value', { mode: 'json' }),
     reason: text('reason'),

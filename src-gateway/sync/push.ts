@@ -186,7 +186,7 @@ async function judgeSetTopic(
       c.lesson,
     );
   const set: Record<string, unknown> = { topic: a.topic };
-  if (c.lesson.conducted_by === null) set.conducted_by = caller.teacherId;
+  if (c.lesson.conducted_by !== caller.teacherId) set.conducted_by = caller.teacherId;
   if (c.lesson.completed_at === null && isLessonComplete(a.topic, c.members, c.marked))
     set.completed_at = editTime;
   return {
@@ -360,7 +360,7 @@ const spanOf = (r: Row): AbsenceSpan => ({
   teacherId: Number(r.teacher_id),
   startsOn: r.starts_on as IsoDate,
   endsOn: r.ends_on as IsoDate,
-  pairs: r.pairs === null ? null : (JSON.parse(String(r.pairs)) as number[]),
+  pairs: typeof r.pairs === 'string' ? (JSON.parse(r.pairs) as number[]) : null,
 });
 
 /** An absence registered by the head of one of the teacher's departments; overlapping ones are refused. */

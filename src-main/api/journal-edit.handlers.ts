@@ -100,8 +100,10 @@ export function journalEditHandlers(d: Deps): Pick<Handlers, 'journal.setMarks' 
       const refusal = lessonEditRefusal(session.teacherId, c.facts, null, c.lock, c.unlocks, ctx.now);
       if (refusal) refuse(refusal, ctx.locale, 'lessonId');
       const set: Record<string, string | number | null> = { topic: input.topic };
-      // Who conducted the lesson is who fills it: the teacher, or the substitute of a covered lesson.
-      if (c.conductedBy === null && session.teacherId !== null) set.conducted_by = session.teacherId;
+      // Who conducted the lesson is who fills it: the teacher, or the substitute of a covered lesson
+      // (also when the absent teacher was recorded before the substitution was assigned).
+      if (session.teacherId !== null && c.conductedBy !== session.teacherId)
+        set.conducted_by = session.teacherId;
       if (completion(c, input.topic, new Set(c.marks.keys()), ctx.now)) set.completed_at = ctx.now;
       writeLocal(d.db, actorOf(d, ctx), [
         {

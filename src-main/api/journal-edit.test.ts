@@ -17,11 +17,14 @@ beforeAll(() => {
 afterAll(() => app.close());
 
 const count = (table: string) => (sql.prepare(`SELECT count(*) n FROM ${table}`).get() as { n: number }).n;
+const refused = () =>
+  (sql.prepare("SELECT count(*) n FROM audit_log WHERE op = 'refused'").get() as { n: number }).n;
+/** What an edit changes; a refused edit adds only its own audit entry (`refused`), counted apart. */
 const snapshot = () => ({
   marks: count('marks'),
-  audit: count('audit_log'),
+  audit: count('audit_log') - refused(),
   outbox: count('outbox'),
-  changes: (sql.prepare('SELECT total_changes() n').get() as { n: number }).n,
+  changes: (sql.prepare('SELECT total_changes() n').get() as { n: number }).n - refused(),
 });
 
 /** A session for any teacher of the replica (the real session store; their password is central). */

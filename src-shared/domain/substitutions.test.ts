@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ACADEMIC_HOURS_PER_LESSON,
   affectedLessons,
   coverClashes,
+  coverTotals,
   rankCandidates,
   type AbsenceSpan,
+  type MissedLesson,
   type CandidateFacts,
   type DayFacts,
   type SlotLesson,
@@ -144,5 +147,49 @@ describe('ranking', () => {
       ],
     });
     expect(ranked.at(-1)).toMatchObject({ teacherId: 8, free: false, clashes: [{ kind: 'own_lesson' }] });
+  });
+});
+
+describe('coverTotals (the cover report)', () => {
+  // By hand: teacher 1 ill (lessons 11, 12, 13; 11 and 12 covered by 5, 13 not), teacher 2 on a
+  // business trip (lessons 21, 22 covered by 5 and 6), teacher 1 again in training (lesson 14 by 6).
+  // Lesson 12 appears twice (two overlapping absences): it counts once.
+  const missed: MissedLesson[] = [
+    { lessonId: 11, absentTeacherId: 1, reason: 'illness', substituteId: 5 },
+    { lessonId: 12, absentTeacherId: 1, reason: 'illness', substituteId: 5 },
+    { lessonId: 13, absentTeacherId: 1, reason: 'illness', substituteId: null },
+    { lessonId: 21, absentTeacherId: 2, reason: 'business_trip', substituteId: 5 },
+    { lessonId: 22, absentTeacherId: 2, reason: 'business_trip', substituteId: 6 },
+    { lessonId: 14, absentTeacherId: 1, reason: 'training', substituteId: 6 },
+    { lessonId: 12, absentTeacherId: 1, reason: 'training', substituteId: 5 },
+  ];
+  const r = coverTotals(missed);
+
+  it('counts the hours of the covered lessons: two academic hours each', () => {
+    expect(ACADEMIC_HOURS_PER_LESSON).toBe(2);
+    // Covered: 11, 12, 21 (by 5) and 22, 14 (by 6) = 5 lessons = 10 hours.
+    expect(r.total).toEqual({ missed: 6, covered: 5, hours: 10 });
+    expect(r.substitutes.map((s) => [s.teacherId, s.lessons, s.hours])).toEqual([
+      [5, 3, 6],
+      [6, 2, 4],
+    ]);
+    expect(r.substitutes.reduce((s, x) => s + x.hours, 0)).toBe(r.total.hours);
+    expect([...(r.substitutes[0]?.byReason ?? [])]).toEqual([
+      ['illness', 2],
+      ['business_trip', 1],
+    ]);
+  });
+
+  it('splits the absent teachers by reason, covered or not', () => {
+    expect(r.absent).toEqual([
+      { teacherId: 1, reason: 'illness', missed: 3, covered: 2, uncovered: 1, hoursCovered: 4 },
+      { teacherId: 2, reason: 'business_trip', missed: 2, covered: 2, uncovered: 0, hoursCovered: 4 },
+      { teacherId: 1, reason: 'training', missed: 1, covered: 1, uncovered: 0, hoursCovered: 2 },
+    ]);
+    expect(r.byReason).toEqual([
+      { reason: 'illness', missed: 3, covered: 2, hours: 4 },
+      { reason: 'business_trip', missed: 2, covered: 2, hours: 4 },
+      { reason: 'training', missed: 1, covered: 1, hours: 2 },
+    ]);
   });
 });

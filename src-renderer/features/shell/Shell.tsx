@@ -8,6 +8,7 @@ import { ControlScreen } from '../control/ControlScreen';
 import { JournalScreen } from '../journal/JournalScreen';
 import { LaterArea } from '../later/LaterArea';
 import { SyncIndicator } from '../sync/SyncIndicator';
+import { SubsScreen } from '../subs/SubsScreen';
 import { SyncScreen } from '../sync/SyncScreen';
 import { LanguageSwitch } from './LanguageSwitch';
 
@@ -77,6 +78,8 @@ export function Shell({ info, user, onLogout }: { info: AppInfo; user: SessionUs
           <ControlScreen />
         ) : area === 'journal' ? (
           <JournalScreen />
+        ) : area === 'substitutions' ? (
+          <SubsScreen />
         ) : area === 'sync' ? (
           <SyncScreen />
         ) : (

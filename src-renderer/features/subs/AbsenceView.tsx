@@ -184,7 +184,7 @@ export function AbsenceView({ absenceId, onChanged }: { absenceId: string; onCha
                   (r) =>
                     changed(
                       t('subs.assigned', { name, count: r.assigned }) +
-                        (r.messages > 0 ? ` ${t('subs.messageQueued')}` : ''),
+                        (r.messages > 0 ? `. ${t('subs.messageQueued')}` : ''),
                     ),
                 )
               }
@@ -258,7 +258,9 @@ function Candidates(props: {
                   <div className="muted small">{c.departments.map((d) => d[locale]).join(', ')}</div>
                 </td>
                 <td>
-                  {c.free ? (
+                  {c.teacher.id === props.lesson.cover?.substitute.id ? (
+                    <span className="chip ok">{t('subs.current')}</span>
+                  ) : c.free ? (
                     <span className="chip ok">{t('subs.free')}</span>
                   ) : (
                     c.clashes.map((x, i) => (
@@ -276,7 +278,7 @@ function Candidates(props: {
                   <button
                     type="button"
                     className={c.free ? 'btn small primary' : 'btn small'}
-                    disabled={props.busy}
+                    disabled={props.busy || c.teacher.id === props.lesson.cover?.substitute.id}
                     onClick={() => props.onAssign(c.teacher.id, c.teacher.name)}
                   >
                     {t('subs.assign')}

@@ -60,7 +60,7 @@ export function CoverReportView({ departmentId }: { departmentId: number }) {
           {t('control.exportXlsx')}
         </button>
         {r ? (
-          <span className="control-when">
+          <span className="control-when cover-total">
             {t('subs.report.total', {
               missed: r.total.missed,
               covered: r.total.covered,

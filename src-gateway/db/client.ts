@@ -94,6 +94,11 @@ async function openPglite(dataDir: string): Promise<CentralDb> {
 
 async function openPostgres(url: string): Promise<CentralDb> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection that dies (the server restarts, an administrator ends it) is dropped and
+  // replaced by the pool; without a listener its 'error' event would crash the gateway.
+  pool.on('error', (err: Error & { code?: string }) => {
+    if (err.code !== '57P01') console.error(`PostgreSQL: an idle connection failed: ${err.message}`);
+  });
   await migratePg(drizzlePg({ client: pool }), { migrationsFolder: CENTRAL_MIGRATIONS });
   const sqlOf = (q: pg.Pool | pg.PoolClient): Sql => ({
     query: async <T extends Row>(text: string, params?: unknown[]) => (await q.query<T>(text, params)).rows,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../boot';
 import { sessionUserOf } from '../db/users.repo';
-import { bootTiny, DEMO_NOW, login } from '../../tests/helpers/replica';
+import { bootTiny, DEMO_NOW, lessonMembers, login } from '../../tests/helpers/replica';
 
 /**
  * Journal entry through the one write path: the row, its audit entry and its outbox mutation are
@@ -35,20 +35,7 @@ function sessionOfTeacher(teacherId: number): string {
   return app.deps.sessions.create(found.user, found.grants).token;
 }
 
-function membersOf(lessonId: number): number[] {
-  return (
-    sql
-      .prepare(
-        `SELECT e.student_id id FROM lessons l JOIN offerings o ON o.id = l.offering_id
-        JOIN enrolments e ON e.group_id = o.group_id AND e.starts_on <= l.date AND (e.ends_on IS NULL OR e.ends_on >= l.date)
-        WHERE l.id = ? AND o.subgroup_id IS NULL
-        UNION SELECT m.student_id FROM lessons l JOIN offerings o ON o.id = l.offering_id
-        JOIN subgroup_members m ON m.subgroup_id = o.subgroup_id AND m.starts_on <= l.date AND (m.ends_on IS NULL OR m.ends_on >= l.date)
-        WHERE l.id = ?`,
-      )
-      .all(lessonId, lessonId) as Array<{ id: number }>
-  ).map((r) => r.id);
-}
+const membersOf = (lessonId: number) => lessonMembers(app, lessonId);
 
 /** A begun, unlocked, uncovered lesson of a teacher's own offering, with nothing recorded yet. */
 function emptyOwnLesson(teacherId: number): number {

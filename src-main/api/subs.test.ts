@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../boot';
 import { sessionUserOf } from '../db/users.repo';
-import { bootTiny, login } from '../../tests/helpers/replica';
+import { bootTiny, callOk, lessonMembers, login } from '../../tests/helpers/replica';
 
 /**
  * Substitutions through the API on the tiny demo (department 1: the head is teacher 17, the `teacher`
@@ -32,11 +32,7 @@ afterAll(() => app.close());
 const count = (table: string) => (sql.prepare(`SELECT count(*) n FROM ${table}`).get() as { n: number }).n;
 const changes = () => (sql.prepare('SELECT total_changes() n').get() as { n: number }).n;
 
-async function call<T>(method: string, input: unknown, session: string): Promise<T> {
-  const r = await app.dispatch({ method, input, session, locale: 'ru' });
-  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
+const call = <T>(method: string, input: unknown, session: string) => callOk<T>(app, method, input, session);
 
 async function refusal(method: string, input: unknown, session: string) {
   const r = await app.dispatch({ method, input, session, locale: 'ru' });
@@ -68,20 +64,7 @@ const refusedAudits = () =>
     user_id: number;
   }>;
 
-function membersOf(lessonId: number): number[] {
-  return (
-    sql
-      .prepare(
-        `SELECT e.student_id id FROM lessons l JOIN offerings o ON o.id = l.offering_id
-        JOIN enrolments e ON e.group_id = o.group_id AND e.starts_on <= l.date AND (e.ends_on IS NULL OR e.ends_on >= l.date)
-        WHERE l.id = ? AND o.subgroup_id IS NULL
-        UNION SELECT m.student_id FROM lessons l JOIN offerings o ON o.id = l.offering_id
-        JOIN subgroup_members m ON m.subgroup_id = o.subgroup_id AND m.starts_on <= l.date AND (m.ends_on IS NULL OR m.ends_on >= l.date)
-        WHERE l.id = ?`,
-      )
-      .all(lessonId, lessonId) as Array<{ id: number }>
-  ).map((r) => r.id);
-}
+const membersOf = (lessonId: number) => lessonMembers(app, lessonId);
 
 describe('substitutions', () => {
   it('registers a three-day absence and lists every lesson it affects', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src-main/boot';
 import { writeLocal } from '../../src-main/db/write-path';
-import { DEMO_NOW } from '../helpers/replica';
+import { callOk, DEMO_NOW } from '../helpers/replica';
 import { BACKENDS, testGateway } from '../helpers/central';
 import {
   centralOutcomes,
@@ -24,11 +24,7 @@ afterEach(closeAll);
 const userOf = (app: App, login: string) =>
   (app.db.$client.prepare('SELECT id FROM users WHERE login = ?').get(login) as { id: number }).id;
 
-async function ok<T>(app: App, method: string, input: unknown, session: string): Promise<T> {
-  const r = await app.dispatch({ method, input, session, locale: 'ru' });
-  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-  return r.value as T;
-}
+const ok = callOk;
 
 describe.each(BACKENDS)('substitutions through sync on %s', (backend) => {
   it('absence and cover applied once; double booking, a non-head and a revoked substitute refused centrally', async () => {

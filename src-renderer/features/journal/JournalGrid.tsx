@@ -79,7 +79,7 @@ type Props = {
   /** The caller may edit some cells of this journal (a teacher); otherwise the grid only views. */
   entry: boolean;
   /** Cells being saved, by `studentId:lessonId`, with the text typed. */
-  saving: ReadonlyMap<string, string>;
+  saving: ReadonlyMap<string, { text: string }>;
   onEntry: (a: EntryAction) => boolean;
 };
 
@@ -308,7 +308,7 @@ export function JournalGrid({ grid, active, onActive, label, entry, saving, onEn
       const m = markAt.get(`${s.id}:${l.id}`);
       const isActive = r === active.row && c === active.col;
       const typing = draft && draft.row === r && draft.col === c ? draft.text : undefined;
-      const pending = saving.get(`${s.id}:${l.id}`);
+      const pending = saving.get(`${s.id}:${l.id}`)?.text;
       const text = typing ?? pending ?? (m ? cellText(m, t) : '');
       const open = editable(r, c);
       const kind = !member

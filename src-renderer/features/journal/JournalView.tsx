@@ -1,10 +1,10 @@
-import { useMemo, useRef, useState, type RefObject } from 'react';
+import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type {
   GridLesson,
   GridMark,
   JournalGrid as Grid,
 } from '../../../src-shared/contract/journal.contract';
-import { parseMark, parsePaste, sameMark } from '../../../src-shared/domain/entry';
+import { parseMark, parsePaste, sameMark, type MarkValue } from '../../../src-shared/domain/entry';
 import { formatDateLong, formatDateShort } from '../../../src-shared/i18n/format';
 import type { MessageKey } from '../../../src-shared/i18n/translate';
 import { bishkekDate, bishkekTime } from '../../../src-shared/domain/time';
@@ -52,7 +52,13 @@ export function JournalView({ offeringId }: { offeringId: number }) {
   const topicInput = useRef<HTMLInputElement>(null);
   const entry = user.teacherId !== null && user.grants.some((g) => g.role === 'teacher');
   const writes = useEntryWrites(setData, grid.reload, t);
-  const { setStatus } = writes;
+  const { setStatus, status } = writes;
+  // A notice goes by itself; an error stays until it is dismissed (× or Esc).
+  useEffect(() => {
+    if (status?.kind !== 'info') return;
+    const timer = setTimeout(() => setStatus((s) => (s === status ? null : s)), 6000);
+    return () => clearTimeout(timer);
+  }, [status, setStatus]);
 
   const loaded = grid.data;
   if (loaded && loaded !== adopted) {
@@ -85,6 +91,13 @@ export function JournalView({ offeringId }: { offeringId: number }) {
   const student = data.students[active.row];
   const focusGrid = () => document.querySelector<HTMLElement>('.journal-view .grid-scroll')?.focus();
 
+  /** A cell's value as it will be once the queued saves are done (null: blank). */
+  const valueAt = (studentId: number, lessonId: number): MarkValue | null => {
+    const key = cellKey(studentId, lessonId);
+    const pending = writes.saving.get(key);
+    return pending ? pending.value : (markAt.get(key) ?? null);
+  };
+
   const refuse = (r: CellRefusal) =>
     setStatus({ kind: 'error', text: t('entry.cantEdit', { reason: refusalText(r, t) }) });
 
@@ -95,9 +108,9 @@ export function JournalView({ offeringId }: { offeringId: number }) {
       refuse(lesson.editRefusal ?? 'not_member');
       return;
     }
-    // Cells with a mark, or with one on its way (an editor committed as the button was clicked), keep it.
+    // Blank cells, counting the saves on their way (a cell just cleared, an editor committed by the click).
     const edits = open
-      .filter((s) => !markAt.has(cellKey(s.id, lesson.id)) && !writes.saving.has(cellKey(s.id, lesson.id)))
+      .filter((s) => valueAt(s.id, lesson.id) === null)
       .map<CellEdit>((s) => ({
         lessonId: lesson.id,
         studentId: s.id,
@@ -126,8 +139,7 @@ export function JournalView({ offeringId }: { offeringId: number }) {
           setStatus({ kind: 'error', text: t('entry.unrecognized', { text: raw.trim() }) });
           return;
         }
-        const current = markAt.get(cellKey(s.id, l.id));
-        if (sameMark(current, value)) continue;
+        if (sameMark(valueAt(s.id, l.id), value)) continue;
         const refusal = cellRefusal(l, s);
         if (refusal) {
           setStatus({
@@ -157,7 +169,7 @@ export function JournalView({ offeringId }: { offeringId: number }) {
           setStatus({ kind: 'error', text: t('entry.unrecognized', { text: a.text.trim() }) });
           return false;
         }
-        if (!sameMark(markAt.get(cellKey(s.id, l.id)), value)) {
+        if (!sameMark(valueAt(s.id, l.id), value)) {
           writes.saveMarks(
             [{ lessonId: l.id, studentId: s.id, value, text: value ? cellText(value, t) : '' }],
             false,
@@ -168,7 +180,7 @@ export function JournalView({ offeringId }: { offeringId: number }) {
       case 'clear': {
         const s = data.students[a.row];
         const l = data.lessons[a.col];
-        if (s && l && markAt.has(cellKey(s.id, l.id)))
+        if (s && l && valueAt(s.id, l.id) !== null)
           writes.saveMarks([{ lessonId: l.id, studentId: s.id, value: null, text: '' }], false);
         return true;
       }

@@ -47,7 +47,8 @@ export function useEntryWrites(
   reload: () => void,
   t: I18n['t'],
 ) {
-  const [saving, setSaving] = useState<ReadonlyMap<string, string>>(new Map());
+  /** Cells on their way to the replica, by `studentId:lessonId`: the latest edit of each. */
+  const [saving, setSaving] = useState<ReadonlyMap<string, CellEdit>>(new Map());
   const [status, setStatus] = useState<EntryStatus>(null);
   const [version, setVersion] = useState(0);
   const queue = useRef<Promise<void>>(Promise.resolve());
@@ -59,7 +60,7 @@ export function useEntryWrites(
       for (const e of edits) byLesson.set(e.lessonId, [...(byLesson.get(e.lessonId) ?? []), e]);
       setSaving((prev) => {
         const next = new Map(prev);
-        for (const e of edits) next.set(cellKey(e.studentId, e.lessonId), e.text);
+        for (const e of edits) next.set(cellKey(e.studentId, e.lessonId), e);
         return next;
       });
       queue.current = queue.current.then(async () => {
@@ -84,7 +85,11 @@ export function useEntryWrites(
         }
         setSaving((prev) => {
           const next = new Map(prev);
-          for (const e of edits) next.delete(cellKey(e.studentId, e.lessonId));
+          // A later edit of the same cell, still queued, keeps showing.
+          for (const e of edits) {
+            const key = cellKey(e.studentId, e.lessonId);
+            if (next.get(key) === e) next.delete(key);
+          }
           return next;
         });
         setVersion((v) => v + 1);

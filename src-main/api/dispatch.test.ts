@@ -50,6 +50,11 @@ const MALFORMED: Record<string, Array<[unknown, string]>> = {
     [{ offeringId: 0 }, 'offeringId'],
     [{ offeringId: 1, subgroupId: 'a' }, 'subgroupId'],
   ],
+  'journal.cellHistory': [
+    [{}, 'lessonId'],
+    [{ lessonId: 1, studentId: 'x' }, 'studentId'],
+    [{ lessonId: 1, studentId: 1, at: 0 }, 'at'],
+  ],
   'replica.counts': [[{ all: true }, 'all']],
   'journal.setMarks': [
     [{ lessonId: 1 }, 'marks'],

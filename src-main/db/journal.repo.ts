@@ -8,9 +8,10 @@ import type {
   LessonOrigin,
   LessonStatus,
 } from '../../src-shared/domain/journal';
+import { lessonEditRefusal, type LessonEditFacts } from '../../src-shared/domain/edit-rights';
 import { isLocked, type UnlockFacts } from '../../src-shared/domain/locks';
 import { fullName, shortName } from '../../src-shared/domain/people';
-import type { IsoDate } from '../../src-shared/domain/time';
+import { bishkekInstant, type IsoDate } from '../../src-shared/domain/time';
 import { groupVisible, offeringVisible, type Viewer } from './access';
 import type { Db } from './open';
 
@@ -161,6 +162,7 @@ type LessonRow = {
   planTopic: string | null;
   completedAt: number | null;
   rowVersion: number;
+  startsAt: string | null;
   cbId: number | null;
   cbLast: string | null;
   cbFirst: string | null;
@@ -184,13 +186,15 @@ type MemberRow = {
 /**
  * One offering's journal. Students are those who belonged to the offering's group (or subgroup) at any
  * time in the semester, each with the periods of membership — a transferred student keeps their past
- * rows in the old group's journal and has none before joining the new one.
+ * rows in the old group's journal and has none before joining the new one. Each lesson says why
+ * `editor` (the caller's teacher, null for anyone else) may not change it, by the edit rule at `now`.
  */
 export function journalGrid(
   db: Db,
   offeringId: number,
   subgroupId: number | undefined,
   now: number,
+  editor: number | null = null,
 ): JournalGrid | null {
   const o = db.get<OfferingRow>(sql`${offeringSelect} WHERE offerings.id = ${offeringId}`);
   if (!o) return null;
@@ -207,12 +211,14 @@ export function journalGrid(
   );
   const lessons = db.all<LessonRow>(sql`
     SELECT l.id, l.date, l.pair, l.status, l.origin, l.topic, pt.title AS planTopic, l.completed_at AS completedAt, l.row_version AS rowVersion,
-      cb.id AS cbId, cb.last_name AS cbLast, cb.first_name AS cbFirst, cb.patronymic AS cbPatronymic,
+      b.starts_at AS startsAt, cb.id AS cbId, cb.last_name AS cbLast, cb.first_name AS cbFirst, cb.patronymic AS cbPatronymic,
       st.id AS subId, st.last_name AS subLast, st.first_name AS subFirst, st.patronymic AS subPatronymic
     FROM lessons l
     LEFT JOIN plan_topics pt ON pt.id = l.plan_topic_id
     LEFT JOIN teachers cb ON cb.id = l.conducted_by
-    LEFT JOIN substitutions s ON s.lesson_id = l.id AND s.cancelled_at IS NULL
+    LEFT JOIN bell_pairs b ON b.number = l.pair
+    LEFT JOIN substitutions s ON s.id = (SELECT s2.id FROM substitutions s2 WHERE s2.lesson_id = l.id
+      AND s2.cancelled_at IS NULL ORDER BY s2.assigned_at DESC LIMIT 1)
     LEFT JOIN teachers st ON st.id = s.substitute_teacher_id
     WHERE l.offering_id = ${offeringId}
     ORDER BY l.date, l.pair, l.id`);
@@ -267,6 +273,27 @@ export function journalGrid(
       FROM marks m JOIN lessons l ON l.id = m.lesson_id WHERE l.offering_id = ${offeringId}`,
     )
     .filter((m) => wanted.has(m.studentId));
+  const studentUnlocks = [
+    ...new Set(
+      unlocks.flatMap((u) => (u.studentId !== null && wanted.has(u.studentId) ? [u.studentId] : [])),
+    ),
+  ].sort((a, b) => a - b);
+  const editRights = (l: LessonRow) => {
+    const facts: LessonEditFacts = {
+      id: l.id,
+      date: l.date,
+      status: l.status,
+      beginsAt: bishkekInstant(l.date, l.startsAt ?? '00:00'),
+      offeringTeacherId: o.teacherId,
+      substituteTeacherId: l.subId,
+    };
+    const editRefusal = lessonEditRefusal(editor, facts, null, lock, unlocks, now);
+    const unlockedStudentIds =
+      editRefusal === 'locked'
+        ? studentUnlocks.filter((s) => lessonEditRefusal(editor, facts, s, lock, unlocks, now) === null)
+        : [];
+    return { editRefusal, unlockedStudentIds };
+  };
   const person = (id: number | null, last: string | null, first: string | null, patronymic: string | null) =>
     id !== null && last !== null && first !== null
       ? { id, name: shortName({ lastName: last, firstName: first, patronymic }) }
@@ -300,6 +327,7 @@ export function journalGrid(
       substitute: person(l.subId, l.subLast, l.subFirst, l.subPatronymic),
       completedAt: l.completedAt,
       locked: isLocked(l, null, lock, unlocks, now),
+      ...editRights(l),
       rowVersion: l.rowVersion,
     })),
     students,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ATTENDANCE, GRADES, LESSON_KINDS, LESSON_ORIGINS, LESSON_STATUSES } from '../domain/journal';
+import { EDIT_REFUSALS } from '../domain/edit-rights';
 import { grade } from '../sync/mutations';
 import { ROLES } from '../domain/roles';
 import { UNLOCK_MAX_DAYS } from '../domain/locks';
@@ -43,6 +44,17 @@ export const gridLesson = z.object({
   completedAt: z.number().int().nullable(),
   /** Frozen by the offering's lock (§4.3). */
   locked: z.boolean(),
+  /**
+   * Why the caller may not change this lesson (its topic, and every cell of it), or null when they may:
+   * the edit rule of `journal.setMarks`/`journal.setTopic` at the call's time. Anyone who is not the
+   * responsible teacher gets 'not_responsible' for every lesson.
+   */
+  editRefusal: z.enum(EDIT_REFUSALS).nullable(),
+  /**
+   * Students whose cells the caller may still edit although the lesson is refused as 'locked': a
+   * time-limited unlock of those students (DOMAIN.md, Locks). Empty otherwise.
+   */
+  unlockedStudentIds: z.array(id),
   rowVersion: z.number().int(),
 });
 
@@ -55,11 +67,16 @@ export const gridStudent = z.object({
   subgroupIds: z.array(id),
 });
 
+/** What a cell holds: attendance and an optional grade. */
+const markValue = z.object({
+  attendance: z.enum(ATTENDANCE),
+  grade: z.union(GRADES.map((g) => z.literal(g))).nullable(),
+});
+
 export const gridMark = z.object({
   lessonId: id,
   studentId: id,
-  attendance: z.enum(ATTENDANCE),
-  grade: z.union(GRADES.map((g) => z.literal(g))).nullable(),
+  ...markValue.shape,
   rowVersion: z.number().int(),
 });
 
@@ -85,6 +102,22 @@ export const journalGrid = z.object({
   marks: z.array(gridMark),
 });
 export type JournalGrid = z.infer<typeof journalGrid>;
+
+/** One change of a cell (a mark) or of a lesson's topic, from this replica's audit log. */
+export const historyEntry = z.object({
+  at: z.number().int(),
+  /** Who made it (the user's display name); null when the audit names nobody. */
+  who: z.string().nullable(),
+  /** A mark's value (null: no mark) or, for the topic, the topic (null: none). */
+  old: z.union([markValue, z.string()]).nullable(),
+  new: z.union([markValue, z.string()]).nullable(),
+  reason: z.string().nullable(),
+  /** Not yet accepted by AVN (the mutation waits in the outbox). */
+  pending: z.boolean(),
+  /** AVN refused it (it waits, or waited, for a decision on the Sync screen). */
+  refused: z.boolean(),
+});
+export type HistoryEntry = z.infer<typeof historyEntry>;
 export type GridLesson = z.infer<typeof gridLesson>;
 export type GridStudent = z.infer<typeof gridStudent>;
 export type GridMark = z.infer<typeof gridMark>;
@@ -142,6 +175,17 @@ export const journalContract = {
     output: journalGrid,
     access: VIEWERS,
     scoped: { offeringId: 'offering' },
+  }),
+  /**
+   * The history of one cell — a student's mark at a lesson — or, without `studentId`, of the lesson's
+   * topic, oldest first: every change this replica's audit log holds (who, when, old → new, the reason
+   * where one was given), and whether it still waits for AVN or was refused. Same access as the grid.
+   */
+  'journal.cellHistory': method({
+    input: z.object({ lessonId: id, studentId: id.optional() }).strict(),
+    output: z.array(historyEntry),
+    access: VIEWERS,
+    scoped: { lessonId: 'lesson' },
   }),
   /**
    * Set attendance and grades at one lesson (§3.4): `+`/`нб`/`нб(у)` and an optional 5/4/3/2 per student,

@@ -14,7 +14,8 @@ export type LessonEditFacts = {
   substituteTeacherId: number | null;
 };
 
-export type EditRefusal = 'not_responsible' | 'not_held' | 'not_begun' | 'locked';
+export const EDIT_REFUSALS = ['not_responsible', 'not_held', 'not_begun', 'locked'] as const;
+export type EditRefusal = (typeof EDIT_REFUSALS)[number];
 
 /**
  * Why a teacher may not edit a lesson (or one student's cell of it, with `studentId`), or null when

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { lastFullWeek, tally } from '../../src-shared/domain/control';
 import { bishkekDate } from '../../src-shared/domain/time';
 import { referenceVerdicts } from '../helpers/control';
-import { startWebMode, type WebMode } from './web-mode';
+import { loginAs, startWebMode, type WebMode } from './web-mode';
 
 /**
  * The deanery's weekly control in web mode: the last full week by department, drilled down to a teacher
@@ -27,14 +27,6 @@ test.afterAll(async () => {
   await web.stop();
 });
 
-async function loginAs(page: Page, login: string) {
-  await page.goto(web.url);
-  await page.getByLabel('Логин').fill(login);
-  await page.getByLabel('Пароль').fill('demo');
-  await page.getByRole('button', { name: 'Войти' }).click();
-  await expect(page.getByRole('navigation', { name: 'main' })).toBeVisible();
-}
-
 /** The figures of a table row as the screen shows them. */
 async function rowFigures(page: Page, selector: string) {
   const cells = await page.locator(selector).locator('td').allInnerTexts();
@@ -47,7 +39,7 @@ const pct = (x: number | null) => (x === null ? '—' : (x * 100).toFixed(1));
 test('the deanery checks the last week and drills down to the lessons a teacher owes', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await loginAs(page, 'dean');
+  await loginAs(page, web.url, 'dean');
   await page.getByRole('button', { name: 'Контроль' }).click();
   const week = lastFullWeek(bishkekDate(now));
   await expect(page.locator('.control-when')).toContainText(`${week.week} · ${week.from} – ${week.to}`);
@@ -189,7 +181,7 @@ test('the deanery checks the last week and drills down to the lessons a teacher 
 });
 
 test('a week in the future gets a clear message, not an empty table', async ({ page }) => {
-  await loginAs(page, 'dean');
+  await loginAs(page, web.url, 'dean');
   await page.getByRole('button', { name: 'Контроль' }).click();
   await expect(page.getByTestId('control-table')).toBeVisible();
   await page.getByLabel('Неделя', { exact: true }).fill('2026-W52');

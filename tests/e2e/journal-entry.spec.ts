@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { startWebMode, type WebMode } from './web-mode';
+import { cell, loginAs, openJournal, pressCyrillic, rowsOf, startWebMode, type WebMode } from './web-mode';
 
 /**
  * A teacher fills a lesson from the keyboard in web mode: "all present", н, 5, Delete, the topic, a
@@ -19,59 +19,11 @@ test.afterAll(async () => {
   await web.stop();
 });
 
-async function loginAs(page: Page, login: string) {
-  await page.goto(web.url);
-  await page.getByLabel('Логин').fill(login);
-  await page.getByLabel('Пароль').fill('demo');
-  await page.getByRole('button', { name: 'Войти' }).click();
-  await expect(page.getByRole('navigation')).toBeVisible();
-}
-
-async function openJournal(page: Page, groupId: number, offeringId: number) {
-  await page.locator(`[data-group="${groupId}"]`).click();
-  await page.locator(`[data-offering="${offeringId}"]`).click();
-  await expect(page.getByRole('grid')).toBeVisible();
-}
-
-/** Student ids in the grid's row order. */
-async function rowsOf(page: Page): Promise<number[]> {
-  const rows = await page.locator('.gn[data-student-row]').evaluateAll((els) =>
-    els.map((e) => ({
-      id: Number(e.getAttribute('data-student-row')),
-      top: parseFloat((e as HTMLElement).style.top),
-    })),
-  );
-  return rows.sort((a, b) => a.top - b.top).map((r) => r.id);
-}
-
-const cell = (page: Page, studentId: number, lessonId: number) =>
-  page.locator(`.gc[data-student="${studentId}"][data-lesson="${lessonId}"]`);
-
 type Mark = { student_id: number; attendance: string; grade: number | null };
 const marksOf = (lessonId: number) =>
   db
     .prepare('SELECT student_id, attendance, grade FROM marks WHERE lesson_id = ? ORDER BY student_id')
     .all(lessonId) as Mark[];
-
-/**
- * Press a key of the Russian/Kyrgyz layout (Playwright's keyboard knows only the US one): the key event
- * a ЙЦУКЕН keyboard sends — the Cyrillic character on its physical key.
- */
-async function pressCyrillic(page: Page, char: 'н' | 'у') {
-  const code = char === 'н' ? 'KeyY' : 'KeyE';
-  const vk = char === 'н' ? 89 : 69;
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Input.dispatchKeyEvent', {
-    type: 'keyDown',
-    key: char,
-    code,
-    text: char,
-    unmodifiedText: char,
-    windowsVirtualKeyCode: vk,
-  });
-  await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: char, code, windowsVirtualKeyCode: vk });
-  await cdp.detach();
-}
 
 /** Paste text as a spreadsheet puts it on the clipboard (the headless clipboard may be unavailable). */
 async function paste(page: Page, text: string) {
@@ -118,7 +70,7 @@ test('a teacher fills a lesson: all present, н, 5, Delete, the topic, a paste, 
   const outboxBefore =
     (db.prepare('SELECT max(local_seq) n FROM outbox').get() as { n: number | null }).n ?? 0;
 
-  await loginAs(page, 'teacher');
+  await loginAs(page, web.url, 'teacher');
   await openJournal(page, lesson.groupId, lesson.offeringId);
   const rows = await rowsOf(page);
   expect(rows.length).toBeGreaterThanOrEqual(5);
@@ -287,7 +239,7 @@ test('a closed journal says why its cells cannot change; the deanery’s view st
     .get(locked.offeringId, locked.closedOn) as { id: number };
   const before = marksOf(lesson.id);
 
-  await loginAs(page, 'head');
+  await loginAs(page, web.url, 'head');
   await openJournal(page, locked.groupId, locked.offeringId);
   const [s0] = await rowsOf(page);
   await cell(page, s0, lesson.id).click();
@@ -302,7 +254,7 @@ test('a closed journal says why its cells cannot change; the deanery’s view st
 
   // The deanery sees the same journal without entry: nothing editable, typing changes nothing.
   await page.getByRole('button', { name: 'Выйти' }).click();
-  await loginAs(page, 'dean');
+  await loginAs(page, web.url, 'dean');
   await openJournal(page, locked.groupId, locked.offeringId);
   await expect(page.locator('.gc.ed')).toHaveCount(0);
   await expect(page.getByText('Ввод: +')).toHaveCount(0);

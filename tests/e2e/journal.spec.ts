@@ -1,6 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { startWebMode, type WebMode } from './web-mode';
+import { loginAs, startWebMode, type WebMode } from './web-mode';
 
 /**
  * The deanery user in web mode opens a journal; what the grid shows must be what the replica holds.
@@ -29,21 +29,13 @@ const expected = (m: Mark | undefined) =>
           ? String(m.grade)
           : '+';
 
-async function loginAs(page: Page, login: string) {
-  await page.goto(web.url);
-  await page.getByLabel('Логин').fill(login);
-  await page.getByLabel('Пароль').fill('demo');
-  await page.getByRole('button', { name: 'Войти' }).click();
-  await expect(page.getByRole('navigation')).toBeVisible();
-}
-
 test('the deanery opens a journal and sees exactly the replica’s marks', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
-  await loginAs(page, 'dean');
+  await loginAs(page, web.url, 'dean');
   await expect(page.locator('.user-roles')).toContainText('Деканат');
 
   // The busiest journal of faculty 1 (most marks, some absences).
@@ -116,7 +108,7 @@ test('a locked journal says since when it is closed', async ({ page }) => {
   // Group 1's first discipline is always closed in the demo.
   expect(locked).toBeDefined();
   if (!locked) return;
-  await loginAs(page, 'dean');
+  await loginAs(page, web.url, 'dean');
   await page.locator(`[data-group="${locked.groupId}"]`).click();
   await page.locator(`[data-offering="${locked.offeringId}"]`).click();
   const [y, m, d] = locked.closedOn.split('-');
@@ -136,7 +128,7 @@ test('a locked journal says since when it is closed', async ({ page }) => {
 });
 
 test('a teacher sees only the groups they teach or cover', async ({ page }) => {
-  await loginAs(page, 'teacher');
+  await loginAs(page, web.url, 'teacher');
   const teacherId = (
     db.prepare("SELECT teacher_id t FROM users WHERE login = 'teacher'").get() as { t: number }
   ).t;

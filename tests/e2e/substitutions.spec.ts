@@ -1,7 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { shortName } from '../../src-shared/domain/people';
-import { startWebMode, type WebMode } from './web-mode';
+import { cell, loginAs, openJournal, pressCyrillic, rowsOf, startWebMode, type WebMode } from './web-mode';
 
 /**
  * Substitutions in web mode on the tiny demo (department 1, head = teacher 17, `teacher` = teacher 16):
@@ -21,14 +21,6 @@ test.afterAll(async () => {
   await web.stop();
 });
 
-async function loginAs(page: Page, login: string) {
-  await page.goto(web.url);
-  await page.getByLabel('Логин').fill(login);
-  await page.getByLabel('Пароль').fill('demo');
-  await page.getByRole('button', { name: 'Войти' }).click();
-  await expect(page.getByRole('navigation', { name: 'main' })).toBeVisible();
-}
-
 const teacherName = (id: number) =>
   shortName(
     db
@@ -45,7 +37,7 @@ test('the head registers a three-day absence, assigns substitutes; the substitut
 }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await loginAs(page, 'head');
+  await loginAs(page, web.url, 'head');
   await page.getByRole('button', { name: 'Замены' }).click();
   await expect(page.getByRole('heading', { name: 'Замены преподавателей' })).toBeVisible();
 
@@ -126,5 +118,59 @@ test('the head registers a three-day absence, assigns substitutes; the substitut
   // Kyrgyz.
   await page.getByRole('button', { name: 'Кыр' }).click();
   await expect(page.getByRole('tab', { name: 'Айлык отчёт' })).toBeVisible();
+  await page.getByRole('button', { name: 'Рус' }).click();
+
+  // The substitute logs in and fills the covered lesson 589: a grade, an absence, the topic.
+  await page.getByRole('button', { name: 'Выйти' }).click();
+  await loginAs(page, web.url, 'teacher');
+  const l589 = db
+    .prepare(
+      'SELECT o.id offeringId, o.group_id groupId FROM lessons l JOIN offerings o ON o.id = l.offering_id WHERE l.id = 589',
+    )
+    .get() as { offeringId: number; groupId: number };
+  await openJournal(page, l589.groupId, l589.offeringId);
+  const [s0, s1] = (await rowsOf(page)) as [number, number];
+  const details = page.getByTestId('lesson-details');
+  await cell(page, s0, 589).click();
+  await expect(details).toContainText('можно заполнять');
+  await page.keyboard.press('5');
+  await page.keyboard.press('Enter');
+  await expect(cell(page, s0, 589)).toHaveText('5');
+  await pressCyrillic(page, 'н');
+  await page.keyboard.press('Enter');
+  await expect(cell(page, s1, 589)).toHaveText('нб');
+  await page.keyboard.press('t');
+  await details.getByLabel('Тема').fill('Замена: функции и модули, практика');
+  await details.getByLabel('Тема').press('Enter');
+  await expect(page.getByTestId('entry-status')).toContainText('Тема сохранена');
+  const subUser = (db.prepare("SELECT id FROM users WHERE login = 'teacher'").get() as { id: number }).id;
+  await expect
+    .poll(() =>
+      db
+        .prepare(
+          'SELECT student_id s, attendance a, grade g FROM marks WHERE lesson_id = 589 AND student_id IN (?, ?) ORDER BY student_id',
+        )
+        .all(s0, s1),
+    )
+    .toEqual(
+      [
+        { s: s0, a: 'p', g: 5 },
+        { s: s1, a: 'a', g: null },
+      ].sort((x, y) => x.s - y.s),
+    );
+  expect(db.prepare('SELECT topic, conducted_by c FROM lessons WHERE id = 589').get()).toEqual({
+    topic: 'Замена: функции и модули, практика',
+    c: 16,
+  });
+  const theirs = db
+    .prepare(
+      "SELECT name FROM outbox WHERE user_id = ? AND name IN ('marks.set', 'lessons.setTopic') ORDER BY local_seq",
+    )
+    .all(subUser)
+    .map((r) => (r as { name: string }).name);
+  expect(theirs).toEqual(['marks.set', 'marks.set', 'lessons.setTopic']);
+  // The absent teacher's other lesson, covered by someone else, is not in the substitute's journals.
+  const l605 = db.prepare('SELECT offering_id o FROM lessons WHERE id = 605').get() as { o: number };
+  await expect(page.locator(`[data-offering="${l605.o}"]`)).toHaveCount(0);
   expect(errors).toEqual([]);
 });

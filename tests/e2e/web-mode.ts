@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect, type Page } from '@playwright/test';
 import { generateDemo } from '../../src-main/demo/generate';
 
 /**
@@ -45,4 +46,53 @@ export async function startWebMode(): Promise<WebMode> {
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Log in through the login screen as a demo account (password `demo`). */
+export async function loginAs(page: Page, url: string, login: string) {
+  await page.goto(url);
+  await page.getByLabel('Логин').fill(login);
+  await page.getByLabel('Пароль').fill('demo');
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await expect(page.getByRole('navigation', { name: 'main' })).toBeVisible();
+}
+
+export async function openJournal(page: Page, groupId: number, offeringId: number) {
+  await page.locator(`[data-group="${groupId}"]`).click();
+  await page.locator(`[data-offering="${offeringId}"]`).click();
+  await expect(page.getByRole('grid')).toBeVisible();
+}
+
+/** Student ids in the grid's row order. */
+export async function rowsOf(page: Page): Promise<number[]> {
+  const rows = await page.locator('.gn[data-student-row]').evaluateAll((els) =>
+    els.map((e) => ({
+      id: Number(e.getAttribute('data-student-row')),
+      top: parseFloat((e as HTMLElement).style.top),
+    })),
+  );
+  return rows.sort((a, b) => a.top - b.top).map((r) => r.id);
+}
+
+export const cell = (page: Page, studentId: number, lessonId: number) =>
+  page.locator(`.gc[data-student="${studentId}"][data-lesson="${lessonId}"]`);
+
+/**
+ * Press a key of the Russian/Kyrgyz layout (Playwright's keyboard knows only the US one): the key event
+ * a ЙЦУКЕН keyboard sends — the Cyrillic character on its physical key.
+ */
+export async function pressCyrillic(page: Page, char: 'н' | 'у') {
+  const code = char === 'н' ? 'KeyY' : 'KeyE';
+  const vk = char === 'н' ? 89 : 69;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Input.dispatchKeyEvent', {
+    type: 'keyDown',
+    key: char,
+    code,
+    text: char,
+    unmodifiedText: char,
+    windowsVirtualKeyCode: vk,
+  });
+  await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: char, code, windowsVirtualKeyCode: vk });
+  await cdp.detach();
 }

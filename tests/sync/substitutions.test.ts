@@ -4,6 +4,7 @@ import { writeLocal } from '../../src-main/db/write-path';
 import { callOk, DEMO_NOW } from '../helpers/replica';
 import { BACKENDS, testGateway } from '../helpers/central';
 import {
+  centralEdit,
   centralOutcomes,
   closers,
   desktopLogin,
@@ -127,5 +128,81 @@ describe.each(BACKENDS)('substitutions through sync on %s', (backend) => {
       CONFLICT: 1,
     });
     await expectReplicaEqualsCentral(a, gw.db, 'department:1');
+  });
+
+  it('pending absences and covers survive a new download (MUST_RESYNC) and reach the centre after it', async () => {
+    const gw = track(await testGateway(backend));
+    const a = track(emptyReplica());
+    // The deanery's account connected the replica (it pulls); the head pushes their own edits.
+    await a.deps.sync.connect(gw.url, 'dean', 'demo');
+    await a.deps.sync.sync();
+    const head = await desktopLogin(a, 'head');
+    const reg = await ok<{ absence: { id: string } }>(
+      a,
+      'subs.registerAbsence',
+      {
+        teacherId: 15,
+        startsOn: '2026-11-18',
+        endsOn: '2026-11-20',
+        pairs: null,
+        reason: 'training',
+        documentRef: null,
+      },
+      head,
+    );
+    const absenceId = reg.absence.id;
+    await ok(a, 'subs.assign', { absenceId, lessonIds: [589], substituteId: 16, notify: false }, head);
+    await ok(a, 'subs.assign', { absenceId, lessonIds: [605], substituteId: 17, notify: false }, head);
+    const first = (
+      a.db.$client
+        .prepare('SELECT id FROM substitutions WHERE lesson_id = 605 AND cancelled_at IS NULL')
+        .get() as {
+        id: string;
+      }
+    ).id;
+    await ok(a, 'subs.cancel', { substitutionIds: [first] }, head);
+    // The centre prunes its log past this replica's cursor: the replica downloads its scope again and
+    // re-applies its pending edits on top before pushing them.
+    await centralEdit(gw.url, [
+      {
+        table: 'calendar_days',
+        key: { id: 999 },
+        set: { date: '2027-01-02', kind: 'non_teaching', name_ru: 'Каникулы', name_ky: 'Каникул' },
+      },
+    ]);
+    await gw.db.query('UPDATE sync_counter SET pruned_through = seq WHERE id = 1');
+    // The head's gateway token is gone (they must log in online again): the outbox waits, so the
+    // rows after the new download are the re-applied pending edits alone.
+    a.db.$client.prepare('DELETE FROM meta WHERE key = ?').run(`secret.sync.token.${userOf(a, 'head')}`);
+    const held = await a.deps.sync.sync();
+    expect(held).toMatchObject({ resynced: true, applied: 0 });
+    const local = a.db.$client
+      .prepare(
+        'SELECT s.lesson_id l, s.substitute_teacher_id t, s.cancelled_at IS NOT NULL c, s.row_version v FROM substitutions s WHERE absence_id = ? ORDER BY l, c',
+      )
+      .all(absenceId);
+    expect(local).toEqual([
+      { l: 589, t: 16, c: 0, v: 0 },
+      { l: 605, t: 17, c: 1, v: 0 },
+    ]);
+    expect(a.db.$client.prepare('SELECT reason FROM absences WHERE id = ?').get(absenceId)).toEqual({
+      reason: 'training',
+    });
+    await desktopLogin(a, 'head');
+    const r = await a.deps.sync.sync();
+    expect(r).toMatchObject({ applied: 4, conflicts: 0 });
+    const central = await gw.db.query<{
+      lesson_id: number;
+      substitute_teacher_id: number;
+      cancelled: boolean;
+    }>(
+      'SELECT lesson_id, substitute_teacher_id, cancelled_at IS NOT NULL AS cancelled FROM substitutions WHERE absence_id = $1 ORDER BY lesson_id',
+      [absenceId],
+    );
+    expect(central).toEqual([
+      { lesson_id: 589, substitute_teacher_id: 16, cancelled: false },
+      { lesson_id: 605, substitute_teacher_id: 17, cancelled: true },
+    ]);
+    await expectReplicaEqualsCentral(a, gw.db, 'faculty:1');
   });
 });

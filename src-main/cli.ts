@@ -19,6 +19,7 @@ import { formatNumber } from '../src-shared/i18n/format';
 import type { Progress } from './jobs/job';
 import { defaultReplicaPath } from './paths';
 import { boot } from './boot';
+import { printJournals, type PrintUnit } from './print/batch';
 
 /**
  * The command line (`npm run cli -- <command> …`): batch work for the study office and developers.
@@ -246,6 +247,64 @@ the check (PDF, with signature lines); --notices FILE the notices to teachers (P
             );
           }
         }
+      } finally {
+        app.close();
+      }
+    },
+  },
+  print: {
+    summary: 'print the semester journals: one PDF per group, with verification codes',
+    usage: `print [--semester ID] [--unit faculty:ID|department:ID|group:ID] [--combined] [--locale ru|ky]
+        --out DIR [--db FILE]
+
+Writes the printed semester journal of every offering (group or subgroup × discipline × kind, not
+self-study) of the unit and semester into DIR, one PDF per group (--combined: one file), each journal
+with its document number, verification code and QR code. Without --semester: the semester the
+replica's today falls in; without --unit: everything in the replica.`,
+    options: {
+      ...common,
+      semester: { type: 'string' },
+      unit: { type: 'string' },
+      combined: { type: 'boolean' },
+      locale: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    async run(v, out) {
+      const file = dbPath(v);
+      if (!existsSync(file))
+        throw new UsageError(`no replica at ${file} (make one with: npm run cli -- demo --db ${file})`);
+      if (typeof v.out !== 'string' || !v.out) throw new UsageError('--out DIR is required');
+      const locale = (v.locale ?? 'ru') as Locale;
+      if (!LOCALES.includes(locale))
+        throw new UsageError(`--locale must be ru or ky, got "${String(v.locale)}"`);
+      let unit: PrintUnit | null = null;
+      if (typeof v.unit === 'string') {
+        const m = /^(faculty|department|group):(\d+)$/.exec(v.unit);
+        if (!m) throw new UsageError(`--unit must be faculty:ID, department:ID or group:ID, got "${v.unit}"`);
+        unit = { kind: m[1] as PrintUnit['kind'], id: Number(m[2]) };
+      }
+      const semesterId = typeof v.semester === 'string' ? Number(v.semester) : undefined;
+      if (semesterId !== undefined && !Number.isInteger(semesterId))
+        throw new UsageError(`--semester must be a semester id, got "${String(v.semester)}"`);
+      const app = boot({ dbPath: file, demoIfMissing: null, log: () => undefined });
+      try {
+        const started = performance.now();
+        const files = await printJournals(
+          app.db,
+          { semesterId, unit, combined: v.combined === true },
+          v.out,
+          { locale, now: app.deps.clock.now(), onProgress: out.progress },
+        );
+        out.done();
+        if (v.json) {
+          out.log(JSON.stringify(files, null, 2));
+          return;
+        }
+        const pages = files.reduce((s, f) => s + f.pages, 0);
+        for (const f of files) out.log(`${f.file}  ${f.journals.length} journals, ${f.pages} pages`);
+        const secs = (performance.now() - started) / 1000;
+        out.log(`${files.length} files, ${pages} pages in ${secs.toFixed(1)} s`);
       } finally {
         app.close();
       }

@@ -1,0 +1,127 @@
+import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { bishkekDate } from '../../src-shared/domain/time';
+import type { Locale } from '../../src-shared/i18n/translate';
+import type { Db } from '../db/open';
+import { jobContext, type JobOptions } from '../jobs/job';
+import { journalCode, printedJournal } from './journal-data';
+import { journalsPdf, type JournalDoc } from './journal-pdf';
+import { documentNumber } from './pdf';
+
+/**
+ * Batch printing (issue 6): every journal of a faculty, department or group for a semester, one PDF per
+ * group (or one combined file), with progress and cancel. Each journal gets its own document number
+ * and verification code.
+ */
+
+export type PrintUnit = { kind: 'faculty' | 'department' | 'group'; id: number };
+
+export type PrintedFile = {
+  file: string;
+  group: string;
+  pages: number;
+  journals: Array<{ offeringId: number; number: string; code: string; pages: number }>;
+};
+
+/** The semester to print: the one asked for, else the one the replica's today falls in, else the latest begun. */
+export function semesterToPrint(db: Db, now: number, semesterId?: number): number {
+  if (semesterId !== undefined) {
+    const s = db.get<{ id: number }>(sql`SELECT id FROM semesters WHERE id = ${semesterId}`);
+    if (!s) throw new Error(`no semester ${semesterId} in the replica`);
+    return s.id;
+  }
+  const today = bishkekDate(now);
+  const s =
+    db.get<{ id: number }>(
+      sql`SELECT id FROM semesters WHERE starts_on <= ${today} AND ends_on >= ${today} ORDER BY starts_on DESC LIMIT 1`,
+    ) ??
+    db.get<{ id: number }>(
+      sql`SELECT id FROM semesters WHERE starts_on <= ${today} ORDER BY starts_on DESC LIMIT 1`,
+    );
+  if (!s) throw new Error('the replica has no semester that has begun');
+  return s.id;
+}
+
+/** Offerings to print, by group: those with timetabled lessons (not self-study), in the unit. */
+export function offeringsToPrint(
+  db: Db,
+  semesterId: number,
+  unit: PrintUnit | null,
+): Array<{ groupId: number; group: string; offeringIds: number[] }> {
+  const where =
+    unit === null
+      ? sql`1 = 1`
+      : unit.kind === 'faculty'
+        ? sql`g.faculty_id = ${unit.id}`
+        : unit.kind === 'department'
+          ? sql`o.department_id = ${unit.id}`
+          : sql`o.group_id = ${unit.id}`;
+  const rows = db.all<{ id: number; groupId: number; group: string }>(sql`
+    SELECT o.id, o.group_id AS groupId, g.code AS "group" FROM offerings o
+    JOIN groups g ON g.id = o.group_id JOIN disciplines d ON d.id = o.discipline_id
+    LEFT JOIN subgroups sg ON sg.id = o.subgroup_id
+    WHERE o.semester_id = ${semesterId} AND o.lesson_kind <> 'self_study' AND ${where}
+    ORDER BY g.code, d.name_ru, o.lesson_kind, coalesce(sg.name, ''), o.id`);
+  const out: Array<{ groupId: number; group: string; offeringIds: number[] }> = [];
+  for (const r of rows) {
+    const last = out[out.length - 1];
+    if (last?.groupId === r.groupId) last.offeringIds.push(r.id);
+    else out.push({ groupId: r.groupId, group: r.group, offeringIds: [r.id] });
+  }
+  return out;
+}
+
+const safeName = (s: string) => s.replace(/[\\/:*?"<>|\s]+/g, '_');
+
+/** Print the journals of a unit and semester into `outDir`; returns the files written. */
+export async function printJournals(
+  db: Db,
+  input: { semesterId?: number; unit: PrintUnit | null; combined?: boolean },
+  outDir: string,
+  opts: JobOptions & { locale: Locale; now: number },
+): Promise<PrintedFile[]> {
+  const ctx = jobContext(opts);
+  const semesterId = semesterToPrint(db, opts.now, input.semesterId);
+  const groups = offeringsToPrint(db, semesterId, input.unit);
+  const total = groups.reduce((s, g) => s + g.offeringIds.length, 0);
+  mkdirSync(outDir, { recursive: true });
+  let done = 0;
+  let serial = 0;
+  const files: PrintedFile[] = [];
+  const batches = input.combined
+    ? [{ group: 'journals', offeringIds: groups.flatMap((g) => g.offeringIds) }]
+    : groups;
+  for (const g of batches) {
+    ctx.checkCancelled();
+    const docs: JournalDoc[] = [];
+    for (const offeringId of g.offeringIds) {
+      const journal = printedJournal(db, offeringId, opts.now, opts.locale);
+      if (!journal) continue;
+      const { code } = journalCode(journal, opts.locale);
+      docs.push({ journal, code, number: `${documentNumber('ЖУР', opts.now)}-${++serial}` });
+    }
+    const pdf = await journalsPdf(docs, {
+      locale: opts.locale,
+      now: opts.now,
+      onPage: () => ctx.checkCancelled(),
+    });
+    const file = join(outDir, `${safeName(g.group)}.pdf`);
+    writeFileSync(`${file}.part`, pdf.bytes);
+    renameSync(`${file}.part`, file);
+    files.push({
+      file,
+      group: g.group,
+      pages: pdf.pages.reduce((s, n) => s + n, 0),
+      journals: docs.map((d, i) => ({
+        offeringId: d.journal.offeringId,
+        number: d.number,
+        code: d.code,
+        pages: pdf.pages[i] ?? 0,
+      })),
+    });
+    done += g.offeringIds.length;
+    ctx.progress('print', done, total);
+  }
+  return files;
+}

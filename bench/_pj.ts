@@ -9,6 +9,9 @@ const id = Number(process.argv[3] ?? 37);
 const j = printedJournal(db, id, now, 'ru')!;
 const { code } = journalCode(j, 'ru');
 const t = performance.now();
-const r = await journalsPdf([{ journal: j, code, number: documentNumber('ЖУР', now) }], { locale: 'ru', now });
+const r = await journalsPdf([{ journal: j, code, number: documentNumber('ЖУР', now) }], {
+  locale: 'ru',
+  now,
+});
 console.log(code, r.pages, (performance.now() - t).toFixed(0), 'ms', r.bytes.length);
 writeFileSync('/tmp/j.pdf', r.bytes);

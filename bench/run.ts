@@ -8,9 +8,10 @@ import { generateDemo } from '../src-main/demo/generate';
 import type { Scale } from '../src-main/demo/structure';
 import { benchControl } from './control';
 import { benchSync } from './sync';
+import { benchPrint } from './print';
 
 /**
- * `npm run bench [-- --scale faculty|university] [--only demo|sync|control]`: each figure beside a baseline measured in the same
+ * `npm run bench [-- --scale faculty|university] [--only demo|sync|control|print]`: each figure beside a baseline measured in the same
  * run on the same machine (MEASURED.md). Timings are printed, never asserted.
  */
 const { values } = parseArgs({
@@ -70,6 +71,14 @@ row('-'.repeat(44), '-'.repeat(16), '-'.repeat(18), '-'.repeat(9));
 
 if (values.only === 'sync') {
   await benchSync(row);
+  process.exit(0);
+}
+
+if (values.only === 'print') {
+  const file = join(dir, 'faculty.db');
+  generateDemo(file, { scale: values.scale ? scale : 'faculty' });
+  await benchPrint(row, file);
+  rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 }
 
@@ -140,7 +149,14 @@ const semester = raw.prepare('SELECT starts_on AS s FROM semesters ORDER BY star
 };
 benchControl(row, app.db, app.deps.clock.now(), semester.s);
 app.close();
+
+// 4. Printing the faculty-scale demo's journals.
+if (values.only !== 'demo') {
+  const printFile = join(dir, 'faculty-print.db');
+  generateDemo(printFile, { scale: 'faculty' });
+  await benchPrint(row, printFile);
+}
 rmSync(dir, { recursive: true, force: true });
 
-// 4. Sync.
+// 5. Sync.
 if (values.only !== 'demo') await benchSync(row);

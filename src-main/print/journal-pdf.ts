@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, PDFName, type PDFFont, type PDFRef } from 'pdf-lib';
 import qrcode from 'qrcode-generator';
-import { cellText, printedTotals, qrText, type PrintedJournal } from '../../src-shared/domain/print';
+import {
+  cellText,
+  markIndex,
+  printedTotals,
+  qrText,
+  type PrintedJournal,
+} from '../../src-shared/domain/print';
 import { formatDateShort } from '../../src-shared/i18n/format';
 import { translate, type Locale, type MessageKey } from '../../src-shared/i18n/translate';
 import { A4, assertGlyphs, FONTS_DIR, stamp } from './pdf';
@@ -23,30 +30,56 @@ const [W, H] = A4.landscape;
 const M = 28;
 const FOOT_Y = M - 12;
 
-/** Fonts and the memo of encoded strings and widths. */
+/**
+ * Fonts and the memo of encoded strings and widths. Text is encoded a character at a time (each
+ * character's glyph through pdf-lib once, so its subset includes it): shaping whole strings through
+ * fontkit cost most of the time, and a journal needs no ligatures or kerning.
+ */
 class Fonts {
   private readonly enc = new Map<string, string>();
   private readonly wid = new Map<string, number>();
+  private readonly chars: [Map<string, string>, Map<string, string>] = [new Map(), new Map()];
+  private readonly charWidths: [Map<string, number>, Map<string, number>] = [new Map(), new Map()];
   constructor(
     readonly regular: PDFFont,
     readonly bold: PDFFont,
   ) {}
+  private glyph(c: string, bold: boolean): string {
+    const memo = this.chars[bold ? 1 : 0];
+    let hex = memo.get(c);
+    if (hex === undefined) {
+      assertGlyphs(c);
+      hex = (bold ? this.bold : this.regular).encodeText(c).toString().slice(1, -1);
+      memo.set(c, hex);
+    }
+    return hex;
+  }
   encode(s: string, bold: boolean): string {
     const key = bold ? `b${s}` : `r${s}`;
     let v = this.enc.get(key);
     if (v === undefined) {
-      assertGlyphs(s);
-      v = (bold ? this.bold : this.regular).encodeText(s).toString();
+      let hex = '<';
+      for (const c of s) hex += this.glyph(c, bold);
+      v = `${hex}>`;
       this.enc.set(key, v);
     }
     return v;
   }
-  /** Width of `s` at size 1. */
+  /** Width of `s` at size 1 (the sum of its characters' advances). */
   width(s: string, bold = false): number {
     const key = bold ? `b${s}` : `r${s}`;
     let v = this.wid.get(key);
     if (v === undefined) {
-      v = (bold ? this.bold : this.regular).widthOfTextAtSize(s, 1);
+      const memo = this.charWidths[bold ? 1 : 0];
+      v = 0;
+      for (const c of s) {
+        let w = memo.get(c);
+        if (w === undefined) {
+          w = (bold ? this.bold : this.regular).widthOfTextAtSize(c, 1);
+          memo.set(c, w);
+        }
+        v += w;
+      }
       this.wid.set(key, v);
     }
     return v;
@@ -101,18 +134,32 @@ function wrap(fonts: Fonts, text: string, width: number, size: number): string[]
   return out;
 }
 
+/** The QR code of a text as filled squares (the matrix is memoized: choosing its mask is costly). */
+const qrMemo = new Map<string, boolean[][]>();
+function qrMatrix(text: string): boolean[][] {
+  let m = qrMemo.get(text);
+  if (!m) {
+    const qr = qrcode(0, 'M');
+    // The library writes one byte per character: give it the UTF-8 bytes (readers decode them as UTF-8).
+    qr.addData(Buffer.from(text, 'utf8').toString('latin1'), 'Byte');
+    qr.make();
+    const count = qr.getModuleCount();
+    m = Array.from({ length: count }, (_, r) => Array.from({ length: count }, (_, c) => qr.isDark(r, c)));
+    if (qrMemo.size > 1000) qrMemo.clear();
+    qrMemo.set(text, m);
+  }
+  return m;
+}
+
 function qrOps(ops: Ops, text: string, x: number, y: number, size: number): void {
-  const qr = qrcode(0, 'M');
-  // The library writes one byte per character: give it the UTF-8 bytes (readers decode them as UTF-8).
-  qr.addData(Buffer.from(text, 'utf8').toString('latin1'), 'Byte');
-  qr.make();
-  const count = qr.getModuleCount();
-  const cell = size / count;
+  const m = qrMatrix(text);
+  const cell = size / m.length;
   const rects: string[] = ['0 g'];
-  for (let r = 0; r < count; r++)
-    for (let c = 0; c < count; c++)
-      if (qr.isDark(r, c))
-        rects.push(`${n2(x + c * cell)} ${n2(y + size - (r + 1) * cell)} ${n2(cell)} ${n2(cell)} re`);
+  m.forEach((row, r) =>
+    row.forEach((dark, c) => {
+      if (dark) rects.push(`${n2(x + c * cell)} ${n2(y + size - (r + 1) * cell)} ${n2(cell)} ${n2(cell)} re`);
+    }),
+  );
   rects.push('f');
   ops.raw(rects.join('\n'));
 }
@@ -169,7 +216,7 @@ function planJournal(doc: JournalDoc, ctx: Ctx): Array<(ops: Ops) => void> {
 
   // Grid pages: dates across, students down.
   const totals = printedTotals(j);
-  const marks = new Map(j.marks.map((m) => [`${m.lessonId}:${m.studentId}`, m]));
+  const markAt = markIndex(j.marks);
   const dateChunks: Array<typeof j.lessons> = [];
   for (let i = 0; i < Math.max(1, j.lessons.length); i += DATES_PER_PAGE)
     dateChunks.push(j.lessons.slice(i, i + DATES_PER_PAGE));
@@ -202,7 +249,7 @@ function planJournal(doc: JournalDoc, ctx: Ctx): Array<(ops: Ops) => void> {
           ops.right(String(r + k + 1), x0 + GRID.no - 2, y, 7);
           ops.fit(s.name, x0 + GRID.no + 3, y, 7.5, GRID.name - 6);
           lessons.forEach((l, i) => {
-            const text = cellText(marks.get(`${l.id}:${s.id}`));
+            const text = cellText(markAt(l.id, s.id));
             if (text)
               ops.center(text, xDates + i * GRID.cell + GRID.cell / 2, y, text.length > 2 ? 5.5 : 7.5);
           });
@@ -390,7 +437,11 @@ export async function journalsPdf(
       const page = pdf.addPage([W, H]);
       page.node.setFontDictionary(PDFName.of('F1'), refs.regular);
       page.node.setFontDictionary(PDFName.of('F2'), refs.bold);
-      page.node.addContentStream(pdf.context.register(pdf.context.flateStream(ops.parts.join('\n'))));
+      // Compressed by Node's zlib (native), not pdf-lib's JavaScript deflate: the operators are ASCII.
+      const content = deflateSync(Buffer.from(ops.parts.join('\n'), 'latin1'), { level: 6 });
+      page.node.addContentStream(
+        pdf.context.register(pdf.context.stream(content, { Filter: 'FlateDecode' })),
+      );
       opts.onPage?.();
     });
   }

@@ -76,6 +76,19 @@ export function printedTotals(
   return out;
 }
 
+/** The marks of a journal by lesson and student, without a string key per cell. */
+export function markIndex(
+  marks: readonly PrintedMark[],
+): (lessonId: number, studentId: number) => PrintedMark | undefined {
+  const byLesson = new Map<number, Map<number, PrintedMark>>();
+  for (const m of marks) {
+    let row = byLesson.get(m.lessonId);
+    if (!row) byLesson.set(m.lessonId, (row = new Map()));
+    row.set(m.studentId, m);
+  }
+  return (lessonId, studentId) => byLesson.get(lessonId)?.get(studentId);
+}
+
 const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\|/g, '\\|');
 
 /**
@@ -96,10 +109,10 @@ export function canonicalLines(j: PrintedJournal): string[] {
     lines.push(
       `lesson|${l.id}|${l.date}|${l.pair}|${l.hours}|${esc(l.topic)}|${esc(l.conductedBy)}|${l.substitute ? 1 : 0}`,
     );
-  const marks = new Map(j.marks.map((m) => [`${m.lessonId}:${m.studentId}`, m]));
+  const markAt = markIndex(j.marks);
   for (const l of j.lessons)
     for (const s of j.students) {
-      const text = cellText(marks.get(`${l.id}:${s.id}`));
+      const text = cellText(markAt(l.id, s.id));
       if (text) lines.push(`cell|${l.id}|${s.id}|${text}`);
     }
   const totals = printedTotals(j);

@@ -20,6 +20,9 @@ import type { Progress } from './jobs/job';
 import { defaultReplicaPath } from './paths';
 import { boot } from './boot';
 import { printJournals, type PrintUnit } from './print/batch';
+import { readPrintedCodes, verifyPrinted } from './print/verify';
+import { readFileSync } from 'node:fs';
+import { stamp } from './print/pdf';
 
 /**
  * The command line (`npm run cli -- <command> …`): batch work for the study office and developers.
@@ -32,7 +35,7 @@ type Command = {
   run(
     values: Record<string, string | boolean | Array<string | boolean> | undefined>,
     out: Output,
-  ): Promise<void> | void;
+  ): Promise<void | number> | void | number;
 };
 type Output = { log: (line: string) => void; progress: (p: Progress) => void; done: () => void };
 
@@ -310,6 +313,64 @@ replica's today falls in; without --unit: everything in the replica.`,
       }
     },
   },
+  verify: {
+    summary: 'check a printed journal (PDF) against the replica by its verification code',
+    usage: `verify --file FILE.pdf [--locale ru|ky] [--json] [--db FILE]
+
+Reads the document number and verification code printed on the pages of FILE (the text on the pages,
+not metadata), recomputes the code of that journal from the replica and says whether the paper still
+equals it; when it does not, lists the cells and lessons changed since the time of printing with who
+changed them. Exit code 0: every journal in the file matches; 1: one does not (or cannot be checked).`,
+    options: { ...common, file: { type: 'string' }, locale: { type: 'string' }, json: { type: 'boolean' } },
+    async run(v, out) {
+      const file = dbPath(v);
+      if (!existsSync(file)) throw new UsageError(`no replica at ${file}`);
+      if (typeof v.file !== 'string' || !existsSync(v.file))
+        throw new UsageError('--file FILE.pdf is required');
+      const locale = (v.locale ?? 'ru') as Locale;
+      if (!LOCALES.includes(locale))
+        throw new UsageError(`--locale must be ru or ky, got "${String(v.locale)}"`);
+      const printed = await readPrintedCodes(readFileSync(v.file));
+      const app = boot({ dbPath: file, demoIfMissing: null, log: () => undefined });
+      try {
+        const t = (k: MessageKey, p?: Record<string, string | number>) => translate(locale, k, p);
+        const verdicts = printed.map((p) => ({
+          ...verifyPrinted(app.db, p, app.deps.clock.now()),
+          pages: p.pages,
+        }));
+        if (v.json) out.log(JSON.stringify(verdicts, null, 2));
+        else {
+          if (verdicts.length === 0) out.log(t('verify.none'));
+          for (const r of verdicts) {
+            const pages =
+              r.pages.length > 1 ? `${r.pages[0]}–${r.pages[r.pages.length - 1]}` : String(r.pages[0]);
+            if (r.problem === 'unknown_number') out.log(t('verify.unknown', { number: r.number }));
+            else if (r.problem === 'not_in_replica') out.log(t('verify.notInReplica', { number: r.number }));
+            else if (r.matches) out.log(t('verify.match', { number: r.number, code: r.code, pages }));
+            else {
+              out.log(
+                t('verify.differs', {
+                  number: r.number,
+                  code: r.code,
+                  pages,
+                  current: r.current ?? '?',
+                  printed: r.printedAt === null ? '?' : stamp(r.printedAt),
+                }),
+              );
+              if (r.changes.length === 0) out.log(`  ${t('verify.noChanges')}`);
+              for (const c of r.changes)
+                out.log(
+                  `  ${t(`verify.change.${c.kind}`, { date: c.date, student: c.student ?? '', now: c.now, by: c.by ?? '?', at: stamp(c.at) })}`,
+                );
+            }
+          }
+        }
+        return verdicts.length === 0 || verdicts.some((r) => !r.matches) ? 1 : 0;
+      } finally {
+        app.close();
+      }
+    },
+  },
   info: {
     summary: 'counts of every entity in the replica',
     usage: `info [--db FILE] [--json]
@@ -473,8 +534,8 @@ export async function runCli(argv: string[], out: Output = terminalOutput()): Pr
       out.log(`Usage: npm run cli -- ${cmd.usage}`);
       return 0;
     }
-    await cmd.run(values, out);
-    return 0;
+    const code = await cmd.run(values, out);
+    return typeof code === 'number' ? code : 0;
   } catch (err) {
     out.done();
     const message = err instanceof Error ? err.message : String(err);

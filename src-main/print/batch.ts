@@ -7,7 +7,7 @@ import type { Db } from '../db/open';
 import { jobContext, type JobOptions } from '../jobs/job';
 import { journalCode, printedJournal } from './journal-data';
 import { journalsPdf, type JournalDoc } from './journal-pdf';
-import { documentNumber } from './pdf';
+import { journalNumber } from './verify';
 
 /**
  * Batch printing (issue 6): every journal of a faculty, department or group for a semester, one PDF per
@@ -87,7 +87,6 @@ export async function printJournals(
   const total = groups.reduce((s, g) => s + g.offeringIds.length, 0);
   mkdirSync(outDir, { recursive: true });
   let done = 0;
-  let serial = 0;
   const files: PrintedFile[] = [];
   const batches = input.combined
     ? [{ group: 'journals', offeringIds: groups.flatMap((g) => g.offeringIds) }]
@@ -99,7 +98,7 @@ export async function printJournals(
       const journal = printedJournal(db, offeringId, opts.now, opts.locale);
       if (!journal) continue;
       const { code } = journalCode(journal, opts.locale);
-      docs.push({ journal, code, number: `${documentNumber('ЖУР', opts.now)}-${++serial}` });
+      docs.push({ journal, code, number: journalNumber(offeringId, opts.now) });
     }
     const pdf = await journalsPdf(docs, {
       locale: opts.locale,

@@ -38,8 +38,14 @@ const FOOT_Y = M - 12;
 class Fonts {
   private readonly enc = new Map<string, string>();
   private readonly wid = new Map<string, number>();
-  private readonly chars: [Map<string, string>, Map<string, string>] = [new Map(), new Map()];
-  private readonly charWidths: [Map<string, number>, Map<string, number>] = [new Map(), new Map()];
+  private readonly chars: [Map<string, string>, Map<string, string>] = [
+    new Map<string, string>(),
+    new Map<string, string>(),
+  ];
+  private readonly charWidths: [Map<string, number>, Map<string, number>] = [
+    new Map<string, number>(),
+    new Map<string, number>(),
+  ];
   constructor(
     readonly regular: PDFFont,
     readonly bold: PDFFont,

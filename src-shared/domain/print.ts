@@ -83,7 +83,7 @@ export function markIndex(
   const byLesson = new Map<number, Map<number, PrintedMark>>();
   for (const m of marks) {
     let row = byLesson.get(m.lessonId);
-    if (!row) byLesson.set(m.lessonId, (row = new Map()));
+    if (!row) byLesson.set(m.lessonId, (row = new Map<number, PrintedMark>()));
     row.set(m.studentId, m);
   }
   return (lessonId, studentId) => byLesson.get(lessonId)?.get(studentId);

@@ -170,6 +170,15 @@ const MALFORMED: Record<string, Array<[unknown, string]>> = {
   'subs.order': [[{}, 'absenceId']],
   'subs.report': [[{ month: '2026-13' }, 'month']],
   'subs.reportExport': [[{ month: '2026-11-01' }, 'month']],
+  'print.options': [[{ x: 1 }, 'x']],
+  'print.start': [
+    [{ unit: { kind: 'planet', id: 1 } }, 'unit.kind'],
+    [{ unit: { kind: 'group', id: 1 }, locale: 'en' }, 'locale'],
+  ],
+  'print.job': [[{ jobId: '' }, 'jobId']],
+  'print.cancel': [[{}, 'jobId']],
+  'print.file': [[{ jobId: 'x', index: -1 }, 'index']],
+  'print.verify': [[{ text: 'ab' }, 'text']],
   'journal.setTopic': [
     [{ lessonId: 1 }, 'topic'],
     [{ lessonId: 1, topic: '   ' }, 'topic'],
@@ -191,7 +200,7 @@ describe('dispatch', () => {
             ? teacher
             : method === 'journal.unlock' || method.startsWith('control.')
               ? dean
-              : method.startsWith('subs.')
+              : method.startsWith('subs.') || method.startsWith('print.')
                 ? head
                 : admin;
         const r = await app.dispatch({ method, input, session, locale: 'ru' });

@@ -5,6 +5,7 @@ import { controlHandlers } from './control.handlers';
 import type { Deps, Handlers } from './context';
 import { journalEditHandlers } from './journal-edit.handlers';
 import { journalHandlers } from './journal.handlers';
+import { printHandlers } from './print.handlers';
 import { replicaHandlers } from './replica.handlers';
 import { subsHandlers } from './subs.handlers';
 import { syncHandlers } from './sync.handlers';
@@ -22,5 +23,6 @@ export function makeHandlers(d: Deps): Handlers {
     ...closingHandlers(d),
     ...controlHandlers(d),
     ...subsHandlers(d),
+    ...printHandlers(d),
   };
 }

@@ -128,7 +128,7 @@ export type Verdict = {
   current: string | null;
   matches: boolean;
   /** Why it could not be checked (an unknown document number, an offering not in this replica). */
-  problem: 'unknown_number' | 'not_in_replica' | null;
+  problem: 'unknown_number' | 'not_in_replica' | 'not_readable' | null;
   changes: Change[];
 };
 

@@ -8,6 +8,7 @@ import { syncContract } from './sync.contract';
 import { messagesContract } from './messages.contract';
 import { controlContract } from './control.contract';
 import { subsContract } from './subs.contract';
+import { printContract } from './print.contract';
 
 /** Join area contracts, refusing a method name defined twice (ARCHITECTURE.md, rule 2). */
 function join<T extends Record<string, MethodSpec>>(...areas: ReadonlyArray<Record<string, MethodSpec>>): T {
@@ -30,7 +31,8 @@ export const contract = join<
     typeof syncContract &
     typeof messagesContract &
     typeof controlContract &
-    typeof subsContract
+    typeof subsContract &
+    typeof printContract
 >(
   appContract,
   authContract,
@@ -40,6 +42,7 @@ export const contract = join<
   messagesContract,
   controlContract,
   subsContract,
+  printContract,
 );
 
 export type Contract = typeof contract;

@@ -8,6 +8,7 @@ import { ControlScreen } from '../control/ControlScreen';
 import { JournalScreen } from '../journal/JournalScreen';
 import { LaterArea } from '../later/LaterArea';
 import { SyncIndicator } from '../sync/SyncIndicator';
+import { PrintScreen } from '../print/PrintScreen';
 import { SubsScreen } from '../subs/SubsScreen';
 import { SyncScreen } from '../sync/SyncScreen';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -78,6 +79,8 @@ export function Shell({ info, user, onLogout }: { info: AppInfo; user: SessionUs
           <ControlScreen />
         ) : area === 'journal' ? (
           <JournalScreen />
+        ) : area === 'print' ? (
+          <PrintScreen />
         ) : area === 'substitutions' ? (
           <SubsScreen />
         ) : area === 'sync' ? (

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PrintJobView, VerifyVerdict } from '../../src-shared/contract/print.contract';
+import type { App } from '../boot';
+import { bootTiny, callOk, login } from '../../tests/helpers/replica';
+
+/**
+ * Batch printing through the API: the deanery prints a group of its faculty (one file, every journal
+ * with a code), reads the file, verifies it by the QR text; printing outside one's scope is refused.
+ */
+let app: App;
+let dean: string;
+let head: string;
+
+beforeAll(async () => {
+  app = bootTiny();
+  dean = await login(app, 'dean');
+  head = await login(app, 'head');
+});
+afterAll(() => app.close());
+
+async function finished(jobId: string, session: string): Promise<PrintJobView> {
+  for (let i = 0; i < 200; i++) {
+    const v = await callOk<PrintJobView>(app, 'print.job', { jobId }, session);
+    if (v.state !== 'running') return v;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('the print job did not end');
+}
+
+describe('print API', () => {
+  it('prints a group, serves the file and verifies it by its QR text', async () => {
+    const options = await callOk<{
+      units: Array<{ kind: string; id: number }>;
+      semesters: Array<{ current: boolean }>;
+    }>(app, 'print.options', {}, dean);
+    expect(options.semesters.some((s) => s.current)).toBe(true);
+    const group = options.units.find((u) => u.kind === 'group');
+    if (!group) throw new Error('no group to print');
+    const started = await callOk<PrintJobView>(app, 'print.start', { unit: group }, dean);
+    const job = await finished(started.id, dean);
+    expect(job.state).toBe('done');
+    expect(job.files).toHaveLength(1);
+    const journal = job.files[0]?.journals[0];
+    if (!journal) throw new Error('no journal printed');
+    const file = await callOk<{ base64: string; mime: string }>(
+      app,
+      'print.file',
+      { jobId: job.id, index: 0 },
+      dean,
+    );
+    expect(file.mime).toBe('application/pdf');
+    expect(Buffer.from(file.base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+    const ok = await callOk<VerifyVerdict>(
+      app,
+      'print.verify',
+      { text: `AVN-JOURNAL ${journal.number} ${journal.code}` },
+      dean,
+    );
+    expect(ok).toMatchObject({ matches: true, offeringId: journal.offeringId, problem: null });
+    expect(ok.journal?.group).toBeTruthy();
+    // A code typed by hand with a wrong character does not match.
+    const typo = journal.code.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+    const bad = await callOk<VerifyVerdict>(
+      app,
+      'print.verify',
+      { text: `${journal.number} ${typo.toLowerCase()}` },
+      dean,
+    );
+    expect(bad.matches).toBe(false);
+    expect(bad.current).toBe(journal.code);
+    // Another user cannot see the job.
+    const other = await app.dispatch({
+      method: 'print.job',
+      input: { jobId: job.id },
+      session: head,
+      locale: 'ru',
+    });
+    expect(other).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('refuses units outside the caller’s scope', async () => {
+    const foreign = app.db.$client.prepare('SELECT id FROM groups WHERE faculty_id = 2 LIMIT 1').get() as {
+      id: number;
+    };
+    const r = await app.dispatch({
+      method: 'print.start',
+      input: { unit: { kind: 'group', id: foreign.id } },
+      session: dean,
+      locale: 'ru',
+    });
+    expect(r).toMatchObject({ ok: false, error: { code: 'SCOPE_FORBIDDEN' } });
+    const dep = app.db.$client.prepare('SELECT id FROM departments WHERE id <> 1 LIMIT 1').get() as {
+      id: number;
+    };
+    const h = await app.dispatch({
+      method: 'print.start',
+      input: { unit: { kind: 'department', id: dep.id } },
+      session: head,
+      locale: 'ru',
+    });
+    expect(h).toMatchObject({ ok: false, error: { code: 'SCOPE_FORBIDDEN' } });
+  });
+
+  it('cancels a running job: it ends cancelled with no files', async () => {
+    const started = await callOk<PrintJobView>(
+      app,
+      'print.start',
+      { unit: { kind: 'faculty', id: 1 } },
+      dean,
+    );
+    await callOk(app, 'print.cancel', { jobId: started.id }, dean);
+    const job = await finished(started.id, dean);
+    expect(job.state).toBe('cancelled');
+    expect(job.files).toEqual([]);
+  });
+});

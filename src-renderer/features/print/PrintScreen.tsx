@@ -1,0 +1,332 @@
+import { useEffect, useRef, useState } from 'react';
+import type { PrintJobView, VerifyVerdict } from '../../../src-shared/contract/print.contract';
+import { formatBishkekInstant } from '../../../src-shared/domain/time';
+import { formatDateShort } from '../../../src-shared/i18n/format';
+import type { MessageKey } from '../../../src-shared/i18n/translate';
+import { call } from '../../api/client';
+import { useI18n } from '../../i18n/I18n';
+import { saveFile, Tab } from '../../ui/controls';
+import { EmptyState, ErrorState, Loading } from '../../ui/States';
+import { useAction } from '../../ui/use-action';
+import { useCall } from '../../ui/use-call';
+
+const stamp = (ms: number) => formatBishkekInstant(ms).slice(0, 16).replace('T', ' ');
+
+/**
+ * Print & archive (issue 6): print every journal of a faculty, department or group for a semester —
+ * one PDF per group or one combined file — with a progress bar and cancel, preview and save each file;
+ * and verify a paper journal by the number and code (or QR text) printed on it.
+ */
+export function PrintScreen() {
+  const { t } = useI18n();
+  const [tab, setTab] = useState<'print' | 'verify'>('print');
+  return (
+    <div className="subs">
+      <div className="control-bar">
+        <h2>{t('printui.title')}</h2>
+        <div className="seg" role="tablist" aria-label={t('printui.title')}>
+          <Tab on={tab === 'print'} onSelect={() => setTab('print')}>
+            {t('printui.tab.print')}
+          </Tab>
+          <Tab on={tab === 'verify'} onSelect={() => setTab('verify')}>
+            {t('printui.tab.verify')}
+          </Tab>
+        </div>
+      </div>
+      <div className="control-body">{tab === 'print' ? <PrintJournals /> : <VerifyPaper />}</div>
+    </div>
+  );
+}
+
+function PrintJournals() {
+  const { t, locale } = useI18n();
+  const options = useCall('print.options', {});
+  const [unitKey, setUnitKey] = useState('');
+  const [semesterId, setSemesterId] = useState<number | ''>('');
+  const [language, setLanguage] = useState<'ru' | 'ky'>(locale);
+  const [combined, setCombined] = useState(false);
+  const [job, setJob] = useState<PrintJobView | null>(null);
+  const [preview, setPreview] = useState<{ url: string; name: string } | null>(null);
+  const start = useAction();
+  const file = useAction();
+  const timer = useRef<number | null>(null);
+
+  // Poll the running job.
+  useEffect(() => {
+    if (!job || job.state !== 'running') return;
+    timer.current = window.setTimeout(() => {
+      call('print.job', { jobId: job.id }).then(setJob, () => undefined);
+    }, 300);
+    return () => {
+      if (timer.current !== null) window.clearTimeout(timer.current);
+    };
+  }, [job]);
+  useEffect(() => () => (preview ? URL.revokeObjectURL(preview.url) : undefined), [preview]);
+
+  if (options.error) return <ErrorState error={options.error} onRetry={options.reload} />;
+  if (!options.data) return <Loading />;
+  const units = options.data.units;
+  const semesters = options.data.semesters;
+  const chosen = units.find((u) => `${u.kind}:${u.id}` === unitKey) ?? units[0];
+  const semester = semesterId === '' ? semesters.find((s) => s.current)?.id : semesterId;
+  if (units.length === 0) return <EmptyState title={t('printui.noUnits')} />;
+  const running = job?.state === 'running';
+  const pct = job && job.total > 0 ? Math.round((100 * job.done) / job.total) : 0;
+
+  const open = (index: number, then: 'preview' | 'save') => {
+    if (!job) return;
+    file.run(
+      () => call('print.file', { jobId: job.id, index }),
+      (f) => {
+        if (then === 'save') return saveFile(f);
+        const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
+        if (preview) URL.revokeObjectURL(preview.url);
+        setPreview({ url: URL.createObjectURL(new Blob([bytes], { type: f.mime })), name: f.fileName });
+      },
+    );
+  };
+
+  return (
+    <div className="print-ui">
+      <form
+        className="control-bar flat print-form"
+        aria-label={t('printui.tab.print')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!chosen) return;
+          setPreview(null);
+          start.run(
+            () =>
+              call('print.start', {
+                unit: { kind: chosen.kind, id: chosen.id },
+                ...(semester !== undefined ? { semesterId: semester } : {}),
+                combined,
+                locale: language,
+              }),
+            setJob,
+          );
+        }}
+      >
+        <label className="field-inline">
+          {t('printui.unit')}
+          <select
+            aria-label={t('printui.unit')}
+            value={chosen ? `${chosen.kind}:${chosen.id}` : ''}
+            onChange={(e) => setUnitKey(e.target.value)}
+          >
+            {(['faculty', 'department', 'group'] as const).map((kind) => {
+              const list = units.filter((u) => u.kind === kind);
+              return list.length ? (
+                <optgroup key={kind} label={t(`unit.${kind}` as MessageKey)}>
+                  {list.map((u) => (
+                    <option key={`${u.kind}:${u.id}`} value={`${u.kind}:${u.id}`}>
+                      {u.name[locale]}
+                    </option>
+                  ))}
+                </optgroup>
+              ) : null;
+            })}
+          </select>
+        </label>
+        <label className="field-inline">
+          {t('printui.semester')}
+          <select
+            aria-label={t('printui.semester')}
+            value={semester ?? ''}
+            onChange={(e) => setSemesterId(Number(e.target.value))}
+          >
+            {semesters.map((s) => (
+              <option key={s.id} value={s.id}>
+                {t('printui.semesterOption', { n: s.number, year: s.year })}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field-inline">
+          {t('printui.language')}
+          <select
+            aria-label={t('printui.language')}
+            value={language}
+            onChange={(e) => setLanguage(e.target.value as 'ru' | 'ky')}
+          >
+            <option value="ru">Русский</option>
+            <option value="ky">Кыргызча</option>
+          </select>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={combined} onChange={(e) => setCombined(e.target.checked)} />
+          {t('printui.combined')}
+        </label>
+        <button type="submit" className="btn primary" disabled={running || start.busy}>
+          {t('printui.start')}
+        </button>
+      </form>
+      {start.error ? <ErrorState error={start.error} /> : null}
+      {job ? (
+        <div className="print-job" role="status">
+          {running ? (
+            <>
+              <div
+                className="progress"
+                role="progressbar"
+                aria-valuenow={pct}
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-label={t('printui.progress')}
+              >
+                <div className="progress-bar" style={{ width: `${pct}%` }} />
+              </div>
+              <span>{t('printui.running', { done: job.done, total: job.total || '…' })}</span>
+              <button
+                type="button"
+                className="btn"
+                onClick={() => {
+                  void call('print.cancel', { jobId: job.id }).then(setJob, () => undefined);
+                }}
+              >
+                {t('printui.cancel')}
+              </button>
+            </>
+          ) : job.state === 'done' ? (
+            <span className="recorded">
+              {t('printui.done', {
+                files: job.files.length,
+                journals: job.files.reduce((n, f) => n + f.journals.length, 0),
+                pages: job.files.reduce((n, f) => n + f.pages, 0),
+              })}
+            </span>
+          ) : job.state === 'cancelled' ? (
+            <span>{t('printui.cancelled')}</span>
+          ) : (
+            <span className="missing">{t('printui.failed', { error: job.error ?? '' })}</span>
+          )}
+        </div>
+      ) : null}
+      {file.error ? <ErrorState error={file.error} /> : null}
+      {job?.state === 'done' ? (
+        <table className="control-table narrow" aria-label={t('printui.files')}>
+          <thead>
+            <tr>
+              <th>{t('printui.col.file')}</th>
+              <th className="num">{t('printui.col.journals')}</th>
+              <th className="num">{t('printui.col.pages')}</th>
+              <th>{t('printui.col.codes')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {job.files.map((f, i) => (
+              <tr key={f.name} data-file={f.name}>
+                <td>{f.name}</td>
+                <td className="num">{f.journals.length}</td>
+                <td className="num">{f.pages}</td>
+                <td className="codes">{f.journals.map((j) => j.code).join(' ')}</td>
+                <td>
+                  <button type="button" className="btn small" onClick={() => open(i, 'preview')}>
+                    {t('printui.preview')}
+                  </button>{' '}
+                  <button type="button" className="btn small" onClick={() => open(i, 'save')}>
+                    {t('printui.save')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {preview ? (
+        <div className="print-preview">
+          <div className="control-bar flat">
+            <strong>{preview.name}</strong>
+            <button type="button" className="btn small" onClick={() => setPreview(null)}>
+              {t('printui.closePreview')}
+            </button>
+          </div>
+          <iframe title={t('printui.preview')} src={preview.url} />
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function VerifyPaper() {
+  const { t } = useI18n();
+  const [text, setText] = useState('');
+  const [verdict, setVerdict] = useState<VerifyVerdict | null>(null);
+  const check = useAction();
+  return (
+    <div className="print-ui">
+      <form
+        className="control-bar flat"
+        aria-label={t('printui.tab.verify')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          check.run(() => call('print.verify', { text }), setVerdict);
+        }}
+      >
+        <label className="field-inline grow">
+          {t('printui.verifyText')}
+          <input
+            aria-label={t('printui.verifyText')}
+            value={text}
+            placeholder="ЖУР-123-20261126-133000 ABCD-EFGH-JKMN"
+            onChange={(e) => setText(e.target.value)}
+          />
+        </label>
+        <button type="submit" className="btn primary" disabled={check.busy || text.trim().length < 4}>
+          {t('printui.verify')}
+        </button>
+      </form>
+      <p className="muted">{t('printui.verifyHint')}</p>
+      {check.error ? <ErrorState error={check.error} /> : null}
+      {verdict ? (
+        <div className={verdict.matches ? 'verdict ok' : 'verdict bad'} role="status">
+          <strong>
+            {verdict.problem
+              ? t(`printui.problem.${verdict.problem}`)
+              : verdict.matches
+                ? t('printui.matches')
+                : t('printui.differs', { current: verdict.current ?? '?' })}
+          </strong>
+          {verdict.journal ? (
+            <div>
+              {verdict.journal.discipline} · {verdict.journal.kind} · {verdict.journal.group} ·{' '}
+              {verdict.journal.teacher}
+              {verdict.printedAt !== null
+                ? ` · ${t('printui.printedAt', { at: stamp(verdict.printedAt) })}`
+                : ''}
+            </div>
+          ) : null}
+          {!verdict.matches && !verdict.problem ? (
+            verdict.changes.length === 0 ? (
+              <p>{t('verify.noChanges')}</p>
+            ) : (
+              <table className="control-table" aria-label={t('printui.changes')}>
+                <thead>
+                  <tr>
+                    <th>{t('printui.col.date')}</th>
+                    <th>{t('printui.col.what')}</th>
+                    <th>{t('printui.col.now')}</th>
+                    <th>{t('printui.col.by')}</th>
+                    <th>{t('printui.col.at')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {verdict.changes.map((c, i) => (
+                    <tr key={i}>
+                      <td>{formatDateShort(c.date)}</td>
+                      <td>{c.kind === 'topic' ? t('printui.change.topic') : (c.student ?? '')}</td>
+                      <td>{c.kind === 'cleared' ? t('printui.change.cleared') : c.now}</td>
+                      <td>{c.by ?? '?'}</td>
+                      <td>{stamp(c.at)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}

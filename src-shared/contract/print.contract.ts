@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { id, isoDate, method } from './common';
+
+/**
+ * Printed semester journals (issue 6; regulation §1.7, §2.6, §5.4–5.7): batch printing of a faculty,
+ * department or group with progress and cancel, the files for preview and download, and verifying a
+ * paper journal by the number and code printed on it.
+ */
+const PRINTERS = ['deanery', 'departmentHead', 'archivist', 'studyOffice'] as const;
+
+const unit = z.object({ kind: z.enum(['faculty', 'department', 'group']), id });
+const names = z.object({ ru: z.string(), ky: z.string() });
+
+export const printJobView = z.object({
+  id: z.string(),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  done: z.number().int(),
+  total: z.number().int(),
+  error: z.string().nullable(),
+  files: z.array(
+    z.object({
+      name: z.string(),
+      group: z.string(),
+      pages: z.number().int(),
+      journals: z.array(
+        z.object({ offeringId: id, number: z.string(), code: z.string(), pages: z.number().int() }),
+      ),
+    }),
+  ),
+});
+export type PrintJobView = z.infer<typeof printJobView>;
+
+export const verifyVerdict = z.object({
+  number: z.string(),
+  code: z.string(),
+  offeringId: id.nullable(),
+  printedAt: z.number().int().nullable(),
+  current: z.string().nullable(),
+  matches: z.boolean(),
+  problem: z.enum(['unknown_number', 'not_in_replica', 'not_readable']).nullable(),
+  journal: z
+    .object({ discipline: z.string(), group: z.string(), teacher: z.string(), kind: z.string() })
+    .nullable(),
+  changes: z.array(
+    z.object({
+      kind: z.enum(['cell', 'topic', 'cleared']),
+      date: isoDate,
+      student: z.string().nullable(),
+      now: z.string(),
+      by: z.string().nullable(),
+      at: z.number().int(),
+    }),
+  ),
+});
+export type VerifyVerdict = z.infer<typeof verifyVerdict>;
+
+export const printContract = {
+  /** What the caller may print: semesters and the units of their scope. */
+  'print.options': method({
+    input: z.object({}).strict(),
+    output: z.object({
+      semesters: z.array(z.object({ id, number: z.number().int(), year: z.string(), current: z.boolean() })),
+      units: z.array(z.object({ kind: z.enum(['faculty', 'department', 'group']), id, name: names })),
+    }),
+    access: PRINTERS,
+  }),
+  /** Start printing every journal of a unit and semester: one PDF per group, or one combined file. */
+  'print.start': method({
+    input: z
+      .object({
+        unit,
+        semesterId: id.optional(),
+        combined: z.boolean().default(false),
+        locale: z.enum(['ru', 'ky']).optional(),
+      })
+      .strict(),
+    output: printJobView,
+    access: PRINTERS,
+  }),
+  /** A print job's progress and, when done, its files. */
+  'print.job': method({
+    input: z.object({ jobId: z.string().min(1).max(64) }).strict(),
+    output: printJobView,
+    access: PRINTERS,
+  }),
+  'print.cancel': method({
+    input: z.object({ jobId: z.string().min(1).max(64) }).strict(),
+    output: printJobView,
+    access: PRINTERS,
+  }),
+  /** One printed file, for the preview and for saving. */
+  'print.file': method({
+    input: z.object({ jobId: z.string().min(1).max(64), index: z.number().int().min(0) }).strict(),
+    output: z.object({ fileName: z.string(), mime: z.string(), base64: z.string() }),
+    access: PRINTERS,
+  }),
+  /**
+   * Verify a paper journal: the text of its QR code, or its number and code as typed. Says whether the
+   * paper still equals the replica and, if not, which cells changed since printing and who changed them.
+   */
+  'print.verify': method({
+    input: z.object({ text: z.string().trim().min(4).max(300) }).strict(),
+    output: verifyVerdict,
+    access: PRINTERS,
+  }),
+};

@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { expect, test } from '@playwright/test';
+import Database from 'better-sqlite3';
+import { readPrintedCodes } from '../../src-main/print/verify';
+import { cell, loginAs, openJournal, rowsOf, startWebMode, type WebMode } from './web-mode';
+
+/**
+ * Printing in web mode: the deanery prints a group's journals with a progress bar, previews and saves
+ * the file, and verifies a paper journal by its QR text — it matches; after the teacher changes a cell,
+ * the same paper no longer matches and the screen names the cell and who changed it.
+ */
+let web: WebMode;
+let db: Database.Database;
+
+test.beforeAll(async () => {
+  web = await startWebMode();
+  db = new Database(web.dbPath, { readonly: true });
+});
+test.afterAll(async () => {
+  db.close();
+  await web.stop();
+});
+
+test('the deanery prints a group, previews and saves it, and verifies a paper journal', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // The `teacher` account's lecture journal of ПИ-1-26.
+  const target = db
+    .prepare(
+      `SELECT o.id, o.group_id g, gr.code FROM offerings o JOIN users u ON u.teacher_id = o.teacher_id JOIN groups gr ON gr.id = o.group_id
+      WHERE u.login = 'teacher' AND o.subgroup_id IS NULL AND o.lesson_kind <> 'self_study' ORDER BY o.id LIMIT 1`,
+    )
+    .get() as { id: number; g: number; code: string };
+
+  await loginAs(page, web.url, 'dean');
+  await page.getByRole('button', { name: 'Печать и архив' }).click();
+  await page.getByLabel('Что печатать').selectOption(`group:${target.g}`);
+  await page.getByRole('button', { name: 'Печатать' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Готово: файлов 1' })).toBeVisible();
+  const row = page.locator(`[data-file="${target.code}.pdf"]`);
+  await expect(row).toBeVisible();
+  await row.getByRole('button', { name: 'Просмотр' }).click();
+  await expect(page.locator('.print-preview iframe')).toHaveAttribute('src', /^blob:/);
+  await page.screenshot({ path: 'docs/screenshots/print.png' });
+  const download = page.waitForEvent('download');
+  await row.getByRole('button', { name: 'Сохранить' }).click();
+  const saved = await (await download).path();
+  const pdf = readFileSync(saved);
+  expect(execFileSync('pdfinfo', [saved], { encoding: 'utf8' })).toMatch(/Pages:\s+\d+/);
+  const printed = (await readPrintedCodes(pdf)).find((p) => p.number.startsWith(`ЖУР-${target.id}-`));
+  if (!printed) throw new Error('the journal is not in the saved file');
+  await expect(row).toContainText(printed.code);
+
+  // Verify by the QR text: it matches.
+  await page.getByRole('tab', { name: 'Проверить бумажный журнал' }).click();
+  await page
+    .getByLabel('Номер и код (или текст QR-кода)')
+    .fill(`AVN-JOURNAL ${printed.number} ${printed.code}`);
+  await page.getByRole('button', { name: 'Проверить', exact: true }).click();
+  await expect(page.locator('.verdict.ok')).toContainText('Бумажный журнал совпадает с электронным');
+
+  // The teacher changes one cell of a lesson that has begun.
+  await page.getByRole('button', { name: 'Выйти' }).click();
+  await loginAs(page, web.url, 'teacher');
+  await openJournal(page, target.g, target.id);
+  const lesson = db
+    .prepare(
+      `SELECT l.id FROM lessons l JOIN bell_pairs b ON b.number = l.pair WHERE l.offering_id = ? AND l.status = 'scheduled'
+      AND (l.date < '2026-11-26' OR (l.date = '2026-11-26' AND b.starts_at <= '13:30')) ORDER BY l.date DESC LIMIT 1`,
+    )
+    .get(target.id) as { id: number };
+  const [first] = await rowsOf(page);
+  if (first === undefined) throw new Error('no students');
+  await cell(page, first, lesson.id).click();
+  const before = await cell(page, first, lesson.id).innerText();
+  await page.keyboard.press(before.trim() === '5' ? '4' : '5');
+  await page.keyboard.press('Enter');
+  await expect(cell(page, first, lesson.id)).toHaveText(before.trim() === '5' ? '4' : '5');
+  const student = db.prepare('SELECT last_name l FROM students WHERE id = ?').get(first) as { l: string };
+  const teacherName = (
+    db.prepare("SELECT display_name n FROM users WHERE login = 'teacher'").get() as { n: string }
+  ).n;
+
+  // The same paper no longer matches; the change is named with who made it.
+  await page.getByRole('button', { name: 'Выйти' }).click();
+  await loginAs(page, web.url, 'dean');
+  await page.getByRole('button', { name: 'Печать и архив' }).click();
+  await page.getByRole('tab', { name: 'Проверить бумажный журнал' }).click();
+  await page.getByLabel('Номер и код (или текст QR-кода)').fill(`${printed.number} ${printed.code}`);
+  await page.getByRole('button', { name: 'Проверить', exact: true }).click();
+  const verdict = page.locator('.verdict.bad');
+  await expect(verdict).toContainText('Бумажный журнал НЕ совпадает с электронным');
+  const change = verdict
+    .getByRole('table', { name: 'Изменения после печати' })
+    .locator('tbody tr')
+    .filter({ hasText: student.l });
+  await expect(change).toContainText(teacherName);
+  await page.screenshot({ path: 'docs/screenshots/verify.png' });
+  expect(errors).toEqual([]);
+});

@@ -501,6 +501,81 @@ async function judgeCancelSubstitution(
   };
 }
 
+/**
+ * Who may keep a paper journal's register entry (DOMAIN.md, Roles: print journals, paper register):
+ * the study office; the deanery or a faculty archivist of the group's faculty; the head or a department
+ * archivist of the offering's department; a university archivist.
+ */
+async function mayKeepPaper(q: Sql, caller: Caller, offeringId: number): Promise<boolean | null> {
+  const [o] = await q.query<{ faculty: number; department: number }>(
+    'SELECT g.faculty_id AS faculty, o.department_id AS department FROM offerings o JOIN groups g ON g.id = o.group_id WHERE o.id = $1',
+    [offeringId],
+  );
+  if (!o) return null;
+  return caller.grants.some(
+    (g) =>
+      g.role === 'studyOffice' ||
+      (g.role === 'archivist' && g.scopeKind === 'university') ||
+      ((g.role === 'deanery' || g.role === 'archivist') &&
+        g.scopeKind === 'faculty' &&
+        g.scopeId === o.faculty) ||
+      ((g.role === 'departmentHead' || g.role === 'archivist') &&
+        g.scopeKind === 'department' &&
+        g.scopeId === o.department),
+  );
+}
+
+async function judgePaper(
+  q: Sql,
+  caller: Caller,
+  name: 'paper.printed' | 'paper.signed' | 'paper.archived',
+  args: unknown,
+  editTime: number,
+): Promise<Verdict> {
+  if (name === 'paper.printed') {
+    const a = args as MutationArgs<'paper.printed'>;
+    const may = await mayKeepPaper(q, caller, a.offeringId);
+    if (may === null) return refused('INVALID', 'no such offering', null);
+    if (!may) return refused('FORBIDDEN', 'the offering is outside the caller’s print scope', null);
+    return {
+      outcome: 'APPLIED',
+      reason: null,
+      changes: [
+        {
+          table: 'paper_journals',
+          key: { id: a.paperId },
+          set: {
+            offering_id: a.offeringId,
+            number: a.number,
+            code: a.code,
+            locale: a.locale,
+            pages: a.pages,
+            printed_at: editTime,
+            printed_by: caller.userId,
+            signed_on: null,
+            archived_on: null,
+            transfer_act: null,
+          },
+        },
+      ],
+      serverRow: null,
+    };
+  }
+  const a = args as MutationArgs<'paper.signed'> | MutationArgs<'paper.archived'>;
+  const row = await lockRow(q, 'paper_journals', { id: a.paperId });
+  if (!row) return refused('INVALID', 'no such paper journal', null);
+  if (!(await mayKeepPaper(q, caller, Number(row.offering_id))))
+    return refused('FORBIDDEN', 'the paper journal is outside the caller’s scope', row);
+  const set =
+    'signedOn' in a ? { signed_on: a.signedOn } : { archived_on: a.archivedOn, transfer_act: a.transferAct };
+  return {
+    outcome: 'APPLIED',
+    reason: null,
+    changes: [{ table: 'paper_journals', key: { id: a.paperId }, set }],
+    serverRow: null,
+  };
+}
+
 /** Messages go to the central mailbox for AVN to deliver (not a synced table). */
 async function applyMessage(
   q: Sql,
@@ -603,6 +678,8 @@ async function processOne(
       verdict = await judgeAbsence(q, caller, parsed.data as MutationArgs<'absences.register'>);
     else if (m.name === 'substitutions.assign')
       verdict = await judgeAssign(q, caller, parsed.data as MutationArgs<'substitutions.assign'>, editTime);
+    else if (m.name === 'paper.printed' || m.name === 'paper.signed' || m.name === 'paper.archived')
+      verdict = await judgePaper(q, caller, m.name, parsed.data, editTime);
     else if (m.name === 'substitutions.cancel')
       verdict = await judgeCancelSubstitution(
         q,

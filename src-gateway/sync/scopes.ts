@@ -22,6 +22,7 @@ const VIA: Readonly<Record<string, { via: Via; column: string }>> = {
   assessments: { via: 'offering', column: 'offering_id' },
   locks: { via: 'offering', column: 'offering_id' },
   unlocks: { via: 'offering', column: 'offering_id' },
+  paper_journals: { via: 'offering', column: 'offering_id' },
   marks: { via: 'lesson', column: 'lesson_id' },
   substitutions: { via: 'lesson', column: 'lesson_id' },
 };

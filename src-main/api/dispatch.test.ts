@@ -179,6 +179,14 @@ const MALFORMED: Record<string, Array<[unknown, string]>> = {
   'print.cancel': [[{}, 'jobId']],
   'print.file': [[{ jobId: 'x', index: -1 }, 'index']],
   'print.verify': [[{ text: 'ab' }, 'text']],
+  'print.register': [[{ due: 'yes' }, 'due']],
+  'print.setSigned': [[{ paperId: 'x', signedOn: null }, 'paperId']],
+  'print.setArchived': [
+    [
+      { paperId: '01900000-0000-7000-8000-000000000001', archivedOn: '2027-01-01', transferAct: null },
+      'transferAct',
+    ],
+  ],
   'journal.setTopic': [
     [{ lessonId: 1 }, 'topic'],
     [{ lessonId: 1, topic: '   ' }, 'topic'],

@@ -13,6 +13,7 @@ import { CancelledError } from '../jobs/job';
 import { printJournals, type PrintedFile, type PrintUnit } from '../print/batch';
 import { printedJournal } from '../print/journal-data';
 import { verifyPrinted } from '../print/verify';
+import { findByCode, listRegister, registerPrinted, setArchived, setSigned } from '../print/register';
 import { requireSession, type Deps, type Handlers } from './context';
 
 type Job = {
@@ -88,7 +89,15 @@ export function printHandlers(
   d: Deps,
 ): Pick<
   Handlers,
-  'print.options' | 'print.start' | 'print.job' | 'print.cancel' | 'print.file' | 'print.verify'
+  | 'print.options'
+  | 'print.start'
+  | 'print.job'
+  | 'print.cancel'
+  | 'print.file'
+  | 'print.verify'
+  | 'print.register'
+  | 'print.setSigned'
+  | 'print.setArchived'
 > {
   const jobs = new Map<string, Job>();
   const sweep = (now: number) => {
@@ -164,6 +173,8 @@ export function printHandlers(
         },
       ).then(
         (files) => {
+          // Every printed journal goes into the paper register (synced), in one transaction.
+          registerPrinted(d.db, { userId: s.user.id, deviceId: d.deviceId, now: ctx.now }, files, locale);
           job.files = files;
           job.view.state = 'done';
           job.view.done = job.view.total = files.reduce((n, f) => n + f.journals.length, 0);
@@ -198,9 +209,32 @@ export function printHandlers(
         base64: readFileSync(f.file).toString('base64'),
       };
     },
+    'print.register': (input, ctx) =>
+      listRegister(d.db, requireSession(ctx).grants, input, ctx.now, ctx.locale),
+    'print.setSigned': (input, ctx) => {
+      const s = requireSession(ctx);
+      return setSigned(
+        d.db,
+        s.grants,
+        { userId: s.user.id, deviceId: d.deviceId, now: ctx.now },
+        input,
+        ctx.locale,
+      );
+    },
+    'print.setArchived': (input, ctx) => {
+      const s = requireSession(ctx);
+      return setArchived(
+        d.db,
+        s.grants,
+        { userId: s.user.id, deviceId: d.deviceId, now: ctx.now },
+        input,
+        ctx.locale,
+      );
+    },
     'print.verify': (input, ctx) => {
       const s = requireSession(ctx);
-      const parsed = parseVerifyText(input.text);
+      const typed = normalizeCode(input.text);
+      const parsed = parseVerifyText(input.text) ?? (typed ? findByCode(d.db, typed) : null);
       if (!parsed)
         throw new AppError('INVALID_INPUT', { reason: 'not a printed journal number and code' }, 'text');
       const v = verifyPrinted(d.db, parsed, ctx.now);

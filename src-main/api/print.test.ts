@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PrintJobView, VerifyVerdict } from '../../src-shared/contract/print.contract';
+import type { PaperView, PrintJobView, VerifyVerdict } from '../../src-shared/contract/print.contract';
 import type { App } from '../boot';
-import { bootTiny, callOk, login } from '../../tests/helpers/replica';
+import { bootTiny, callOk, DEMO_NOW, login } from '../../tests/helpers/replica';
+import { boot } from '../boot';
 
 /**
  * Batch printing through the API: the deanery prints a group of its faculty (one file, every journal
@@ -68,6 +69,46 @@ describe('print API', () => {
     );
     expect(bad.matches).toBe(false);
     expect(bad.current).toBe(journal.code);
+    // Every printed journal is in the paper register (pending until synced), in the outbox too.
+    const register = await callOk<{ items: PaperView[]; due: number }>(app, 'print.register', {}, dean);
+    const entry = register.items.find((p) => p.number === journal.number);
+    expect(entry).toMatchObject({
+      code: journal.code,
+      pages: journal.pages,
+      pending: true,
+      dueForArchive: false,
+    });
+    expect(
+      register.items.filter((p) => job.files[0]?.journals.some((j) => j.number === p.number)),
+    ).toHaveLength(job.files[0]?.journals.length ?? 0);
+    const queued = app.db.$client
+      .prepare("SELECT count(*) n FROM outbox WHERE name = 'paper.printed'")
+      .get() as { n: number };
+    expect(queued.n).toBe(job.files[0]?.journals.length);
+    // The code alone finds the paper journal through the register.
+    const byCode = await callOk<VerifyVerdict>(
+      app,
+      'print.verify',
+      { text: journal.code.toLowerCase() },
+      dean,
+    );
+    expect(byCode).toMatchObject({ matches: true, number: journal.number });
+    // The deanery enters the teacher's signature, then the transfer to the archive.
+    if (!entry) throw new Error('not registered');
+    const signed = await callOk<PaperView>(
+      app,
+      'print.setSigned',
+      { paperId: entry.id, signedOn: '2026-11-27' },
+      dean,
+    );
+    expect(signed.signedOn).toBe('2026-11-27');
+    const archived = await callOk<PaperView>(
+      app,
+      'print.setArchived',
+      { paperId: entry.id, archivedOn: '2027-12-01', transferAct: 'Акт № 7' },
+      dean,
+    );
+    expect(archived).toMatchObject({ archivedOn: '2027-12-01', transferAct: 'Акт № 7' });
     // Another user cannot see the job.
     const other = await app.dispatch({
       method: 'print.job',
@@ -112,5 +153,30 @@ describe('print API', () => {
     const job = await finished(started.id, dean);
     expect(job.state).toBe('cancelled');
     expect(job.files).toEqual([]);
+  });
+
+  it('reminds of paper journals a year in the deanery and not yet archived', async () => {
+    const started = await callOk<PrintJobView>(
+      app,
+      'print.start',
+      { unit: { kind: 'department', id: 1 } },
+      head,
+    );
+    const job = await finished(started.id, head);
+    expect(job.state).toBe('done');
+    // The same replica a year and a day later.
+    app.close();
+    app = boot({
+      dbPath: app.deps.db.$client.name,
+      now: () => DEMO_NOW + 366 * 86_400_000,
+      demoIfMissing: null,
+      log: () => undefined,
+    });
+    head = await login(app, 'head');
+    const due = await callOk<{ items: PaperView[]; due: number }>(app, 'print.register', { due: true }, head);
+    const printed = job.files.flatMap((f) => f.journals.map((j) => j.number));
+    expect(due.due).toBeGreaterThanOrEqual(printed.length);
+    expect(due.items.every((p) => p.dueForArchive && p.archivedOn === null)).toBe(true);
+    expect(printed.every((n) => due.items.some((p) => p.number === n))).toBe(true);
   });
 });

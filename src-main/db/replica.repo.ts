@@ -35,6 +35,7 @@ export const ENTITY_TABLES: Readonly<Record<EntityKey, string>> = {
   absences: getTableName(schema.absences),
   substitutions: getTableName(schema.substitutions),
   weeklyChecks: getTableName(schema.weeklyChecks),
+  paperJournals: getTableName(schema.paperJournals),
   auditLog: getTableName(schema.auditLog),
   outbox: getTableName(schema.outbox),
   syncConflicts: getTableName(schema.syncConflicts),

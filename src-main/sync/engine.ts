@@ -102,6 +102,10 @@ function targetOf(
     case 'substitutions.assign':
     case 'substitutions.cancel':
       return { table: 'substitutions', key: [args.substitutionId] };
+    case 'paper.printed':
+    case 'paper.signed':
+    case 'paper.archived':
+      return { table: 'paper_journals', key: [args.paperId] };
     case 'messages.send':
       return null;
   }
@@ -877,6 +881,39 @@ export class SyncEngine {
           this.sql
             .prepare('UPDATE substitutions SET cancelled_at = coalesce(cancelled_at, ?) WHERE id = ?')
             .run(r.at, a.substitutionId);
+          break;
+        }
+        case 'paper.printed': {
+          const a = MUTATIONS['paper.printed'].parse(raw);
+          this.sql
+            .prepare(
+              `INSERT OR IGNORE INTO paper_journals (id, offering_id, number, code, locale, pages, printed_at, printed_by, row_version, updated_at, updated_by)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+            )
+            .run(
+              a.paperId,
+              a.offeringId,
+              a.number,
+              a.code,
+              a.locale,
+              a.pages,
+              r.at,
+              r.userId,
+              r.at,
+              r.userId,
+            );
+          break;
+        }
+        case 'paper.signed': {
+          const a = MUTATIONS['paper.signed'].parse(raw);
+          this.sql.prepare('UPDATE paper_journals SET signed_on = ? WHERE id = ?').run(a.signedOn, a.paperId);
+          break;
+        }
+        case 'paper.archived': {
+          const a = MUTATIONS['paper.archived'].parse(raw);
+          this.sql
+            .prepare('UPDATE paper_journals SET archived_on = ?, transfer_act = ? WHERE id = ?')
+            .run(a.archivedOn, a.transferAct, a.paperId);
           break;
         }
         case 'messages.send':

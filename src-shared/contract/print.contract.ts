@@ -54,6 +54,31 @@ export const verifyVerdict = z.object({
 });
 export type VerifyVerdict = z.infer<typeof verifyVerdict>;
 
+export const paperView = z.object({
+  id: z.string(),
+  offeringId: id,
+  number: z.string(),
+  code: z.string(),
+  locale: z.enum(['ru', 'ky']),
+  pages: z.number().int(),
+  printedAt: z.number().int(),
+  printedBy: z.string().nullable(),
+  signedOn: isoDate.nullable(),
+  archivedOn: isoDate.nullable(),
+  transferAct: z.string().nullable(),
+  group: z.string(),
+  discipline: names,
+  kind: z.string(),
+  teacher: z.string(),
+  /** Not yet confirmed by the centre. */
+  pending: z.boolean(),
+  /** A year in the deanery and not yet in the archive (§5.6). */
+  dueForArchive: z.boolean(),
+});
+export type PaperView = z.infer<typeof paperView>;
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+
 export const printContract = {
   /** What the caller may print: semesters and the units of their scope. */
   'print.options': method({
@@ -94,8 +119,42 @@ export const printContract = {
     output: z.object({ fileName: z.string(), mime: z.string(), base64: z.string() }),
     access: PRINTERS,
   }),
+  /** The paper register: printed journals of the caller's scope, newest first; `due` only those due for the archive. */
+  'print.register': method({
+    input: z
+      .object({ due: z.boolean().default(false), search: z.string().trim().max(60).optional() })
+      .strict(),
+    output: z.object({ items: z.array(paperView), due: z.number().int() }),
+    access: PRINTERS,
+  }),
+  /** The date the teacher signed the paper journal (entered by the deanery); null clears it. */
+  'print.setSigned': method({
+    input: z.object({ paperId: uuid, signedOn: isoDate.nullable() }).strict(),
+    output: paperView,
+    access: PRINTERS,
+    writes: true,
+  }),
+  /** The date the paper journal went to the archive, with the transfer act's number. */
+  'print.setArchived': method({
+    input: z
+      .object({
+        paperId: uuid,
+        archivedOn: isoDate.nullable(),
+        transferAct: z.string().trim().min(1).max(100).nullable(),
+      })
+      .strict()
+      .refine((a) => (a.archivedOn === null) === (a.transferAct === null), {
+        message: 'the date and the act go together',
+        path: ['transferAct'],
+        params: { reason: 'required' },
+      }),
+    output: paperView,
+    access: PRINTERS,
+    writes: true,
+  }),
   /**
-   * Verify a paper journal: the text of its QR code, or its number and code as typed. Says whether the
+   * Verify a paper journal: the text of its QR code, its number and code as typed, or the code alone
+   * (found in the paper register). Says whether the
    * paper still equals the replica and, if not, which cells changed since printing and who changed them.
    */
   'print.verify': method({

@@ -32,6 +32,7 @@ export const ENTITY_KEYS = [
   'absences',
   'substitutions',
   'weeklyChecks',
+  'paperJournals',
   'auditLog',
   'outbox',
   'syncConflicts',

@@ -591,6 +591,7 @@ export const ky: Record<MessageKey, string> = {
   'entity.absences': 'Окутуучулардын жоктугу',
   'entity.substitutions': 'Алмаштыруулар',
   'entity.weeklyChecks': 'Жазылган текшерүүлөр',
+  'entity.paperJournals': 'Басылган журналдар (реестр)',
   'entity.auditLog': 'Аудит журналы',
   'entity.syncConflicts': 'Четке кагылган өзгөртүүлөр (конфликттер)',
   'entity.outbox': 'Жөнөтүлө элек өзгөртүүлөр',

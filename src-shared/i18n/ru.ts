@@ -586,6 +586,7 @@ export const ru = {
   'entity.absences': 'Отсутствия преподавателей',
   'entity.substitutions': 'Замены',
   'entity.weeklyChecks': 'Записанные проверки',
+  'entity.paperJournals': 'Печатные журналы (реестр)',
   'entity.auditLog': 'Журнал аудита',
   'entity.syncConflicts': 'Отклонённые изменения (конфликты)',
   'entity.outbox': 'Исходящие изменения',

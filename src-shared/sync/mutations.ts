@@ -8,10 +8,11 @@ import { ABSENCE_REASONS, ATTENDANCE, GRADES } from '../domain/journal';
  */
 export const PROTOCOL_VERSION = 1;
 /** Bumped with every change of a mutation's arguments or of the synced tables. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const id = z.number().int().positive();
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const grade = z.union(GRADES.map((g) => z.literal(g)));
 
 export const MUTATIONS = {
@@ -86,6 +87,23 @@ export const MUTATIONS = {
   }),
   /** An assignment cancelled: the substitute's rights to that lesson end. */
   'substitutions.cancel': z.object({ substitutionId: uuid }),
+  /** A printed semester journal entered in the paper register (§5.6): its number, code and pages. */
+  'paper.printed': z.object({
+    paperId: uuid,
+    offeringId: id,
+    number: z.string().min(1).max(60),
+    code: z.string().regex(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/),
+    locale: z.enum(['ru', 'ky']),
+    pages: z.number().int().min(1).max(100_000),
+  }),
+  /** The date the teacher signed the paper journal, entered by the deanery (null clears it). */
+  'paper.signed': z.object({ paperId: uuid, signedOn: isoDay.nullable() }),
+  /** The date the paper journal went to the archive and the transfer act's number (§5.7). */
+  'paper.archived': z.object({
+    paperId: uuid,
+    archivedOn: isoDay.nullable(),
+    transferAct: z.string().min(1).max(100).nullable(),
+  }),
 } as const;
 
 export type MutationName = keyof typeof MUTATIONS;

@@ -42,6 +42,7 @@ export const SYNCED_TABLES: readonly SyncedTable[] = [
   { name: 'unlocks', pk: ['id'], kind: 'scoped' },
   { name: 'substitutions', pk: ['id'], kind: 'scoped' },
   { name: 'weekly_checks', pk: ['id'], kind: 'ref' },
+  { name: 'paper_journals', pk: ['id'], kind: 'scoped' },
 ];
 
 export const SYNCED_TABLE_NAMES: readonly string[] = SYNCED_TABLES.map((t) => t.name);

@@ -455,3 +455,27 @@ export const weeklyChecks = pgTable(
   },
   (t) => [index('c_weekly_checks_unit').on(t.unitKind, t.unitId, t.periodFrom)],
 );
+
+export const paperJournals = pgTable(
+  'paper_journals',
+  {
+    id: text('id').primaryKey(),
+    offeringId: integer('offering_id')
+      .notNull()
+      .references(() => offerings.id),
+    number: text('number').notNull(),
+    code: text('code').notNull(),
+    locale: text('locale').notNull(),
+    pages: integer('pages').notNull(),
+    printedAt: ms('printed_at').notNull(),
+    printedBy: integer('printed_by'),
+    signedOn: text('signed_on'),
+    archivedOn: text('archived_on'),
+    transferAct: text('transfer_act'),
+    ...syncColumns(),
+  },
+  (t) => [
+    index('c_paper_journals_offering').on(t.offeringId, t.printedAt),
+    index('c_paper_journals_code').on(t.code),
+  ],
+);

@@ -119,3 +119,33 @@ export const weeklyChecks = sqliteTable(
   },
   (t) => [index('weekly_checks_unit').on(t.unitKind, t.unitId, t.periodFrom)],
 );
+
+/**
+ * The paper register (§1.7, §5.6, §5.7): every printed semester journal — its number, verification
+ * code, language and pages, who printed it and when — then when the teacher signed it (entered by the
+ * deanery) and when it went to the archive with the transfer act. Made on a desktop (UUIDv7 id),
+ * synced with the offering's scope.
+ */
+export const paperJournals = sqliteTable(
+  'paper_journals',
+  {
+    id: text('id').primaryKey(),
+    offeringId: integer('offering_id')
+      .notNull()
+      .references(() => offerings.id),
+    number: text('number').notNull(),
+    code: text('code').notNull(),
+    locale: text('locale', { enum: ['ru', 'ky'] }).notNull(),
+    pages: integer('pages').notNull(),
+    printedAt: integer('printed_at').notNull(),
+    printedBy: integer('printed_by'),
+    signedOn: text('signed_on'),
+    archivedOn: text('archived_on'),
+    transferAct: text('transfer_act'),
+    ...syncColumns(),
+  },
+  (t) => [
+    index('paper_journals_offering').on(t.offeringId, t.printedAt),
+    index('paper_journals_code').on(t.code),
+  ],
+);

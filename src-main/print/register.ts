@@ -1,0 +1,218 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { PaperView } from '../../src-shared/contract/print.contract';
+import { AppError } from '../../src-shared/contract/errors';
+import { shortName } from '../../src-shared/domain/people';
+import type { RoleGrant } from '../../src-shared/domain/roles';
+import { translate, type Locale, type MessageKey } from '../../src-shared/i18n/translate';
+import { uuidv7 } from '../../src-shared/ids';
+import type { Db } from '../db/open';
+import { writeLocal, type LocalMutation } from '../db/write-path';
+import type { PrintedFile } from './batch';
+
+/**
+ * The paper register (issue 6; §1.7, §5.6, §5.7): what was printed (number, code, pages, by whom,
+ * when), when the teacher signed it, when it went to the archive with the transfer act — written
+ * through the one write path and synced with the offering's scope.
+ */
+
+/** A paper journal is due for the archive after a year in the deanery (§5.6). */
+export const DEANERY_KEEP_MS = 365 * 86_400_000;
+
+type Actor = { userId: number; deviceId: string; now: number };
+
+/** Enter every journal of a finished print job in the register, in one transaction. */
+export function registerPrinted(
+  db: Db,
+  actor: Actor,
+  files: readonly PrintedFile[],
+  locale: 'ru' | 'ky',
+): void {
+  const mutations: LocalMutation[] = files.flatMap((f) =>
+    f.journals.map((j) => {
+      const paperId = uuidv7(actor.now, randomBytes(10));
+      return {
+        name: 'paper.printed' as const,
+        args: { paperId, offeringId: j.offeringId, number: j.number, code: j.code, locale, pages: j.pages },
+        baseVersion: null,
+        changes: [
+          {
+            table: 'paper_journals',
+            key: { id: paperId },
+            set: {
+              offering_id: j.offeringId,
+              number: j.number,
+              code: j.code,
+              locale,
+              pages: j.pages,
+              printed_at: actor.now,
+              printed_by: actor.userId,
+              signed_on: null,
+              archived_on: null,
+              transfer_act: null,
+            },
+          },
+        ],
+      };
+    }),
+  );
+  if (mutations.length > 0) writeLocal(db, actor, mutations);
+}
+
+type Row = {
+  id: string;
+  offeringId: number;
+  number: string;
+  code: string;
+  locale: 'ru' | 'ky';
+  pages: number;
+  printedAt: number;
+  printedBy: string | null;
+  signedOn: string | null;
+  archivedOn: string | null;
+  transferAct: string | null;
+  rowVersion: number;
+  groupCode: string;
+  subgroup: string | null;
+  dRu: string;
+  dKy: string;
+  kind: string;
+  lastName: string;
+  firstName: string;
+  patronymic: string | null;
+  faculty: number;
+  department: number;
+};
+
+const SELECT = sql`SELECT p.id, p.offering_id AS offeringId, p.number, p.code, p.locale, p.pages, p.printed_at AS printedAt,
+  u.display_name AS printedBy, p.signed_on AS signedOn, p.archived_on AS archivedOn, p.transfer_act AS transferAct,
+  p.row_version AS rowVersion, g.code AS groupCode, sg.name AS subgroup, d.name_ru AS dRu, d.name_ky AS dKy,
+  o.lesson_kind AS kind, t.last_name AS lastName, t.first_name AS firstName, t.patronymic,
+  g.faculty_id AS faculty, o.department_id AS department
+  FROM paper_journals p JOIN offerings o ON o.id = p.offering_id JOIN groups g ON g.id = o.group_id
+  LEFT JOIN subgroups sg ON sg.id = o.subgroup_id JOIN disciplines d ON d.id = o.discipline_id
+  JOIN teachers t ON t.id = o.teacher_id LEFT JOIN users u ON u.id = p.printed_by`;
+
+/** Whether the grants reach a paper journal's offering (the same rule as printing and the gateway's). */
+function mayKeep(grants: readonly RoleGrant[], r: { faculty: number; department: number }): boolean {
+  return grants.some(
+    (g) =>
+      g.role === 'studyOffice' ||
+      (g.role === 'archivist' && g.scopeKind === 'university') ||
+      ((g.role === 'deanery' || g.role === 'archivist') &&
+        g.scopeKind === 'faculty' &&
+        g.scopeId === r.faculty) ||
+      ((g.role === 'departmentHead' || g.role === 'archivist') &&
+        g.scopeKind === 'department' &&
+        g.scopeId === r.department),
+  );
+}
+
+function viewOf(r: Row, now: number, locale: Locale): PaperView {
+  return {
+    id: r.id,
+    offeringId: r.offeringId,
+    number: r.number,
+    code: r.code,
+    locale: r.locale,
+    pages: r.pages,
+    printedAt: r.printedAt,
+    printedBy: r.printedBy,
+    signedOn: r.signedOn,
+    archivedOn: r.archivedOn,
+    transferAct: r.transferAct,
+    group: r.subgroup ? `${r.groupCode} (${r.subgroup})` : r.groupCode,
+    discipline: { ru: r.dRu, ky: r.dKy },
+    kind: translate(locale, `kind.${r.kind}` as MessageKey),
+    teacher: shortName(r),
+    pending: r.rowVersion === 0,
+    dueForArchive: r.archivedOn === null && now - r.printedAt >= DEANERY_KEEP_MS,
+  };
+}
+
+export function listRegister(
+  db: Db,
+  grants: readonly RoleGrant[],
+  input: { due: boolean; search?: string },
+  now: number,
+  locale: Locale,
+): { items: PaperView[]; due: number } {
+  const like = input.search ? `%${input.search}%` : null;
+  const rows = db
+    .all<Row>(
+      sql`${SELECT} WHERE (${like} IS NULL OR p.number LIKE ${like} OR p.code LIKE ${like} OR g.code LIKE ${like}
+        OR d.name_ru LIKE ${like} OR d.name_ky LIKE ${like}) ORDER BY p.printed_at DESC, p.number LIMIT 2000`,
+    )
+    .filter((r) => mayKeep(grants, r));
+  const all = rows.map((r) => viewOf(r, now, locale));
+  return {
+    items: input.due ? all.filter((p) => p.dueForArchive) : all,
+    due: all.filter((p) => p.dueForArchive).length,
+  };
+}
+
+function one(
+  db: Db,
+  grants: readonly RoleGrant[],
+  id: string,
+  now: number,
+  locale: Locale,
+): PaperView & { version: number } {
+  const r = db.get<Row>(sql`${SELECT} WHERE p.id = ${id}`);
+  if (!r) throw new AppError('NOT_FOUND', {}, 'paperId');
+  if (!mayKeep(grants, r)) throw new AppError('SCOPE_FORBIDDEN', {}, 'paperId');
+  return { ...viewOf(r, now, locale), version: r.rowVersion };
+}
+
+/** The paper journal with the given code (the newest print of it), for verification by code alone. */
+export function findByCode(db: Db, code: string): { number: string; code: string } | null {
+  return (
+    db.get<{ number: string; code: string }>(
+      sql`SELECT number, code FROM paper_journals WHERE code = ${code} ORDER BY printed_at DESC LIMIT 1`,
+    ) ?? null
+  );
+}
+
+export function setSigned(
+  db: Db,
+  grants: readonly RoleGrant[],
+  actor: Actor,
+  input: { paperId: string; signedOn: string | null },
+  locale: Locale,
+): PaperView {
+  const p = one(db, grants, input.paperId, actor.now, locale);
+  writeLocal(db, actor, [
+    {
+      name: 'paper.signed',
+      args: { paperId: input.paperId, signedOn: input.signedOn },
+      baseVersion: p.version,
+      changes: [{ table: 'paper_journals', key: { id: input.paperId }, set: { signed_on: input.signedOn } }],
+    },
+  ]);
+  return one(db, grants, input.paperId, actor.now, locale);
+}
+
+export function setArchived(
+  db: Db,
+  grants: readonly RoleGrant[],
+  actor: Actor,
+  input: { paperId: string; archivedOn: string | null; transferAct: string | null },
+  locale: Locale,
+): PaperView {
+  const p = one(db, grants, input.paperId, actor.now, locale);
+  writeLocal(db, actor, [
+    {
+      name: 'paper.archived',
+      args: { paperId: input.paperId, archivedOn: input.archivedOn, transferAct: input.transferAct },
+      baseVersion: p.version,
+      changes: [
+        {
+          table: 'paper_journals',
+          key: { id: input.paperId },
+          set: { archived_on: input.archivedOn, transfer_act: input.transferAct },
+        },
+      ],
+    },
+  ]);
+  return one(db, grants, input.paperId, actor.now, locale);
+}

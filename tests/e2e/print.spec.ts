@@ -52,6 +52,20 @@ test('the deanery prints a group, previews and saves it, and verifies a paper jo
   if (!printed) throw new Error('the journal is not in the saved file');
   await expect(row).toContainText(printed.code);
 
+  // The paper register lists it; the deanery enters the date the teacher signed it.
+  await page.getByRole('tab', { name: /Реестр бумажных журналов/ }).click();
+  const entry = page.locator(`[data-paper="${printed.number}"]`);
+  await expect(entry).toContainText('в деканате');
+  await expect(entry).toContainText(printed.code);
+  await entry.getByRole('button', { name: 'Даты' }).click();
+  await entry.getByLabel('Подписан').fill('2026-11-27');
+  await entry.getByRole('button', { name: 'Сохранить' }).click();
+  await expect(entry).toContainText('27.11.2026');
+  expect(db.prepare('SELECT signed_on s FROM paper_journals WHERE number = ?').get(printed.number)).toEqual({
+    s: '2026-11-27',
+  });
+  await page.screenshot({ path: 'docs/screenshots/paper-register.png' });
+
   // Verify by the QR text: it matches.
   await page.getByRole('tab', { name: 'Проверить бумажный журнал' }).click();
   await page

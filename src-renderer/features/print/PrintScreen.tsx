@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { PrintJobView, VerifyVerdict } from '../../../src-shared/contract/print.contract';
+import type { PaperView, PrintJobView, VerifyVerdict } from '../../../src-shared/contract/print.contract';
 import { formatBishkekInstant } from '../../../src-shared/domain/time';
 import { formatDateShort } from '../../../src-shared/i18n/format';
 import type { MessageKey } from '../../../src-shared/i18n/translate';
@@ -19,7 +19,8 @@ const stamp = (ms: number) => formatBishkekInstant(ms).slice(0, 16).replace('T',
  */
 export function PrintScreen() {
   const { t } = useI18n();
-  const [tab, setTab] = useState<'print' | 'verify'>('print');
+  const [tab, setTab] = useState<'print' | 'register' | 'verify'>('print');
+  const due = useCall('print.register', { due: true });
   return (
     <div className="subs">
       <div className="control-bar">
@@ -28,12 +29,24 @@ export function PrintScreen() {
           <Tab on={tab === 'print'} onSelect={() => setTab('print')}>
             {t('printui.tab.print')}
           </Tab>
+          <Tab on={tab === 'register'} onSelect={() => setTab('register')}>
+            {t('printui.tab.register')}
+            {due.data && due.data.due > 0 ? <span className="badge">{due.data.due}</span> : null}
+          </Tab>
           <Tab on={tab === 'verify'} onSelect={() => setTab('verify')}>
             {t('printui.tab.verify')}
           </Tab>
         </div>
       </div>
-      <div className="control-body">{tab === 'print' ? <PrintJournals /> : <VerifyPaper />}</div>
+      <div className="control-body">
+        {tab === 'print' ? (
+          <PrintJournals />
+        ) : tab === 'register' ? (
+          <PaperRegister onChanged={due.reload} />
+        ) : (
+          <VerifyPaper />
+        )}
+      </div>
     </div>
   );
 }
@@ -326,6 +339,176 @@ function VerifyPaper() {
             )
           ) : null}
         </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** The paper register: what was printed, signed, archived; those a year in the deanery first when asked. */
+function PaperRegister({ onChanged }: { onChanged: () => void }) {
+  const { t, locale } = useI18n();
+  const [onlyDue, setOnlyDue] = useState(false);
+  const [search, setSearch] = useState('');
+  const list = useCall(
+    'print.register',
+    search.trim() ? { due: onlyDue, search: search.trim() } : { due: onlyDue },
+  );
+  const save = useAction();
+  const [edit, setEdit] = useState<{ id: string; signedOn: string; archivedOn: string; act: string } | null>(
+    null,
+  );
+  const data = list.data;
+  const commit = (p: PaperView) => {
+    if (!edit) return;
+    const signedOn = edit.signedOn.trim() || null;
+    const archivedOn = edit.archivedOn.trim() || null;
+    const act = edit.act.trim() || null;
+    save.run(
+      async () => {
+        if (signedOn !== p.signedOn) await call('print.setSigned', { paperId: p.id, signedOn });
+        if (archivedOn !== p.archivedOn || act !== p.transferAct)
+          await call('print.setArchived', { paperId: p.id, archivedOn, transferAct: act });
+      },
+      () => {
+        setEdit(null);
+        list.reload();
+        onChanged();
+      },
+    );
+  };
+  return (
+    <div className="print-ui">
+      <div className="control-bar flat">
+        <label className="field-inline">
+          {t('printui.search')}
+          <input
+            aria-label={t('printui.search')}
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={onlyDue} onChange={(e) => setOnlyDue(e.target.checked)} />
+          {t('printui.onlyDue')}
+        </label>
+        {data && data.due > 0 ? (
+          <span className="missing">{t('printui.dueCount', { count: data.due })}</span>
+        ) : null}
+      </div>
+      {list.error ? <ErrorState error={list.error} onRetry={list.reload} /> : null}
+      {save.error ? <ErrorState error={save.error} /> : null}
+      {!data && !list.error ? <Loading /> : null}
+      {data && data.items.length === 0 ? <EmptyState title={t('printui.registerEmpty')} /> : null}
+      {data && data.items.length > 0 ? (
+        <table className="control-table" aria-label={t('printui.tab.register')}>
+          <thead>
+            <tr>
+              <th>{t('printui.col.number')}</th>
+              <th>{t('printui.col.journal')}</th>
+              <th>{t('printui.col.printed')}</th>
+              <th className="num">{t('printui.col.pages')}</th>
+              <th>{t('printui.col.code')}</th>
+              <th>{t('printui.col.signed')}</th>
+              <th>{t('printui.col.archived')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {data.items.map((p) => {
+              const editing = edit?.id === p.id ? edit : null;
+              return (
+                <tr key={p.id} data-paper={p.number} className={p.dueForArchive ? 'due' : ''}>
+                  <td>
+                    {p.number}
+                    {p.pending ? <span className="chip pending">{t('subs.pending')}</span> : null}
+                  </td>
+                  <td>
+                    {p.group} · {p.discipline[locale]} · {p.kind} · {p.teacher}
+                  </td>
+                  <td>
+                    {stamp(p.printedAt)}
+                    {p.printedBy ? <div className="muted small">{p.printedBy}</div> : null}
+                  </td>
+                  <td className="num">{p.pages}</td>
+                  <td className="codes">{p.code}</td>
+                  <td>
+                    {editing ? (
+                      <input
+                        aria-label={t('printui.col.signed')}
+                        size={10}
+                        placeholder="2026-12-01"
+                        value={editing.signedOn}
+                        onChange={(e) => setEdit({ ...editing, signedOn: e.target.value })}
+                      />
+                    ) : p.signedOn ? (
+                      formatDateShort(p.signedOn)
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                  <td>
+                    {editing ? (
+                      <>
+                        <input
+                          aria-label={t('printui.col.archived')}
+                          size={10}
+                          placeholder="2027-12-01"
+                          value={editing.archivedOn}
+                          onChange={(e) => setEdit({ ...editing, archivedOn: e.target.value })}
+                        />{' '}
+                        <input
+                          aria-label={t('printui.col.act')}
+                          size={12}
+                          placeholder={t('printui.col.act')}
+                          value={editing.act}
+                          onChange={(e) => setEdit({ ...editing, act: e.target.value })}
+                        />
+                      </>
+                    ) : p.archivedOn ? (
+                      `${formatDateShort(p.archivedOn)} · ${p.transferAct ?? ''}`
+                    ) : p.dueForArchive ? (
+                      <span className="missing">{t('printui.due')}</span>
+                    ) : (
+                      t('printui.inDeanery')
+                    )}
+                  </td>
+                  <td>
+                    {editing ? (
+                      <>
+                        <button
+                          type="button"
+                          className="btn small primary"
+                          disabled={save.busy}
+                          onClick={() => commit(p)}
+                        >
+                          {t('printui.saveDates')}
+                        </button>{' '}
+                        <button type="button" className="btn small" onClick={() => setEdit(null)}>
+                          {t('printui.cancelEdit')}
+                        </button>
+                      </>
+                    ) : (
+                      <button
+                        type="button"
+                        className="btn small"
+                        onClick={() =>
+                          setEdit({
+                            id: p.id,
+                            signedOn: p.signedOn ?? '',
+                            archivedOn: p.archivedOn ?? '',
+                            act: p.transferAct ?? '',
+                          })
+                        }
+                      >
+                        {t('printui.editDates')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
       ) : null}
     </div>
   );

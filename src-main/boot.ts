@@ -27,6 +27,8 @@ export type BootOptions = {
   log?: (message: string) => void;
   /** Where gateway tokens are kept (the desktop passes an encrypting store); plain in the replica otherwise. */
   secrets?: (db: Db) => SecretStore | undefined;
+  /** The desktop passes its system print dialog for PDF files. */
+  printPdf?: (file: string) => Promise<boolean>;
 };
 
 export type App = {
@@ -75,6 +77,7 @@ export function boot(opts: BootOptions): App {
     deviceId,
     sync,
     events,
+    printPdf: opts.printPdf ?? null,
   };
   const dispatch = makeDispatch(deps, makeHandlers(deps), { validateOutput: opts.validateOutput, log });
   return {

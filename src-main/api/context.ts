@@ -15,6 +15,8 @@ export type Deps = {
   deviceId: string;
   sync: SyncEngine;
   events: EventBus;
+  /** The desktop's system print dialog for a PDF file (Electron); null in web mode and the CLI. */
+  printPdf: ((file: string) => Promise<boolean>) | null;
 };
 
 /** One call as a handler sees it. `session` is set for every method whose access is not public. */

@@ -180,6 +180,7 @@ const MALFORMED: Record<string, Array<[unknown, string]>> = {
   'print.file': [[{ jobId: 'x', index: -1 }, 'index']],
   'print.verify': [[{ text: 'ab' }, 'text']],
   'print.register': [[{ due: 'yes' }, 'due']],
+  'print.system': [[{ jobId: 'x' }, 'index']],
   'print.setSigned': [[{ paperId: 'x', signedOn: null }, 'paperId']],
   'print.setArchived': [
     [

@@ -98,6 +98,7 @@ export function printHandlers(
   | 'print.register'
   | 'print.setSigned'
   | 'print.setArchived'
+  | 'print.system'
 > {
   const jobs = new Map<string, Job>();
   const sweep = (now: number) => {
@@ -208,6 +209,13 @@ export function printHandlers(
         mime: 'application/pdf',
         base64: readFileSync(f.file).toString('base64'),
       };
+    },
+    'print.system': async (input, ctx) => {
+      const j = jobOf(input.jobId, requireSession(ctx).user.id);
+      const f = j.files[input.index];
+      if (!f) throw new AppError('NOT_FOUND', {}, 'index');
+      if (!d.printPdf) return { available: false, printed: false };
+      return { available: true, printed: await d.printPdf(f.file) };
     },
     'print.register': (input, ctx) =>
       listRegister(d.db, requireSession(ctx).grants, input, ctx.now, ctx.locale),

@@ -6,6 +6,7 @@ import type { CallEnvelope } from '../../src-shared/contract/errors';
 import { boot, type App } from '../boot';
 import { PRODUCT_NAME, userDataDir } from '../paths';
 import { SYNC_INTERVAL_MS } from '../sync/engine';
+import { printPdfFile } from './print';
 import { safeStorageSecrets } from './secrets';
 import { setupUpdater } from './updater';
 import { createMainWindow, RENDERER_INDEX } from './window';
@@ -43,6 +44,7 @@ function start(): void {
     backend = boot({
       dbPath: typeof values.db === 'string' ? values.db : join(userDataDir(), 'replica.db'),
       secrets: safeStorageSecrets,
+      printPdf: printPdfFile,
     });
     backend.deps.sync.start(SYNC_INTERVAL_MS);
     const win = createMainWindow(PRODUCT_NAME);

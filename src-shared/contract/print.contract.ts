@@ -153,6 +153,15 @@ export const printContract = {
     writes: true,
   }),
   /**
+   * Print a file through the desktop's system print dialog. In web mode there is none: `available`
+   * false, and the file is saved instead (the browser's own viewer prints it).
+   */
+  'print.system': method({
+    input: z.object({ jobId: z.string().min(1).max(64), index: z.number().int().min(0) }).strict(),
+    output: z.object({ available: z.boolean(), printed: z.boolean() }),
+    access: PRINTERS,
+  }),
+  /**
    * Verify a paper journal: the text of its QR code, its number and code as typed, or the code alone
    * (found in the paper register). Says whether the
    * paper still equals the replica and, if not, which cells changed since printing and who changed them.

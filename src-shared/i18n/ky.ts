@@ -568,6 +568,11 @@ export const ky: Record<MessageKey, string> = {
   'printui.editDates': 'Даталар',
   'printui.saveDates': 'Сактоо',
   'printui.cancelEdit': 'Жокко чыгаруу',
+  'printui.print': 'Басып чыгаруу…',
+  'printui.sentToPrinter': 'Файл басып чыгарууга жөнөтүлдү.',
+  'printui.printCancelled': 'Басып чыгаруу аткарылган жок же диалогдо жокко чыгарылды.',
+  'printui.noSystemPrint':
+    'Веб-режимде системалык басып чыгаруу диалогу жок: файл сакталды — аны ачып басып чыгарыңыз.',
   'period.malformed': '2026-W47 түрүндөгү аптаны же ЖЖЖЖ-АА-КК күндөрүн көрсөтүңүз',
   'period.reversed': 'башталышы аягынан кийин',
   'period.too_long': '{{days}} күндөн ашпашы керек',

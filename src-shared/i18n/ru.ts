@@ -563,6 +563,11 @@ export const ru = {
   'printui.editDates': 'Даты',
   'printui.saveDates': 'Сохранить',
   'printui.cancelEdit': 'Отмена',
+  'printui.print': 'Печать…',
+  'printui.sentToPrinter': 'Файл отправлен на печать.',
+  'printui.printCancelled': 'Печать не выполнена или отменена в диалоге.',
+  'printui.noSystemPrint':
+    'В веб-режиме нет системного диалога печати: файл сохранён — откройте его и напечатайте.',
   'period.malformed': 'укажите неделю вида 2026-W47 или даты ГГГГ-ММ-ДД',
   'period.reversed': 'начало позже конца',
   'period.too_long': 'не длиннее {{days}} дней',

@@ -52,6 +52,12 @@ test('the deanery prints a group, previews and saves it, and verifies a paper jo
   if (!printed) throw new Error('the journal is not in the saved file');
   await expect(row).toContainText(printed.code);
 
+  // Web mode has no system print dialog: «Печать…» saves the file and says so.
+  const printed2 = page.waitForEvent('download');
+  await row.getByRole('button', { name: 'Печать…' }).click();
+  expect((await printed2).suggestedFilename()).toBe(`${target.code}.pdf`);
+  await expect(page.getByRole('status').filter({ hasText: 'нет системного диалога печати' })).toBeVisible();
+
   // The paper register lists it; the deanery enters the date the teacher signed it.
   await page.getByRole('tab', { name: /Реестр бумажных журналов/ }).click();
   const entry = page.locator(`[data-paper="${printed.number}"]`);

@@ -63,6 +63,7 @@ function PrintJournals() {
   const start = useAction();
   const file = useAction();
   const timer = useRef<number | null>(null);
+  const [note, setNote] = useState<string | null>(null);
 
   // Poll the running job.
   useEffect(() => {
@@ -86,6 +87,17 @@ function PrintJournals() {
   const running = job?.state === 'running';
   const pct = job && job.total > 0 ? Math.round((100 * job.done) / job.total) : 0;
 
+  const printFile = (index: number) => {
+    if (!job) return;
+    file.run(
+      () => call('print.system', { jobId: job.id, index }),
+      (r) => {
+        if (r.available) return setNote(r.printed ? t('printui.sentToPrinter') : t('printui.printCancelled'));
+        setNote(t('printui.noSystemPrint'));
+        open(index, 'save');
+      },
+    );
+  };
   const open = (index: number, then: 'preview' | 'save') => {
     if (!job) return;
     file.run(
@@ -216,6 +228,11 @@ function PrintJournals() {
         </div>
       ) : null}
       {file.error ? <ErrorState error={file.error} /> : null}
+      {note ? (
+        <p className="muted" role="status">
+          {note}
+        </p>
+      ) : null}
       {job?.state === 'done' ? (
         <table className="control-table narrow" aria-label={t('printui.files')}>
           <thead>
@@ -240,6 +257,9 @@ function PrintJournals() {
                   </button>{' '}
                   <button type="button" className="btn small" onClick={() => open(i, 'save')}>
                     {t('printui.save')}
+                  </button>{' '}
+                  <button type="button" className="btn small" onClick={() => printFile(i)}>
+                    {t('printui.print')}
                   </button>
                 </td>
               </tr>

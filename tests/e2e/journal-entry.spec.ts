@@ -1,27 +1,16 @@
 import { expect, test, type Page } from '@playwright/test';
-import Database from 'better-sqlite3';
-import { cell, loginAs, openJournal, pressCyrillic, rowsOf, startWebMode, type WebMode } from './web-mode';
+import { cell, loginAs, openJournal, pressCyrillic, rowsOf, useWebMode } from './web-mode';
 
 /**
  * A teacher fills a lesson from the keyboard in web mode: "all present", н, 5, Delete, the topic, a
  * paste from a spreadsheet and a cell's history; what the grid shows must be what the replica (and its
  * outbox) now holds. Cells the teacher may not edit say why.
  */
-let web: WebMode;
-let db: Database.Database;
-
-test.beforeAll(async () => {
-  web = await startWebMode();
-  db = new Database(web.dbPath, { readonly: true });
-});
-test.afterAll(async () => {
-  db.close();
-  await web.stop();
-});
+const env = useWebMode();
 
 type Mark = { student_id: number; attendance: string; grade: number | null };
 const marksOf = (lessonId: number) =>
-  db
+  env.db
     .prepare('SELECT student_id, attendance, grade FROM marks WHERE lesson_id = ? ORDER BY student_id')
     .all(lessonId) as Mark[];
 
@@ -43,11 +32,11 @@ test('a teacher fills a lesson: all present, н, 5, Delete, the topic, a paste, 
     if (m.type() === 'error') errors.push(m.text());
   });
   const teacherId = (
-    db.prepare("SELECT teacher_id t FROM users WHERE login = 'teacher'").get() as { t: number }
+    env.db.prepare("SELECT teacher_id t FROM users WHERE login = 'teacher'").get() as { t: number }
   ).t;
   // A lesson of the teacher's own that has begun (the demo's clock starts at 13:30), is not locked or
   // covered, and has nothing recorded yet.
-  const lesson = db
+  const lesson = env.db
     .prepare(
       `SELECT l.id, l.offering_id offeringId, o.group_id groupId, l.date, pt.title planTopic
       FROM lessons l JOIN offerings o ON o.id = l.offering_id JOIN bell_pairs b ON b.number = l.pair
@@ -68,9 +57,9 @@ test('a teacher fills a lesson: all present, н, 5, Delete, the topic, a paste, 
   };
   expect(lesson).toBeDefined();
   const outboxBefore =
-    (db.prepare('SELECT max(local_seq) n FROM outbox').get() as { n: number | null }).n ?? 0;
+    (env.db.prepare('SELECT max(local_seq) n FROM outbox').get() as { n: number | null }).n ?? 0;
 
-  await loginAs(page, web.url, 'teacher');
+  await loginAs(page, env.web.url, 'teacher');
   await openJournal(page, lesson.groupId, lesson.offeringId);
   const rows = await rowsOf(page);
   expect(rows.length).toBeGreaterThanOrEqual(5);
@@ -132,11 +121,11 @@ test('a teacher fills a lesson: all present, н, 5, Delete, the topic, a paste, 
       .sort((a, b) => a[0] - b[0])
       .map(([s, [a, g]]) => ({ student_id: s, attendance: a, grade: g }));
   await expect.poll(() => marksOf(lesson.id)).toEqual(asRows());
-  const row = db.prepare('SELECT topic, conducted_by FROM lessons WHERE id = ?').get(lesson.id);
+  const row = env.db.prepare('SELECT topic, conducted_by FROM lessons WHERE id = ?').get(lesson.id);
   expect(row).toEqual({ topic: chosen, conducted_by: teacherId });
 
   // The outbox holds the mutations, in order: all present (one per student), н, 5, the cleared cell, the topic.
-  const outbox = db
+  const outbox = env.db
     .prepare('SELECT name, args FROM outbox WHERE local_seq > ? ORDER BY local_seq')
     .all(outboxBefore) as Array<{ name: string; args: string }>;
   const sent = outbox.map((m) => ({ name: m.name, ...(JSON.parse(m.args) as Record<string, unknown>) }));
@@ -198,7 +187,7 @@ test('a teacher fills a lesson: all present, н, 5, Delete, the topic, a paste, 
   await page.screenshot({ path: 'docs/screenshots/journal-entry.png' });
 
   // A lesson that has not begun says why, and typing into it writes nothing.
-  const future = db
+  const future = env.db
     .prepare("SELECT id FROM lessons WHERE offering_id = ? AND date > '2026-11-26' ORDER BY date LIMIT 1")
     .get(lesson.offeringId) as { id: number };
   await cell(page, s0, future.id).click();
@@ -224,14 +213,14 @@ test('a closed journal says why its cells cannot change; the deanery’s view st
   page,
 }) => {
   // The `head` account teaches the demo's closed offerings.
-  const locked = db
+  const locked = env.db
     .prepare(
       `SELECT k.offering_id offeringId, o.group_id groupId, k.closed_on closedOn FROM locks k
       JOIN offerings o ON o.id = k.offering_id JOIN users u ON u.teacher_id = o.teacher_id
       WHERE u.login = 'head' LIMIT 1`,
     )
     .get() as { offeringId: number; groupId: number; closedOn: string };
-  const lesson = db
+  const lesson = env.db
     .prepare(
       `SELECT id FROM lessons WHERE offering_id = ? AND date <= ? AND status = 'scheduled'
       AND NOT EXISTS (SELECT 1 FROM substitutions s WHERE s.lesson_id = lessons.id) ORDER BY date DESC LIMIT 1`,
@@ -239,7 +228,7 @@ test('a closed journal says why its cells cannot change; the deanery’s view st
     .get(locked.offeringId, locked.closedOn) as { id: number };
   const before = marksOf(lesson.id);
 
-  await loginAs(page, web.url, 'head');
+  await loginAs(page, env.web.url, 'head');
   await openJournal(page, locked.groupId, locked.offeringId);
   const [s0] = await rowsOf(page);
   await cell(page, s0, lesson.id).click();
@@ -254,7 +243,7 @@ test('a closed journal says why its cells cannot change; the deanery’s view st
 
   // The deanery sees the same journal without entry: nothing editable, typing changes nothing.
   await page.getByRole('button', { name: 'Выйти' }).click();
-  await loginAs(page, web.url, 'dean');
+  await loginAs(page, env.web.url, 'dean');
   await openJournal(page, locked.groupId, locked.offeringId);
   await expect(page.locator('.gc.ed')).toHaveCount(0);
   await expect(page.getByText('Ввод: +')).toHaveCount(0);

@@ -1,21 +1,10 @@
 import { expect, test } from '@playwright/test';
-import Database from 'better-sqlite3';
-import { loginAs, startWebMode, type WebMode } from './web-mode';
+import { loginAs, useWebMode } from './web-mode';
 
 /**
  * The deanery user in web mode opens a journal; what the grid shows must be what the replica holds.
  */
-let web: WebMode;
-let db: Database.Database;
-
-test.beforeAll(async () => {
-  web = await startWebMode();
-  db = new Database(web.dbPath, { readonly: true });
-});
-test.afterAll(async () => {
-  db.close();
-  await web.stop();
-});
+const env = useWebMode();
 
 type Mark = { attendance: 'p' | 'a' | 'e'; grade: number | null };
 const expected = (m: Mark | undefined) =>
@@ -35,11 +24,11 @@ test('the deanery opens a journal and sees exactly the replica’s marks', async
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
-  await loginAs(page, web.url, 'dean');
+  await loginAs(page, env.web.url, 'dean');
   await expect(page.locator('.user-roles')).toContainText('Деканат');
 
   // The busiest journal of faculty 1 (most marks, some absences).
-  const target = db
+  const target = env.db
     .prepare(
       `SELECT o.id offeringId, o.group_id groupId, count(*) n FROM marks m JOIN lessons l ON l.id = m.lesson_id
     JOIN offerings o ON o.id = l.offering_id JOIN groups g ON g.id = o.group_id WHERE g.faculty_id = 1 AND o.subgroup_id IS NULL
@@ -47,7 +36,7 @@ test('the deanery opens a journal and sees exactly the replica’s marks', async
     )
     .get() as { offeringId: number; groupId: number };
   // Groups of the other faculty are not listed.
-  const foreign = db.prepare('SELECT id FROM groups WHERE faculty_id = 2').all() as Array<{ id: number }>;
+  const foreign = env.db.prepare('SELECT id FROM groups WHERE faculty_id = 2').all() as Array<{ id: number }>;
   for (const g of foreign) await expect(page.locator(`[data-group="${g.id}"]`)).toHaveCount(0);
 
   await page.locator(`[data-group="${target.groupId}"]`).click();
@@ -67,7 +56,7 @@ test('the deanery opens a journal and sees exactly the replica’s marks', async
     })),
   );
   expect(cells.length).toBeGreaterThan(50);
-  const markOf = db.prepare('SELECT attendance, grade FROM marks WHERE lesson_id = ? AND student_id = ?');
+  const markOf = env.db.prepare('SELECT attendance, grade FROM marks WHERE lesson_id = ? AND student_id = ?');
   let nonTrivial = 0;
   for (const c of cells) {
     const m = markOf.get(c.lesson, c.student) as Mark | undefined;
@@ -78,7 +67,7 @@ test('the deanery opens a journal and sees exactly the replica’s marks', async
 
   // The details strip follows the active cell: topic and who conducted the lesson, from the replica.
   await page.keyboard.press('ArrowRight');
-  const second = db
+  const second = env.db
     .prepare(
       'SELECT l.topic, t.last_name FROM lessons l LEFT JOIN teachers t ON t.id = l.conducted_by WHERE l.offering_id = ? ORDER BY l.date, l.pair, l.id LIMIT 1 OFFSET 1',
     )
@@ -99,7 +88,7 @@ test('the deanery opens a journal and sees exactly the replica’s marks', async
 });
 
 test('a locked journal says since when it is closed', async ({ page }) => {
-  const locked = db
+  const locked = env.db
     .prepare(
       `SELECT k.offering_id offeringId, k.closed_on closedOn, o.group_id groupId FROM locks k
     JOIN offerings o ON o.id = k.offering_id JOIN groups g ON g.id = o.group_id WHERE g.faculty_id = 1 LIMIT 1`,
@@ -108,7 +97,7 @@ test('a locked journal says since when it is closed', async ({ page }) => {
   // Group 1's first discipline is always closed in the demo.
   expect(locked).toBeDefined();
   if (!locked) return;
-  await loginAs(page, web.url, 'dean');
+  await loginAs(page, env.web.url, 'dean');
   await page.locator(`[data-group="${locked.groupId}"]`).click();
   await page.locator(`[data-offering="${locked.offeringId}"]`).click();
   const [y, m, d] = locked.closedOn.split('-');
@@ -128,11 +117,11 @@ test('a locked journal says since when it is closed', async ({ page }) => {
 });
 
 test('a teacher sees only the groups they teach or cover', async ({ page }) => {
-  await loginAs(page, web.url, 'teacher');
+  await loginAs(page, env.web.url, 'teacher');
   const teacherId = (
-    db.prepare("SELECT teacher_id t FROM users WHERE login = 'teacher'").get() as { t: number }
+    env.db.prepare("SELECT teacher_id t FROM users WHERE login = 'teacher'").get() as { t: number }
   ).t;
-  const visible = db
+  const visible = env.db
     .prepare(
       `SELECT DISTINCT o.group_id g FROM offerings o WHERE o.teacher_id = @t OR EXISTS (SELECT 1 FROM substitutions s
     JOIN lessons l ON l.id = s.lesson_id WHERE l.offering_id = o.id AND s.substitute_teacher_id = @t)`,

@@ -1,39 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
-import Database from 'better-sqlite3';
 import { readPrintedCodes } from '../../src-main/print/verify';
-import { cell, loginAs, openJournal, rowsOf, startWebMode, type WebMode } from './web-mode';
+import { cell, loginAs, openJournal, rowsOf, useWebMode } from './web-mode';
 
 /**
  * Printing in web mode: the deanery prints a group's journals with a progress bar, previews and saves
  * the file, and verifies a paper journal by its QR text — it matches; after the teacher changes a cell,
  * the same paper no longer matches and the screen names the cell and who changed it.
  */
-let web: WebMode;
-let db: Database.Database;
-
-test.beforeAll(async () => {
-  web = await startWebMode();
-  db = new Database(web.dbPath, { readonly: true });
-});
-test.afterAll(async () => {
-  db.close();
-  await web.stop();
-});
+const env = useWebMode();
 
 test('the deanery prints a group, previews and saves it, and verifies a paper journal', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   // The `teacher` account's lecture journal of ПИ-1-26.
-  const target = db
+  const target = env.db
     .prepare(
       `SELECT o.id, o.group_id g, gr.code FROM offerings o JOIN users u ON u.teacher_id = o.teacher_id JOIN groups gr ON gr.id = o.group_id
       WHERE u.login = 'teacher' AND o.subgroup_id IS NULL AND o.lesson_kind <> 'self_study' ORDER BY o.id LIMIT 1`,
     )
     .get() as { id: number; g: number; code: string };
 
-  await loginAs(page, web.url, 'dean');
+  await loginAs(page, env.web.url, 'dean');
   await page.getByRole('button', { name: 'Печать и архив' }).click();
   await page.getByLabel('Что печатать').selectOption(`group:${target.g}`);
   await page.getByRole('button', { name: 'Печатать' }).click();
@@ -67,7 +56,9 @@ test('the deanery prints a group, previews and saves it, and verifies a paper jo
   await entry.getByLabel('Подписан').fill('2026-11-27');
   await entry.getByRole('button', { name: 'Сохранить' }).click();
   await expect(entry).toContainText('27.11.2026');
-  expect(db.prepare('SELECT signed_on s FROM paper_journals WHERE number = ?').get(printed.number)).toEqual({
+  expect(
+    env.db.prepare('SELECT signed_on s FROM paper_journals WHERE number = ?').get(printed.number),
+  ).toEqual({
     s: '2026-11-27',
   });
   await page.screenshot({ path: 'docs/screenshots/paper-register.png' });
@@ -82,9 +73,9 @@ test('the deanery prints a group, previews and saves it, and verifies a paper jo
 
   // The teacher changes one cell of a lesson that has begun.
   await page.getByRole('button', { name: 'Выйти' }).click();
-  await loginAs(page, web.url, 'teacher');
+  await loginAs(page, env.web.url, 'teacher');
   await openJournal(page, target.g, target.id);
-  const lesson = db
+  const lesson = env.db
     .prepare(
       `SELECT l.id FROM lessons l JOIN bell_pairs b ON b.number = l.pair WHERE l.offering_id = ? AND l.status = 'scheduled'
       AND (l.date < '2026-11-26' OR (l.date = '2026-11-26' AND b.starts_at <= '13:30')) ORDER BY l.date DESC LIMIT 1`,
@@ -97,14 +88,14 @@ test('the deanery prints a group, previews and saves it, and verifies a paper jo
   await page.keyboard.press(before.trim() === '5' ? '4' : '5');
   await page.keyboard.press('Enter');
   await expect(cell(page, first, lesson.id)).toHaveText(before.trim() === '5' ? '4' : '5');
-  const student = db.prepare('SELECT last_name l FROM students WHERE id = ?').get(first) as { l: string };
+  const student = env.db.prepare('SELECT last_name l FROM students WHERE id = ?').get(first) as { l: string };
   const teacherName = (
-    db.prepare("SELECT display_name n FROM users WHERE login = 'teacher'").get() as { n: string }
+    env.db.prepare("SELECT display_name n FROM users WHERE login = 'teacher'").get() as { n: string }
   ).n;
 
   // The same paper no longer matches; the change is named with who made it.
   await page.getByRole('button', { name: 'Выйти' }).click();
-  await loginAs(page, web.url, 'dean');
+  await loginAs(page, env.web.url, 'dean');
   await page.getByRole('button', { name: 'Печать и архив' }).click();
   await page.getByRole('tab', { name: 'Проверить бумажный журнал' }).click();
   await page.getByLabel('Номер и код (или текст QR-кода)').fill(`${printed.number} ${printed.code}`);

@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
-import Database from 'better-sqlite3';
 import { shortName } from '../../src-shared/domain/people';
-import { cell, loginAs, openJournal, pressCyrillic, rowsOf, startWebMode, type WebMode } from './web-mode';
+import { cell, loginAs, openJournal, pressCyrillic, rowsOf, useWebMode } from './web-mode';
 
 /**
  * Substitutions in web mode on the tiny demo (department 1, head = teacher 17, `teacher` = teacher 16):
@@ -9,21 +8,11 @@ import { cell, loginAs, openJournal, pressCyrillic, rowsOf, startWebMode, type W
  * naming the clash, assigns substitutes, prints the order and sees the month's cover report; the
  * substitute then logs in and fills the covered lesson in the journal.
  */
-let web: WebMode;
-let db: Database.Database;
-
-test.beforeAll(async () => {
-  web = await startWebMode();
-  db = new Database(web.dbPath, { readonly: true });
-});
-test.afterAll(async () => {
-  db.close();
-  await web.stop();
-});
+const env = useWebMode();
 
 const teacherName = (id: number) =>
   shortName(
-    db
+    env.db
       .prepare('SELECT last_name lastName, first_name firstName, patronymic FROM teachers WHERE id = ?')
       .get(id) as {
       lastName: string;
@@ -37,7 +26,7 @@ test('the head registers a three-day absence, assigns substitutes; the substitut
 }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await loginAs(page, web.url, 'head');
+  await loginAs(page, env.web.url, 'head');
   await page.getByRole('button', { name: 'Замены' }).click();
   await expect(page.getByRole('heading', { name: 'Замены преподавателей' })).toBeVisible();
 
@@ -80,7 +69,7 @@ test('the head registers a three-day absence, assigns substitutes; the substitut
   await page.locator('[data-candidate="16"]').getByRole('button', { name: 'Назначить' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Сообщение замещающему' })).toBeVisible();
   await expect(page.locator('.absence-head')).toContainText('заменено 2 из 2');
-  const covers = db
+  const covers = env.db
     .prepare(
       'SELECT lesson_id l, substitute_teacher_id s FROM substitutions WHERE cancelled_at IS NULL AND lesson_id IN (589, 605) ORDER BY l',
     )
@@ -89,7 +78,7 @@ test('the head registers a three-day absence, assigns substitutes; the substitut
     { l: 589, s: 16 },
     { l: 605, s: 17 },
   ]);
-  const outbox = db
+  const outbox = env.db
     .prepare(
       "SELECT name FROM outbox WHERE name IN ('absences.register', 'substitutions.assign', 'messages.send') ORDER BY local_seq",
     )
@@ -122,8 +111,8 @@ test('the head registers a three-day absence, assigns substitutes; the substitut
 
   // The substitute logs in and fills the covered lesson 589: a grade, an absence, the topic.
   await page.getByRole('button', { name: 'Выйти' }).click();
-  await loginAs(page, web.url, 'teacher');
-  const l589 = db
+  await loginAs(page, env.web.url, 'teacher');
+  const l589 = env.db
     .prepare(
       'SELECT o.id offeringId, o.group_id groupId FROM lessons l JOIN offerings o ON o.id = l.offering_id WHERE l.id = 589',
     )
@@ -143,10 +132,10 @@ test('the head registers a three-day absence, assigns substitutes; the substitut
   await details.getByLabel('Тема').fill('Замена: функции и модули, практика');
   await details.getByLabel('Тема').press('Enter');
   await expect(page.getByTestId('entry-status')).toContainText('Тема сохранена');
-  const subUser = (db.prepare("SELECT id FROM users WHERE login = 'teacher'").get() as { id: number }).id;
+  const subUser = (env.db.prepare("SELECT id FROM users WHERE login = 'teacher'").get() as { id: number }).id;
   await expect
     .poll(() =>
-      db
+      env.db
         .prepare(
           'SELECT student_id s, attendance a, grade g FROM marks WHERE lesson_id = 589 AND student_id IN (?, ?) ORDER BY student_id',
         )
@@ -158,11 +147,11 @@ test('the head registers a three-day absence, assigns substitutes; the substitut
         { s: s1, a: 'a', g: null },
       ].sort((x, y) => x.s - y.s),
     );
-  expect(db.prepare('SELECT topic, conducted_by c FROM lessons WHERE id = 589').get()).toEqual({
+  expect(env.db.prepare('SELECT topic, conducted_by c FROM lessons WHERE id = 589').get()).toEqual({
     topic: 'Замена: функции и модули, практика',
     c: 16,
   });
-  const theirs = db
+  const theirs = env.db
     .prepare(
       "SELECT name FROM outbox WHERE user_id = ? AND name IN ('marks.set', 'lessons.setTopic') ORDER BY local_seq",
     )
@@ -170,7 +159,7 @@ test('the head registers a three-day absence, assigns substitutes; the substitut
     .map((r) => (r as { name: string }).name);
   expect(theirs).toEqual(['marks.set', 'marks.set', 'lessons.setTopic']);
   // The absent teacher's other lesson, covered by someone else, is not in the substitute's journals.
-  const l605 = db.prepare('SELECT offering_id o FROM lessons WHERE id = 605').get() as { o: number };
+  const l605 = env.db.prepare('SELECT offering_id o FROM lessons WHERE id = 605').get() as { o: number };
   await expect(page.locator(`[data-offering="${l605.o}"]`)).toHaveCount(0);
   expect(errors).toEqual([]);
 });

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import Database from 'better-sqlite3';
 import { generateDemo } from '../../src-main/demo/generate';
 
 /**
@@ -10,6 +11,23 @@ import { generateDemo } from '../../src-main/demo/generate';
  * does after building, and read the address it prints.
  */
 export type WebMode = { url: string; dbPath: string; stop(): Promise<void> };
+
+/**
+ * Web mode for a spec file: started before its tests on a fresh tiny demo, with a read-only connection
+ * to its replica for the expected values, and stopped after them.
+ */
+export function useWebMode(): { readonly web: WebMode; readonly db: Database.Database } {
+  const env = {} as { web: WebMode; db: Database.Database };
+  test.beforeAll(async () => {
+    env.web = await startWebMode();
+    env.db = new Database(env.web.dbPath, { readonly: true });
+  });
+  test.afterAll(async () => {
+    env.db.close();
+    await env.web.stop();
+  });
+  return env;
+}
 
 export async function startWebMode(): Promise<WebMode> {
   const dir = mkdtempSync(join(tmpdir(), 'avn-e2e-'));

@@ -14,6 +14,10 @@ const env = useWebMode();
 test('the deanery prints a group, previews and saves it, and verifies a paper journal', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // A blocked preview frame (the CSP) shows up as a console error.
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   // The `teacher` account's lecture journal of ПИ-1-26.
   const target = env.db
     .prepare(

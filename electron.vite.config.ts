@@ -8,7 +8,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rolldownOptions: { input: { main: resolve(import.meta.dirname, 'src-main/electron/main.ts') } },
+      rolldownOptions: {
+        input: {
+          main: resolve(import.meta.dirname, 'src-main/electron/main.ts'),
+          // Batch printing runs in a worker thread with its own heap limit (src-main/print/run-job.ts).
+          'print-worker': resolve(import.meta.dirname, 'src-main/print/worker.ts'),
+        },
+      },
     },
   },
   preload: {

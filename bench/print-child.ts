@@ -5,7 +5,7 @@ import { PDFDocument } from 'pdf-lib';
 import fontkit from '@pdf-lib/fontkit';
 import { readFileSync } from 'node:fs';
 import { openReplica } from '../src-main/db/open';
-import { printJournals } from '../src-main/print/batch';
+import { runPrintJob } from '../src-main/print/run-job';
 import { FONTS_DIR } from '../src-main/print/pdf';
 
 /**
@@ -19,9 +19,16 @@ const out = mkdtempSync(join(tmpdir(), 'avn-print-bench-'));
 const t0 = performance.now();
 let pages = 0;
 if (mode === 'journals') {
-  const db = openReplica(arg ?? '');
+  // Through the app's own path: a worker thread with its heap limit, reading the replica itself.
+  openReplica(arg ?? '').$client.close();
   const now = Date.UTC(2026, 10, 26, 7, 30);
-  const files = await printJournals(db, { unit: null }, out, { locale: 'ru', now });
+  const files = await runPrintJob({
+    dbPath: arg ?? '',
+    batch: { unit: null },
+    outDir: out,
+    locale: 'ru',
+    now,
+  });
   pages = files.reduce((s, f) => s + f.pages, 0);
 } else {
   const n = Number(arg ?? 50);

@@ -19,7 +19,8 @@ import { formatNumber } from '../src-shared/i18n/format';
 import type { Progress } from './jobs/job';
 import { defaultReplicaPath } from './paths';
 import { boot } from './boot';
-import { printJournals, type PrintUnit } from './print/batch';
+import type { PrintUnit } from './print/batch';
+import { runPrintJob } from './print/run-job';
 import { readPrintedCodes, verifyPrinted } from './print/verify';
 import { readFileSync } from 'node:fs';
 import { stamp } from './print/pdf';
@@ -293,11 +294,15 @@ replica's today falls in; without --unit: everything in the replica.`,
       const app = boot({ dbPath: file, demoIfMissing: null, log: () => undefined });
       try {
         const started = performance.now();
-        const files = await printJournals(
-          app.db,
-          { semesterId, unit, combined: v.combined === true },
-          v.out,
-          { locale, now: app.deps.clock.now(), onProgress: out.progress },
+        const files = await runPrintJob(
+          {
+            dbPath: file,
+            batch: { semesterId, unit, combined: v.combined === true },
+            outDir: v.out,
+            locale,
+            now: app.deps.clock.now(),
+          },
+          { onProgress: (p) => out.progress({ phase: 'print', ...p }) },
         );
         out.done();
         if (v.json) {

@@ -10,7 +10,8 @@ import type { RoleGrant } from '../../src-shared/domain/roles';
 import { bishkekDate } from '../../src-shared/domain/time';
 import type { Db } from '../db/open';
 import { CancelledError } from '../jobs/job';
-import { printJournals, type PrintedFile, type PrintUnit } from '../print/batch';
+import type { PrintedFile, PrintUnit } from '../print/batch';
+import { runPrintJob } from '../print/run-job';
 import { printedJournal } from '../print/journal-data';
 import { verifyPrinted } from '../print/verify';
 import { findByCode, listRegister, registerPrinted, setArchived, setSigned } from '../print/register';
@@ -159,13 +160,15 @@ export function printHandlers(
       };
       jobs.set(id, job);
       const locale = input.locale ?? ctx.locale;
-      void printJournals(
-        d.db,
-        { unit: input.unit, semesterId: input.semesterId, combined: input.combined },
-        job.dir,
+      void runPrintJob(
         {
+          dbPath: d.db.$client.name,
+          batch: { unit: input.unit, semesterId: input.semesterId, combined: input.combined },
+          outDir: job.dir,
           locale,
           now: ctx.now,
+        },
+        {
           signal: job.abort.signal,
           onProgress: (p) => {
             job.view.done = p.done;

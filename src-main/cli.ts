@@ -33,6 +33,8 @@ type Command = {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
+  /** The option a single positional argument stands for (`verify FILE.pdf` = `verify --file FILE.pdf`). */
+  positional?: string;
   run(
     values: Record<string, string | boolean | Array<string | boolean> | undefined>,
     out: Output,
@@ -320,18 +322,19 @@ replica's today falls in; without --unit: everything in the replica.`,
   },
   verify: {
     summary: 'check a printed journal (PDF) against the replica by its verification code',
-    usage: `verify --file FILE.pdf [--locale ru|ky] [--json] [--db FILE]
+    usage: `verify FILE.pdf [--locale ru|ky] [--json] [--db FILE]
 
 Reads the document number and verification code printed on the pages of FILE (the text on the pages,
 not metadata), recomputes the code of that journal from the replica and says whether the paper still
 equals it; when it does not, lists the cells and lessons changed since the time of printing with who
 changed them. Exit code 0: every journal in the file matches; 1: one does not (or cannot be checked).`,
     options: { ...common, file: { type: 'string' }, locale: { type: 'string' }, json: { type: 'boolean' } },
+    positional: 'file',
     async run(v, out) {
       const file = dbPath(v);
       if (!existsSync(file)) throw new UsageError(`no replica at ${file}`);
       if (typeof v.file !== 'string' || !existsSync(v.file))
-        throw new UsageError('--file FILE.pdf is required');
+        throw new UsageError('FILE.pdf is required (an existing file)');
       const locale = (v.locale ?? 'ru') as Locale;
       if (!LOCALES.includes(locale))
         throw new UsageError(`--locale must be ru or ky, got "${String(v.locale)}"`);
@@ -534,7 +537,20 @@ export async function runCli(argv: string[], out: Output = terminalOutput()): Pr
     return 2;
   }
   try {
-    const { values } = parseArgs({ args: rest, options: cmd.options, strict: true, allowPositionals: false });
+    const parsed = parseArgs({
+      args: rest,
+      options: cmd.options,
+      strict: true,
+      allowPositionals: cmd.positional !== undefined,
+    });
+    const values: Record<string, string | boolean | Array<string | boolean> | undefined> = {
+      ...parsed.values,
+    };
+    if (cmd.positional && parsed.positionals.length > 0) {
+      if (parsed.positionals.length > 1 || values[cmd.positional] !== undefined)
+        throw new UsageError(`one ${cmd.positional.toUpperCase()} only`);
+      values[cmd.positional] = parsed.positionals[0];
+    }
     if (values.help) {
       out.log(`Usage: npm run cli -- ${cmd.usage}`);
       return 0;

@@ -10,6 +10,7 @@ import {
   type UnlockFacts,
 } from '../../src-shared/domain/locks';
 import type { LessonStatus } from '../../src-shared/domain/journal';
+import { canPrint } from '../../src-shared/domain/roles';
 import {
   coverClashes,
   type AbsenceSpan,
@@ -512,17 +513,7 @@ async function mayKeepPaper(q: Sql, caller: Caller, offeringId: number): Promise
     [offeringId],
   );
   if (!o) return null;
-  return caller.grants.some(
-    (g) =>
-      g.role === 'studyOffice' ||
-      (g.role === 'archivist' && g.scopeKind === 'university') ||
-      ((g.role === 'deanery' || g.role === 'archivist') &&
-        g.scopeKind === 'faculty' &&
-        g.scopeId === o.faculty) ||
-      ((g.role === 'departmentHead' || g.role === 'archivist') &&
-        g.scopeKind === 'department' &&
-        g.scopeId === o.department),
-  );
+  return canPrint(caller.grants, o);
 }
 
 async function judgePaper(

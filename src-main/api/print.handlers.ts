@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { PrintJobView, VerifyVerdict } from '../../src-shared/contract/print.contract';
 import { AppError } from '../../src-shared/contract/errors';
 import { normalizeCode } from '../../src-shared/domain/print';
-import type { RoleGrant } from '../../src-shared/domain/roles';
+import { canPrint, type RoleGrant } from '../../src-shared/domain/roles';
 import { bishkekDate } from '../../src-shared/domain/time';
 import type { Db } from '../db/open';
 import { CancelledError } from '../jobs/job';
@@ -43,14 +43,7 @@ function facultyOf(db: Db, kind: 'department' | 'group', id: number): number | n
  */
 export function mayPrint(db: Db, grants: readonly RoleGrant[], unit: PrintUnit): boolean {
   const faculty = unit.kind === 'faculty' ? unit.id : facultyOf(db, unit.kind, unit.id);
-  return grants.some((g) => {
-    if (g.role === 'studyOffice' || (g.role === 'archivist' && g.scopeKind === 'university')) return true;
-    if ((g.role === 'deanery' || g.role === 'archivist') && g.scopeKind === 'faculty')
-      return faculty !== null && g.scopeId === faculty;
-    if ((g.role === 'departmentHead' || g.role === 'archivist') && g.scopeKind === 'department')
-      return unit.kind === 'department' && unit.id === g.scopeId;
-    return false;
-  });
+  return canPrint(grants, { faculty, department: unit.kind === 'department' ? unit.id : null });
 }
 
 function unitsOf(db: Db, grants: readonly RoleGrant[]) {

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { PaperView } from '../../src-shared/contract/print.contract';
 import { AppError } from '../../src-shared/contract/errors';
 import { shortName } from '../../src-shared/domain/people';
-import type { RoleGrant } from '../../src-shared/domain/roles';
+import { canPrint, type RoleGrant } from '../../src-shared/domain/roles';
 import { translate, type Locale, type MessageKey } from '../../src-shared/i18n/translate';
 import { uuidv7 } from '../../src-shared/ids';
 import type { Db } from '../db/open';
@@ -93,21 +93,6 @@ const SELECT = sql`SELECT p.id, p.offering_id AS offeringId, p.number, p.code, p
   LEFT JOIN subgroups sg ON sg.id = o.subgroup_id JOIN disciplines d ON d.id = o.discipline_id
   JOIN teachers t ON t.id = o.teacher_id LEFT JOIN users u ON u.id = p.printed_by`;
 
-/** Whether the grants reach a paper journal's offering (the same rule as printing and the gateway's). */
-function mayKeep(grants: readonly RoleGrant[], r: { faculty: number; department: number }): boolean {
-  return grants.some(
-    (g) =>
-      g.role === 'studyOffice' ||
-      (g.role === 'archivist' && g.scopeKind === 'university') ||
-      ((g.role === 'deanery' || g.role === 'archivist') &&
-        g.scopeKind === 'faculty' &&
-        g.scopeId === r.faculty) ||
-      ((g.role === 'departmentHead' || g.role === 'archivist') &&
-        g.scopeKind === 'department' &&
-        g.scopeId === r.department),
-  );
-}
-
 function viewOf(r: Row, now: number, locale: Locale): PaperView {
   return {
     id: r.id,
@@ -143,7 +128,7 @@ export function listRegister(
       sql`${SELECT} WHERE (${like} IS NULL OR p.number LIKE ${like} OR p.code LIKE ${like} OR g.code LIKE ${like}
         OR d.name_ru LIKE ${like} OR d.name_ky LIKE ${like}) ORDER BY p.printed_at DESC, p.number LIMIT 2000`,
     )
-    .filter((r) => mayKeep(grants, r));
+    .filter((r) => canPrint(grants, r));
   const all = rows.map((r) => viewOf(r, now, locale));
   return {
     items: input.due ? all.filter((p) => p.dueForArchive) : all,
@@ -160,7 +145,7 @@ function one(
 ): PaperView & { version: number } {
   const r = db.get<Row>(sql`${SELECT} WHERE p.id = ${id}`);
   if (!r) throw new AppError('NOT_FOUND', {}, 'paperId');
-  if (!mayKeep(grants, r)) throw new AppError('SCOPE_FORBIDDEN', {}, 'paperId');
+  if (!canPrint(grants, r)) throw new AppError('SCOPE_FORBIDDEN', {}, 'paperId');
   return { ...viewOf(r, now, locale), version: r.rowVersion };
 }
 

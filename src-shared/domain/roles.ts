@@ -78,3 +78,29 @@ export const ROLE_SCOPE: Readonly<Record<Role, readonly ScopeKind[]>> = {
   curator: ['group'],
   archivist: ['university', 'faculty', 'department'],
 };
+
+/**
+ * May a session print journals of a unit, or keep a paper journal's register entry? The "print
+ * journals, paper register" row of DOMAIN.md's role table: the study office and a university archivist
+ * everything; the deanery and a faculty archivist their faculty; a department head and a department
+ * archivist their department. `department` is null when the target is not one department's (a faculty
+ * or a group, which mixes departments).
+ */
+export function canPrint(
+  grants: readonly RoleGrant[],
+  target: { faculty: number | null; department: number | null },
+): boolean {
+  return grants.some(
+    (g) =>
+      g.role === 'studyOffice' ||
+      (g.role === 'archivist' && g.scopeKind === 'university') ||
+      ((g.role === 'deanery' || g.role === 'archivist') &&
+        g.scopeKind === 'faculty' &&
+        target.faculty !== null &&
+        g.scopeId === target.faculty) ||
+      ((g.role === 'departmentHead' || g.role === 'archivist') &&
+        g.scopeKind === 'department' &&
+        target.department !== null &&
+        g.scopeId === target.department),
+  );
+}

@@ -170,8 +170,15 @@ export function printHandlers(
         },
       ).then(
         (files) => {
-          // Every printed journal goes into the paper register (synced), in one transaction.
-          registerPrinted(d.db, { userId: s.user.id, deviceId: d.deviceId, now: ctx.now }, files, locale);
+          // Every printed journal goes into the paper register (synced), in one transaction; if that
+          // fails the job fails with it (the files are not handed out unregistered).
+          try {
+            registerPrinted(d.db, { userId: s.user.id, deviceId: d.deviceId, now: ctx.now }, files, locale);
+          } catch (err) {
+            job.view.state = 'failed';
+            job.view.error = err instanceof Error ? err.message : String(err);
+            return;
+          }
           job.files = files;
           job.view.state = 'done';
           job.view.done = job.view.total = files.reduce((n, f) => n + f.journals.length, 0);

@@ -29,7 +29,9 @@ export async function freshCentral(
   }
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set');
-  const name = `avn_t_${randomBytes(6).toString('hex')}`;
+  // Named after this run's template (avn_tpl_<pid>), so a run's teardown drops only its own databases.
+  const run = inject('pgTemplate').replace(/^avn_tpl_/, '');
+  const name = `avn_t_${run}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);

@@ -51,9 +51,11 @@ export async function teardown(): Promise<void> {
   if (url && pgTemplate) {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
+    // Only this run's databases (another run may share the server): `_` is a LIKE wildcard, escaped.
+    const run = pgTemplate.replace(/^avn_tpl_/, '');
     const left = await admin.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'avn_t_%' OR datname = $1",
-      [pgTemplate],
+      'SELECT datname FROM pg_database WHERE datname LIKE $2 OR datname = $1',
+      [pgTemplate, `avn\\_t\\_${run}\\_%`],
     );
     for (const d of left.rows) await admin.query(`DROP DATABASE IF EXISTS ${d.datname} WITH (FORCE)`);
     await admin.end();

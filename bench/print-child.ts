@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import fontkit from '@pdf-lib/fontkit';
-import { readFileSync } from 'node:fs';
 import { openReplica } from '../src-main/db/open';
 import { runPrintJob } from '../src-main/print/run-job';
-import { FONTS_DIR } from '../src-main/print/pdf';
+import { loadFontBytes } from '../src-main/print/pdf';
 
 /**
  * One measurement of the print benchmark in its own process (so its peak memory is its own):
@@ -34,7 +33,7 @@ if (mode === 'journals') {
   const n = Number(arg ?? 50);
   const pdf = await PDFDocument.create();
   pdf.registerFontkit(fontkit);
-  const font = await pdf.embedFont(readFileSync(`${FONTS_DIR}/DejaVuSans.ttf`), { subset: true });
+  const font = await pdf.embedFont(loadFontBytes().regular, { subset: true });
   const cells = ['+', 'нб', '5', '4', '+', '+', 'нб(у)', '3'];
   for (let p = 0; p < n; p++) {
     const page = pdf.addPage([841.89, 595.28]);

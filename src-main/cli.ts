@@ -6,7 +6,7 @@ import { DEFAULT_DEMO_DATE, generateDemo } from './demo/generate';
 import { getMeta, META } from './db/meta';
 import { openReplica } from './db/open';
 import { entityCounts, ENTITY_TABLES } from './db/replica.repo';
-import { formatBishkekInstant } from '../src-shared/domain/time';
+import { formatBishkekInstant, formatBishkekStamp } from '../src-shared/domain/time';
 import { LOCALES, translate, type Locale, type MessageKey } from '../src-shared/i18n/translate';
 import { AppError } from '../src-shared/contract/errors';
 import type { ControlReport } from '../src-shared/contract/control.contract';
@@ -463,7 +463,7 @@ export function controlTable(r: ControlReport, locale: Locale): string[] {
     String(f.missing),
     pp(trend),
   ];
-  const title = `${t('control.title')} — ${r.period.week ?? ''} ${r.period.from} – ${r.period.to}, ${t('control.checkedAt', { time: formatBishkekInstant(r.checkedAt).slice(0, 16).replace('T', ' ') })}`;
+  const title = `${t('control.title')} — ${r.period.week ?? ''} ${r.period.from} – ${r.period.to}, ${t('control.checkedAt', { time: formatBishkekStamp(r.checkedAt) })}`;
   const out = [title.replace(' —  ', ' — ')];
   if (r.within.length) out.push(r.within.map((w) => `${t(`unit.${w.kind}`)}: ${w.name[locale]}`).join(' › '));
   if (r.total.due === 0) {

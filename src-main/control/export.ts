@@ -1,5 +1,5 @@
 import type { ControlLessonRow, ControlReport } from '../../src-shared/contract/control.contract';
-import { formatBishkekInstant } from '../../src-shared/domain/time';
+import { formatBishkekStamp } from '../../src-shared/domain/time';
 import { translate, type Locale, type MessageKey } from '../../src-shared/i18n/translate';
 import type { Viewer } from '../db/access';
 import type { UnitFilter } from '../db/control.repo';
@@ -78,7 +78,7 @@ export async function writeControlWorkbook(
 ): Promise<void> {
   const t = (k: MessageKey, p?: Record<string, string | number>) => translate(locale, k, p);
   const r = data.summary;
-  const when = formatBishkekInstant(r.checkedAt).slice(0, 16).replace('T', ' ');
+  const when = formatBishkekStamp(r.checkedAt);
   const subtitle = `${r.period.week ? `${r.period.week}, ` : ''}${r.period.from} – ${r.period.to}; ${t('control.checkedAt', { time: when })}`;
   const sheets: SheetSpec[] = [
     {

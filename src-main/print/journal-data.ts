@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { canonicalLines, verificationCode, type PrintedJournal } from '../../src-shared/domain/print';
+import { ACADEMIC_HOURS_PER_LESSON } from '../../src-shared/domain/substitutions';
 import { translate, type Locale, type MessageKey } from '../../src-shared/i18n/translate';
 import { journalGrid } from '../db/journal.repo';
 import type { Db } from '../db/open';
@@ -65,7 +66,7 @@ export function printedJournal(
       date: l.date,
       pair: l.pair,
       topic: l.topic ?? '',
-      hours: 2,
+      hours: ACADEMIC_HOURS_PER_LESSON,
       conductedBy: l.conductedBy?.name ?? '',
       substitute: l.substitute !== null,
     })),

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, PDFName, type PDFFont, type PDFRef } from 'pdf-lib';
@@ -12,7 +11,7 @@ import {
 } from '../../src-shared/domain/print';
 import { formatDateShort } from '../../src-shared/i18n/format';
 import { translate, type Locale, type MessageKey } from '../../src-shared/i18n/translate';
-import { A4, assertGlyphs, FONTS_DIR, stamp } from './pdf';
+import { A4, assertGlyphs, loadFontBytes, stamp } from './pdf';
 
 /**
  * The printed semester journal (issue 6): A4 landscape — a title page, grid pages of students × lesson
@@ -405,17 +404,12 @@ export type JournalPdfOptions = {
   onPage?: () => void;
 };
 
-let fontBytes: { regular: Uint8Array; bold: Uint8Array } | null = null;
-
 /** One PDF of one or more journals (a group's file); each journal numbers its own pages. */
 export async function journalsPdf(
   docs: readonly JournalDoc[],
   opts: JournalPdfOptions,
 ): Promise<{ bytes: Uint8Array; pages: number[] }> {
-  fontBytes ??= {
-    regular: readFileSync(`${FONTS_DIR}/DejaVuSans.ttf`),
-    bold: readFileSync(`${FONTS_DIR}/DejaVuSans-Bold.ttf`),
-  };
+  const fontBytes = loadFontBytes();
   const pdf = await PDFDocument.create();
   pdf.registerFontkit(fontkit);
   pdf.setTitle(translate(opts.locale, 'print.title'));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import { formatBishkekInstant } from '../../src-shared/domain/time';
+import { formatBishkekInstant, formatBishkekStamp } from '../../src-shared/domain/time';
 import { translate, type Locale } from '../../src-shared/i18n/translate';
 
 /**
@@ -19,7 +19,7 @@ export function documentNumber(prefix: string, now: number): string {
 }
 
 /** 'YYYY-MM-DD HH:MM' in Bishkek. */
-export const stamp = (ms: number): string => formatBishkekInstant(ms).slice(0, 16).replace('T', ' ');
+export const stamp = formatBishkekStamp;
 
 /** The page frame of a document: its number, when it was made, "page X of Y". */
 export function documentFrame(locale: Locale, now: number, number: string) {
@@ -34,7 +34,8 @@ export const FONTS_DIR = fileURLToPath(new URL('../../resources/fonts', import.m
 
 type FontBytes = { regular: Uint8Array; bold: Uint8Array };
 let fontBytes: FontBytes | null = null;
-function loadFontBytes(): FontBytes {
+/** DejaVu Sans, regular and bold, read once. */
+export function loadFontBytes(): FontBytes {
   fontBytes ??= {
     regular: readFileSync(`${FONTS_DIR}/DejaVuSans.ttf`),
     bold: readFileSync(`${FONTS_DIR}/DejaVuSans-Bold.ttf`),

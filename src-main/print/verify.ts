@@ -159,7 +159,6 @@ export function verifyPrinted(db: Db, printed: { number: string; code: string },
 /** Cells and topics of the offering changed after the time of printing, with who changed them. */
 function changesSince(db: Db, p: { offeringId: number; printedAt: number }): Change[] {
   type NameCols = { lastName: string; firstName: string; patronymic: string | null };
-  const who = (name: string | null) => name;
   const cells = db.all<
     NameCols & {
       date: string;
@@ -195,7 +194,7 @@ function changesSince(db: Db, p: { offeringId: number; printedAt: number }): Cha
       date: c.date,
       student: shortName(c),
       now: cellText({ attendance: c.attendance, grade: c.grade }),
-      by: who(c.by),
+      by: c.by,
       at: c.at,
     })),
     ...topics.map((t) => ({
@@ -203,7 +202,7 @@ function changesSince(db: Db, p: { offeringId: number; printedAt: number }): Cha
       date: t.date,
       student: null,
       now: t.topic ?? '',
-      by: who(t.by),
+      by: t.by,
       at: t.at,
     })),
     ...cleared.map((c) => {
@@ -213,7 +212,7 @@ function changesSince(db: Db, p: { offeringId: number; printedAt: number }): Cha
         date: lessonDate(key.lesson_id),
         student: studentName(key.student_id),
         now: '',
-        by: who(c.by),
+        by: c.by,
         at: c.at,
       };
     }),

@@ -10,7 +10,7 @@ import {
   type DayFacts,
   type SlotLesson,
 } from '../../src-shared/domain/substitutions';
-import { weekParity, type IsoDate } from '../../src-shared/domain/time';
+import { isoWeekday, weekParity, type IsoDate } from '../../src-shared/domain/time';
 import type { Db } from '../db/open';
 
 /**
@@ -293,7 +293,7 @@ export function dayFacts(db: Db, date: IsoDate, pair: number): DayFacts {
     sql`SELECT 1 AS x FROM calendar_days WHERE date = ${date} AND kind IN ('holiday', 'non_teaching')`,
   );
   if (!holiday) {
-    const weekday = ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+    const weekday = isoWeekday(date);
     for (const s of db.all<{ offeringId: number; teacherId: number; parity: string; semesterStart: IsoDate }>(
       sql`SELECT ts.offering_id AS offeringId, o.teacher_id AS teacherId, ts.parity, se.starts_on AS semesterStart
         FROM timetable_slots ts JOIN offerings o ON o.id = ts.offering_id JOIN semesters se ON se.id = o.semester_id

@@ -75,6 +75,11 @@ export function formatBishkekInstant(ms: number): string {
   return new Date(ms + BISHKEK_OFFSET_MS).toISOString().slice(0, 19) + '+06:00';
 }
 
+/** An instant as people read it on screens and paper: Bishkek local 'YYYY-MM-DD HH:MM'. */
+export function formatBishkekStamp(ms: number): string {
+  return formatBishkekInstant(ms).slice(0, 16).replace('T', ' ');
+}
+
 /** An ISO week: the Monday–Sunday week numbered by ISO 8601. */
 export type IsoWeek = { year: number; week: number };
 

@@ -1,12 +1,11 @@
 import { useState } from 'react';
-import { formatBishkekInstant } from '../../../src-shared/domain/time';
+import { formatBishkekStamp } from '../../../src-shared/domain/time';
 import { useI18n } from '../../i18n/I18n';
 import { EmptyState, ErrorState, Loading } from '../../ui/States';
 import { useCall } from '../../ui/use-call';
 import { onListKeyDown } from '../../ui/list-keys';
 import { ControlTable, heat } from './ControlTable';
 
-export const when = (ms: number) => formatBishkekInstant(ms).slice(0, 16).replace('T', ' ');
 const pct = (x: number | null) => (x === null ? '—' : (x * 100).toFixed(1));
 
 /** Past checks, newest first; one opens the figures it froze (§3.5: what the deanery saw then). */
@@ -38,7 +37,7 @@ export function ControlHistory() {
           <tr key={c.id} data-check={c.id}>
             <td>
               <button type="button" className="unit-link" data-nav-item onClick={() => setOpen(c.id)}>
-                {when(c.checkedAt)}
+                {formatBishkekStamp(c.checkedAt)}
               </button>
               {c.pending ? <span className="tag warn">{t('control.history.pending')}</span> : null}
             </td>
@@ -76,7 +75,9 @@ function SnapshotView({ id, onBack }: { id: string; onBack: () => void }) {
         <button type="button" className="btn" onClick={onBack}>
           ← {t('control.snapshot.back')}
         </button>
-        <strong>{t('control.snapshot.title', { when: when(c.checkedAt), who: c.checkedBy })}</strong>
+        <strong>
+          {t('control.snapshot.title', { when: formatBishkekStamp(c.checkedAt), who: c.checkedBy })}
+        </strong>
         <span className="control-when">
           {c.period.week ? `${c.period.week} · ` : ''}
           {c.period.from} – {c.period.to}

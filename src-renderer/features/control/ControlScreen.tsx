@@ -4,7 +4,7 @@ import type { SessionUser } from '../../../src-shared/contract/common';
 import type { ControlUnitKind } from '../../../src-shared/domain/control';
 import {
   addDays,
-  formatBishkekInstant,
+  formatBishkekStamp,
   formatIsoWeek,
   isoWeekOf,
   isoWeekRange,
@@ -17,7 +17,7 @@ import { useCall } from '../../ui/use-call';
 import { call } from '../../api/client';
 import { useAction } from '../../ui/use-action';
 import { DateField, saveFile, Tab } from '../../ui/controls';
-import { ControlHistory, when } from './ControlHistory';
+import { ControlHistory } from './ControlHistory';
 import { ControlHeatmap } from './ControlHeatmap';
 import { ControlLessons } from './ControlLessons';
 import { ControlTable } from './ControlTable';
@@ -180,7 +180,7 @@ export function ControlScreen() {
                 {period.week ? `${period.week} · ` : ''}
                 {period.from} – {period.to}
                 {report.data
-                  ? ` · ${t('control.checkedAt', { time: formatBishkekInstant(report.data.checkedAt).slice(0, 16).replace('T', ' ') })}`
+                  ? ` · ${t('control.checkedAt', { time: formatBishkekStamp(report.data.checkedAt) })}`
                   : ''}
               </span>
             ) : null}
@@ -210,7 +210,7 @@ export function ControlScreen() {
             </span>
             {recorded !== null ? (
               <span className="recorded" role="status">
-                {t('control.record.done', { when: when(recorded) })}
+                {t('control.record.done', { when: formatBishkekStamp(recorded) })}
               </span>
             ) : null}
           </div>

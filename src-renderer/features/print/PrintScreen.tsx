@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { PaperView, PrintJobView, VerifyVerdict } from '../../../src-shared/contract/print.contract';
-import { formatBishkekInstant } from '../../../src-shared/domain/time';
+import { formatBishkekStamp } from '../../../src-shared/domain/time';
 import { formatDateShort } from '../../../src-shared/i18n/format';
 import type { MessageKey } from '../../../src-shared/i18n/translate';
 import { call } from '../../api/client';
@@ -10,7 +10,7 @@ import { EmptyState, ErrorState, Loading } from '../../ui/States';
 import { useAction } from '../../ui/use-action';
 import { useCall } from '../../ui/use-call';
 
-const stamp = (ms: number) => formatBishkekInstant(ms).slice(0, 16).replace('T', ' ');
+const stamp = formatBishkekStamp;
 
 /**
  * Print & archive (issue 6): print every journal of a faculty, department or group for a semester —

@@ -23,6 +23,7 @@ import type { MutationOutcome, Outcome, PushMutation } from '../../src-shared/sy
 import type { CentralDb, Row, Sql } from '../db/client';
 import type { Caller } from './auth';
 import { lockRow, writeCentral, type CentralChange } from './write';
+import { judgeArchive } from './archive';
 
 /**
  * Push (SYNC.md): each mutation in its own transaction with its effect, its audit and the device's
@@ -30,7 +31,7 @@ import { lockRow, writeCentral, type CentralChange } from './write';
  * version. Every permanent outcome counts as processed (or the queue would deadlock) and is stored with
  * the mutation; a repeated id gets the stored outcome again.
  */
-type Verdict = {
+export type Verdict = {
   outcome: Exclude<Outcome, 'DUPLICATE' | 'OUT_OF_ORDER'>;
   reason: string | null;
   changes: CentralChange[];
@@ -106,7 +107,7 @@ async function lessonContext(q: Sql, lessonId: number): Promise<LessonCtx | null
   };
 }
 
-const refused = (outcome: Verdict['outcome'], reason: string, serverRow: Row | null): Verdict => ({
+export const refused = (outcome: Verdict['outcome'], reason: string, serverRow: Row | null): Verdict => ({
   outcome,
   reason,
   changes: [],
@@ -671,6 +672,8 @@ async function processOne(
       verdict = await judgeAssign(q, caller, parsed.data as MutationArgs<'substitutions.assign'>, editTime);
     else if (m.name === 'paper.printed' || m.name === 'paper.signed' || m.name === 'paper.archived')
       verdict = await judgePaper(q, caller, m.name, parsed.data, editTime);
+    else if (m.name === 'archive.registered' || m.name === 'archive.verified' || m.name === 'archive.purge')
+      verdict = await judgeArchive(q, caller, m.name, parsed.data, editTime);
     else if (m.name === 'substitutions.cancel')
       verdict = await judgeCancelSubstitution(
         q,

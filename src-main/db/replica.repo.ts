@@ -36,6 +36,8 @@ export const ENTITY_TABLES: Readonly<Record<EntityKey, string>> = {
   substitutions: getTableName(schema.substitutions),
   weeklyChecks: getTableName(schema.weeklyChecks),
   paperJournals: getTableName(schema.paperJournals),
+  archivePackages: getTableName(schema.archivePackages),
+  archivePurges: getTableName(schema.archivePurges),
   auditLog: getTableName(schema.auditLog),
   outbox: getTableName(schema.outbox),
   syncConflicts: getTableName(schema.syncConflicts),

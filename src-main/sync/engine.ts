@@ -106,6 +106,11 @@ function targetOf(
     case 'paper.signed':
     case 'paper.archived':
       return { table: 'paper_journals', key: [args.paperId] };
+    case 'archive.registered':
+    case 'archive.verified':
+      return { table: 'archive_packages', key: [args.packageId] };
+    case 'archive.purge':
+      return { table: 'archive_purges', key: [args.purgeId] };
     case 'messages.send':
       return null;
   }
@@ -914,6 +919,60 @@ export class SyncEngine {
           this.sql
             .prepare('UPDATE paper_journals SET archived_on = ?, transfer_act = ? WHERE id = ?')
             .run(a.archivedOn, a.transferAct, a.paperId);
+          break;
+        }
+        case 'archive.registered': {
+          const a = MUTATIONS['archive.registered'].parse(raw);
+          this.sql
+            .prepare(
+              `INSERT OR IGNORE INTO archive_packages (id, unit_kind, unit_id, period_kind, period_id, academic_year_id, file_name, size_bytes, digest, counts, made_at, made_by, row_version, updated_at, updated_by)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+            )
+            .run(
+              a.packageId,
+              a.unitKind,
+              a.unitId,
+              a.periodKind,
+              a.periodId,
+              a.academicYearId,
+              a.fileName,
+              a.sizeBytes,
+              a.digest,
+              JSON.stringify(a.counts),
+              r.at,
+              r.userId,
+              r.at,
+              r.userId,
+            );
+          break;
+        }
+        case 'archive.verified': {
+          const a = MUTATIONS['archive.verified'].parse(raw);
+          this.sql
+            .prepare(
+              'UPDATE archive_packages SET verified_at = ?, verified_by = ? WHERE id = ? AND digest = ?',
+            )
+            .run(r.at, r.userId, a.packageId, a.digest);
+          break;
+        }
+        case 'archive.purge': {
+          const a = MUTATIONS['archive.purge'].parse(raw);
+          this.sql
+            .prepare(
+              `INSERT OR IGNORE INTO archive_purges (id, academic_year_id, unit_kind, unit_id, package_id, requested_at, requested_by, row_version, updated_at, updated_by)
+               VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+            )
+            .run(
+              a.purgeId,
+              a.academicYearId,
+              a.unitKind,
+              a.unitId,
+              a.packageId,
+              r.at,
+              r.userId,
+              r.at,
+              r.userId,
+            );
           break;
         }
         case 'messages.send':

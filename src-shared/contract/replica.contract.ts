@@ -33,6 +33,8 @@ export const ENTITY_KEYS = [
   'substitutions',
   'weeklyChecks',
   'paperJournals',
+  'archivePackages',
+  'archivePurges',
   'auditLog',
   'outbox',
   'syncConflicts',

@@ -104,3 +104,30 @@ export function canPrint(
         g.scopeId === target.department),
   );
 }
+
+/**
+ * Who may make archive packages, keep the archive register and request a purge ("archive packages,
+ * retention, purge request" in DOMAIN.md's role table): an archivist whose scope holds the unit — a
+ * university archivist everything, a faculty archivist the faculty and its departments and groups, a
+ * department archivist the department. With `view`, the deanery of the faculty may also look.
+ * `faculty`/`department` are the unit's (null for the university, department null for a faculty or a
+ * group, which mixes departments).
+ */
+export function canArchive(
+  grants: readonly RoleGrant[],
+  target: { faculty: number | null; department: number | null },
+  action: 'make' | 'view',
+): boolean {
+  return grants.some(
+    (g) =>
+      (g.role === 'archivist' &&
+        (g.scopeKind === 'university' ||
+          (g.scopeKind === 'faculty' && target.faculty !== null && g.scopeId === target.faculty) ||
+          (g.scopeKind === 'department' && target.department !== null && g.scopeId === target.department))) ||
+      (action === 'view' &&
+        g.role === 'deanery' &&
+        g.scopeKind === 'faculty' &&
+        target.faculty !== null &&
+        g.scopeId === target.faculty),
+  );
+}

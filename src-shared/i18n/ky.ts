@@ -614,6 +614,8 @@ export const ky: Record<MessageKey, string> = {
   'entity.substitutions': 'Алмаштыруулар',
   'entity.weeklyChecks': 'Жазылган текшерүүлөр',
   'entity.paperJournals': 'Басылган журналдар (реестр)',
+  'entity.archivePackages': 'Архивдик көчүрмөлөр (реестр)',
+  'entity.archivePurges': 'Мөөнөтү өткөндө өчүрүүлөр',
   'entity.auditLog': 'Аудит журналы',
   'entity.syncConflicts': 'Четке кагылган өзгөртүүлөр (конфликттер)',
   'entity.outbox': 'Жөнөтүлө элек өзгөртүүлөр',

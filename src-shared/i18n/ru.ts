@@ -609,6 +609,8 @@ export const ru = {
   'entity.substitutions': 'Замены',
   'entity.weeklyChecks': 'Записанные проверки',
   'entity.paperJournals': 'Печатные журналы (реестр)',
+  'entity.archivePackages': 'Архивные копии (реестр)',
+  'entity.archivePurges': 'Удаления по истечении срока',
   'entity.auditLog': 'Журнал аудита',
   'entity.syncConflicts': 'Отклонённые изменения (конфликты)',
   'entity.outbox': 'Исходящие изменения',

@@ -8,12 +8,14 @@ import { ABSENCE_REASONS, ATTENDANCE, GRADES } from '../domain/journal';
  */
 export const PROTOCOL_VERSION = 1;
 /** Bumped with every change of a mutation's arguments or of the synced tables. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 const id = z.number().int().positive();
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const grade = z.union(GRADES.map((g) => z.literal(g)));
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const archiveUnitKind = z.enum(['university', 'faculty', 'department', 'group']);
 
 export const MUTATIONS = {
   /** Set (or, with attendance null, clear) one student's mark at one lesson. */
@@ -103,6 +105,32 @@ export const MUTATIONS = {
     paperId: uuid,
     archivedOn: isoDay.nullable(),
     transferAct: z.string().min(1).max(100).nullable(),
+  }),
+  /** An archive package entered in the archive register (§4.1): its unit, period and digest. */
+  'archive.registered': z.object({
+    packageId: uuid,
+    unitKind: archiveUnitKind,
+    unitId: id.nullable(),
+    periodKind: z.enum(['semester', 'year']),
+    periodId: id,
+    academicYearId: id,
+    fileName: z.string().min(1).max(255),
+    sizeBytes: z.number().int().min(0),
+    digest: sha256,
+    counts: z.record(z.string().max(60), z.number().int().min(0)),
+  }),
+  /** The package was found whole and its digest equal to the registered one. */
+  'archive.verified': z.object({ packageId: uuid, digest: sha256 }),
+  /**
+   * Purge the expired electronic records (§1.7: five years) of an academic year and unit, covered by a
+   * verified, registered package; carried out by the gateway.
+   */
+  'archive.purge': z.object({
+    purgeId: uuid,
+    packageId: uuid,
+    academicYearId: id,
+    unitKind: archiveUnitKind,
+    unitId: id.nullable(),
   }),
 } as const;
 

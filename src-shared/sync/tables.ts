@@ -43,6 +43,8 @@ export const SYNCED_TABLES: readonly SyncedTable[] = [
   { name: 'substitutions', pk: ['id'], kind: 'scoped' },
   { name: 'weekly_checks', pk: ['id'], kind: 'ref' },
   { name: 'paper_journals', pk: ['id'], kind: 'scoped' },
+  { name: 'archive_packages', pk: ['id'], kind: 'ref' },
+  { name: 'archive_purges', pk: ['id'], kind: 'ref' },
 ];
 
 export const SYNCED_TABLE_NAMES: readonly string[] = SYNCED_TABLES.map((t) => t.name);

@@ -479,3 +479,47 @@ export const paperJournals = pgTable(
     index('c_paper_journals_code').on(t.code),
   ],
 );
+
+export const archivePackages = pgTable(
+  'archive_packages',
+  {
+    id: text('id').primaryKey(),
+    unitKind: text('unit_kind').notNull(),
+    unitId: integer('unit_id'),
+    periodKind: text('period_kind').notNull(),
+    periodId: integer('period_id').notNull(),
+    academicYearId: integer('academic_year_id').notNull(),
+    fileName: text('file_name').notNull(),
+    sizeBytes: ms('size_bytes').notNull(),
+    digest: text('digest').notNull(),
+    counts: text('counts').notNull(),
+    madeAt: ms('made_at').notNull(),
+    madeBy: integer('made_by'),
+    verifiedAt: ms('verified_at'),
+    verifiedBy: integer('verified_by'),
+    ...syncColumns(),
+  },
+  (t) => [
+    index('c_archive_packages_digest').on(t.digest),
+    index('c_archive_packages_year').on(t.academicYearId, t.unitKind, t.unitId),
+  ],
+);
+
+export const archivePurges = pgTable(
+  'archive_purges',
+  {
+    id: text('id').primaryKey(),
+    academicYearId: integer('academic_year_id').notNull(),
+    unitKind: text('unit_kind').notNull(),
+    unitId: integer('unit_id'),
+    packageId: text('package_id')
+      .notNull()
+      .references(() => archivePackages.id),
+    requestedAt: ms('requested_at').notNull(),
+    requestedBy: integer('requested_by'),
+    purgedAt: ms('purged_at'),
+    counts: text('counts'),
+    ...syncColumns(),
+  },
+  (t) => [index('c_archive_purges_year').on(t.academicYearId)],
+);

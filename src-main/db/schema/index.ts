@@ -4,4 +4,5 @@ export * from './people';
 export * from './accounts';
 export * from './teaching';
 export * from './control';
+export * from './archive';
 export * from './local';

@@ -38,6 +38,9 @@ const STATUS: Record<ErrorCode, number> = {
   PERIOD_FUTURE: 400,
   UNIT_UNKNOWN: 404,
   CLASH: 409,
+  READ_ONLY: 409,
+  PACKAGE_INVALID: 422,
+  PURGE_REFUSED: 409,
   INTERNAL: 500,
 };
 

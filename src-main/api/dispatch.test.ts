@@ -12,6 +12,7 @@ let admin: string;
 let teacher: string;
 let dean: string;
 let head: string;
+let archivist: string;
 
 beforeAll(async () => {
   app = bootTiny();
@@ -19,6 +20,7 @@ beforeAll(async () => {
   teacher = await login(app, 'teacher');
   dean = await login(app, 'dean');
   head = await login(app, 'head');
+  archivist = await login(app, 'archivist');
 });
 afterAll(() => app.close());
 
@@ -188,6 +190,29 @@ const MALFORMED: Record<string, Array<[unknown, string]>> = {
       'transferAct',
     ],
   ],
+  'archive.options': [[{ x: 1 }, 'x']],
+  'archive.start': [
+    [{ unit: { kind: 'planet', id: 1 } }, 'unit.kind'],
+    [{ unit: { kind: 'group', id: 1 }, period: { kind: 'decade', id: 1 } }, 'period.kind'],
+  ],
+  'archive.job': [[{ jobId: '' }, 'jobId']],
+  'archive.cancel': [[{}, 'jobId']],
+  'archive.list': [[{ x: 1 }, 'x']],
+  'archive.verify': [[{ file: '' }, 'file']],
+  'archive.transferAct': [[{ packageId: 'x' }, 'packageId']],
+  'archive.open': [[{}, 'file']],
+  'retention.register': [[{ due: 'yes' }, 'due']],
+  'retention.purge': [
+    [
+      {
+        academicYearId: 1,
+        unit: { kind: 'faculty', id: 1 },
+        packageId: '01900000-0000-7000-8000-000000000001',
+        confirm: '',
+      },
+      'confirm',
+    ],
+  ],
   'journal.setTopic': [
     [{ lessonId: 1 }, 'topic'],
     [{ lessonId: 1, topic: '   ' }, 'topic'],
@@ -211,7 +236,9 @@ describe('dispatch', () => {
               ? dean
               : method.startsWith('subs.') || method.startsWith('print.')
                 ? head
-                : admin;
+                : method.startsWith('archive.') || method.startsWith('retention.')
+                  ? archivist
+                  : admin;
         const r = await app.dispatch({ method, input, session, locale: 'ru' });
         expect(r.ok, JSON.stringify(input)).toBe(false);
         if (r.ok) continue;

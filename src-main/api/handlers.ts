@@ -6,6 +6,8 @@ import type { Deps, Handlers } from './context';
 import { journalEditHandlers } from './journal-edit.handlers';
 import { journalHandlers } from './journal.handlers';
 import { printHandlers } from './print.handlers';
+import { archiveHandlers } from './archive.handlers';
+import { retentionHandlers } from './retention.handlers';
 import { replicaHandlers } from './replica.handlers';
 import { subsHandlers } from './subs.handlers';
 import { syncHandlers } from './sync.handlers';
@@ -24,5 +26,7 @@ export function makeHandlers(d: Deps): Handlers {
     ...controlHandlers(d),
     ...subsHandlers(d),
     ...printHandlers(d),
+    ...archiveHandlers(d),
+    ...retentionHandlers(d),
   };
 }

@@ -19,6 +19,9 @@ export const ERROR_CODES = [
   'PERIOD_FUTURE',
   'UNIT_UNKNOWN',
   'CLASH',
+  'READ_ONLY',
+  'PACKAGE_INVALID',
+  'PURGE_REFUSED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

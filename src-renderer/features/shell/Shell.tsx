@@ -9,14 +9,24 @@ import { JournalScreen } from '../journal/JournalScreen';
 import { LaterArea } from '../later/LaterArea';
 import { SyncIndicator } from '../sync/SyncIndicator';
 import { PrintScreen } from '../print/PrintScreen';
+import { ArchiveScreen } from '../archive/ArchiveScreen';
 import { SubsScreen } from '../subs/SubsScreen';
 import { SyncScreen } from '../sync/SyncScreen';
 import { LanguageSwitch } from './LanguageSwitch';
 
-export const AREAS = ['control', 'journal', 'substitutions', 'print', 'reports', 'sync', 'settings'] as const;
+export const AREAS = [
+  'control',
+  'journal',
+  'substitutions',
+  'print',
+  'archive',
+  'reports',
+  'sync',
+  'settings',
+] as const;
 export type Area = (typeof AREAS)[number];
 
-/** The app shell: navigation for every area (Alt+1…Alt+7), the user and their roles, the replica's clock. */
+/** The app shell: navigation for every area (Alt+1…Alt+8), the user and their roles, the replica's clock. */
 export function Shell({ info, user, onLogout }: { info: AppInfo; user: SessionUser; onLogout: () => void }) {
   const { t, locale } = useI18n();
   const [area, setArea] = useState<Area>('journal');
@@ -81,6 +91,8 @@ export function Shell({ info, user, onLogout }: { info: AppInfo; user: SessionUs
           <JournalScreen />
         ) : area === 'print' ? (
           <PrintScreen />
+        ) : area === 'archive' ? (
+          <ArchiveScreen />
         ) : area === 'substitutions' ? (
           <SubsScreen />
         ) : area === 'sync' ? (

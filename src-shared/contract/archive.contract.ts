@@ -1,0 +1,196 @@
+import { z } from 'zod';
+import { id, isoDate, method } from './common';
+
+/**
+ * Archive packages, the archive register and the retention register (issue 7; regulation §1.7, §4.1,
+ * §5.6, §5.7): a verifiable ZIP of a unit and period, verified against the digest registered outside it,
+ * opened into a read-only replica years later; when records fall due and where each paper journal is;
+ * the purge of expired records, requested after a verified package exists and carried out centrally.
+ */
+const ARCHIVISTS = ['archivist'] as const;
+/** The deanery views the registers (DOMAIN.md roles table: "archive packages, retention — view"). */
+const VIEWERS = ['archivist', 'deanery'] as const;
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+const names = z.object({ ru: z.string(), ky: z.string() });
+export const archiveUnit = z.object({
+  kind: z.enum(['university', 'faculty', 'department', 'group']),
+  id: id.nullable(),
+});
+export type ArchiveUnit = z.infer<typeof archiveUnit>;
+export const archivePeriod = z.object({ kind: z.enum(['semester', 'year']), id });
+export type ArchivePeriod = z.infer<typeof archivePeriod>;
+/** A path on this PC (the backend and the window are on the same machine, also in web mode). */
+const localPath = z.string().trim().min(1).max(1000);
+
+export const archiveJobView = z.object({
+  id: z.string(),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  /** What is being written now, e.g. 'data', 'excel', 'pdf', 'manifest'. */
+  stage: z.string(),
+  done: z.number().int(),
+  total: z.number().int(),
+  error: z.string().nullable(),
+  result: z
+    .object({
+      packageId: uuid,
+      file: z.string(),
+      sizeBytes: z.number().int(),
+      digest: z.string(),
+      files: z.number().int(),
+      counts: z.record(z.string(), z.number().int()),
+    })
+    .nullable(),
+});
+export type ArchiveJobView = z.infer<typeof archiveJobView>;
+
+export const packageView = z.object({
+  id: uuid,
+  unit: archiveUnit,
+  unitName: names,
+  period: archivePeriod,
+  periodName: z.string(),
+  academicYearId: id,
+  fileName: z.string(),
+  sizeBytes: z.number().int(),
+  digest: z.string(),
+  counts: z.record(z.string(), z.number().int()),
+  madeAt: z.number().int(),
+  madeBy: z.string().nullable(),
+  verifiedAt: z.number().int().nullable(),
+  verifiedBy: z.string().nullable(),
+  /** Not yet confirmed by the centre. */
+  pending: z.boolean(),
+});
+export type PackageView = z.infer<typeof packageView>;
+
+export const verifyReport = z.object({
+  /** Every file present, none extra, none altered, the manifest's digest right. */
+  whole: z.boolean(),
+  digest: z.string().nullable(),
+  problems: z.array(
+    z.object({
+      kind: z.enum(['missing', 'extra', 'altered', 'digest', 'manifest', 'not_a_package']),
+      file: z.string().nullable(),
+    }),
+  ),
+  /** Whether the package's digest is in the archive register (and the entry's id). */
+  registered: z.enum(['matches', 'not_registered']),
+  packageId: uuid.nullable(),
+  /** The register now records the package verified (whole and registered, by an archivist of its unit). */
+  recorded: z.boolean(),
+  files: z.number().int(),
+});
+export type VerifyReport = z.infer<typeof verifyReport>;
+
+export const archiveContract = {
+  /** What the caller may package: units of their scope and the periods in the replica. */
+  'archive.options': method({
+    input: z.object({}).strict(),
+    output: z.object({
+      units: z.array(z.object({ kind: archiveUnit.shape.kind, id: id.nullable(), name: names })),
+      periods: z.array(
+        z.object({ kind: archivePeriod.shape.kind, id, name: z.string(), current: z.boolean() }),
+      ),
+      /** Where packages are written unless another path is given. */
+      folder: z.string(),
+    }),
+    access: VIEWERS,
+  }),
+  /** Start making a package of a unit and period (the current semester when no period is given). */
+  'archive.start': method({
+    input: z
+      .object({ unit: archiveUnit, period: archivePeriod.optional(), out: localPath.optional() })
+      .strict(),
+    output: archiveJobView,
+    access: ARCHIVISTS,
+    writes: true,
+  }),
+  'archive.job': method({
+    input: z.object({ jobId: z.string().min(1).max(64) }).strict(),
+    output: archiveJobView,
+    access: ARCHIVISTS,
+  }),
+  'archive.cancel': method({
+    input: z.object({ jobId: z.string().min(1).max(64) }).strict(),
+    output: archiveJobView,
+    access: ARCHIVISTS,
+  }),
+  /** The archive register: the packages of the caller's scope, newest first. */
+  'archive.list': method({
+    input: z.object({}).strict(),
+    output: z.object({ items: z.array(packageView) }),
+    access: VIEWERS,
+  }),
+  /** Verify a package file: every missing, extra or altered file, the digest, and the register. */
+  'archive.verify': method({
+    input: z.object({ file: localPath }).strict(),
+    output: verifyReport,
+    access: VIEWERS,
+  }),
+  /** The transfer act (акт приёма-передачи) of a registered package, with its digest, as a PDF. */
+  'archive.transferAct': method({
+    input: z.object({ packageId: uuid }).strict(),
+    output: z.object({ fileName: z.string(), mime: z.string(), base64: z.string() }),
+    access: VIEWERS,
+  }),
+  /** Load a whole package into a separate, read-only replica on this PC (kept under archives/). */
+  'archive.open': method({
+    input: z.object({ file: localPath }).strict(),
+    output: z.object({
+      replica: z.string(),
+      digest: z.string(),
+      counts: z.record(z.string(), z.number().int()),
+    }),
+    access: VIEWERS,
+  }),
+  /** The retention register: per academic year and unit, when records fall due; where paper journals are. */
+  'retention.register': method({
+    input: z.object({ due: z.boolean().default(false) }).strict(),
+    output: z.object({
+      years: z.array(
+        z.object({
+          academicYearId: id,
+          name: z.string(),
+          endsOn: isoDate,
+          /** Five years after the year ends (§1.7). */
+          electronicDueOn: isoDate,
+          electronicDue: z.boolean(),
+          unit: archiveUnit,
+          unitName: names,
+          /** Verified, registered packages of this year and unit (year packages or every semester's). */
+          packages: z.array(z.object({ id: uuid, digest: z.string(), verified: z.boolean() })),
+          purge: z
+            .object({ id: uuid, requestedAt: z.number().int(), purgedAt: z.number().int().nullable() })
+            .nullable(),
+          /** Whether a purge may be requested now (due, a verified package, none requested). */
+          purgeable: z.boolean(),
+          paper: z.object({
+            total: z.number().int(),
+            inDeanery: z.number().int(),
+            inArchive: z.number().int(),
+            /** In the deanery for over a year (§5.6): due for the archive. */
+            dueForArchive: z.number().int(),
+          }),
+        }),
+      ),
+      due: z.number().int(),
+    }),
+    access: VIEWERS,
+  }),
+  /** Request the purge of an academic year's expired records of a unit; carried out by the gateway. */
+  'retention.purge': method({
+    input: z
+      .object({
+        academicYearId: id,
+        unit: archiveUnit,
+        packageId: uuid,
+        /** The archivist's confirmation, typed in the dialog (the year's name). */
+        confirm: z.string().trim().min(1).max(40),
+      })
+      .strict(),
+    output: z.object({ purgeId: uuid }),
+    access: ARCHIVISTS,
+    writes: true,
+  }),
+};

@@ -11,8 +11,10 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           main: resolve(import.meta.dirname, 'src-main/electron/main.ts'),
-          // Batch printing runs in a worker thread with its own heap limit (src-main/print/run-job.ts).
+          // Batch printing and archive packages run in worker threads with their own heap limit
+          // (src-main/jobs/worker-job.ts).
           'print-worker': resolve(import.meta.dirname, 'src-main/print/worker.ts'),
+          'archive-worker': resolve(import.meta.dirname, 'src-main/archive/worker.ts'),
         },
       },
     },

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { PRINT_HEAP_MB } from '../src-main/print/run-job';
+import { JOB_HEAP_MB as PRINT_HEAP_MB } from '../src-main/jobs/worker-job';
 
 type Line = (label: string, value: string, baseline: string, ratio: string) => void;
 

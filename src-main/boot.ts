@@ -15,6 +15,7 @@ import { openReplica, type Db } from './db/open';
 import { EventBus } from './events';
 import { SyncEngine, type SecretStore } from './sync/engine';
 import { metaSecretStore } from './sync/secrets';
+import { archiveInfo, type ArchiveReplicaInfo } from './archive/open';
 
 export type BootOptions = {
   /** The replica file. */
@@ -45,6 +46,20 @@ export function appVersion(): string {
   return pkg.version;
 }
 
+/** The archive package a replica file was opened from, or null for a working replica (or no replica). */
+function peekArchive(file: string): ArchiveReplicaInfo | null {
+  if (!existsSync(file)) return null;
+  let db: Db | null = null;
+  try {
+    db = openReplica(file, { readonly: true });
+    return archiveInfo(db);
+  } catch {
+    return null;
+  } finally {
+    db?.$client.close();
+  }
+}
+
 /**
  * The composition root (ARCHITECTURE.md): open the replica → migrate → clock → sessions → handlers →
  * dispatch. Both transports (Electron IPC, web mode) and the tests start the backend here.
@@ -58,9 +73,15 @@ export function boot(opts: BootOptions): App {
     );
     generateDemo(opts.dbPath, { scale: opts.demoIfMissing ?? 'faculty' });
   }
-  const db = openReplica(opts.dbPath);
-  const clock = makeClock(db, opts.now);
-  let deviceId = getMeta(db, META.deviceId);
+  const archive = peekArchive(opts.dbPath);
+  const db = openReplica(opts.dbPath, { readonly: archive !== null });
+  // An archive replica's clock starts at the moment the package was made (and runs on from there).
+  const started = Date.now();
+  const clock = makeClock(
+    db,
+    opts.now ?? (archive ? () => archive.madeAt + (Date.now() - started) : undefined),
+  );
+  let deviceId = getMeta(db, META.deviceId) ?? (archive ? archive.packageId : null);
   if (!deviceId) {
     deviceId = uuidv7(clock.now(), randomBytes(10));
     setMeta(db, META.deviceId, deviceId);
@@ -78,6 +99,7 @@ export function boot(opts: BootOptions): App {
     sync,
     events,
     printPdf: opts.printPdf ?? null,
+    archive,
   };
   const dispatch = makeDispatch(deps, makeHandlers(deps), { validateOutput: opts.validateOutput, log });
   return {

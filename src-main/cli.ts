@@ -24,6 +24,8 @@ import { runPrintJob } from './print/run-job';
 import { readPrintedCodes, verifyPrinted } from './print/verify';
 import { readFileSync } from 'node:fs';
 import { stamp } from './print/pdf';
+import { archiveCreate, archiveOpen, archiveVerify } from './archive/cli';
+import { startWebServer } from './web';
 
 /**
  * The command line (`npm run cli -- <command> …`): batch work for the study office and developers.
@@ -379,6 +381,69 @@ changed them. Exit code 0: every journal in the file matches; 1: one does not (o
       }
     },
   },
+  'archive create': {
+    summary: 'make an archive package (ZIP) of a unit and period',
+    usage: `archive create [--unit university|faculty:ID|department:ID|group:ID] [--period semester:ID|year:ID]
+       [--out FILE] [--locale ru|ky] [--as LOGIN] [--db FILE]
+
+Writes one ZIP: the data of every record of the unit and period as NDJSON (the audit log too), the
+printed journals as PDF per group, manifest.json (every file's size and SHA-256, record counts, versions,
+who and when) and manifest.sha256, the package digest. Without --unit: everything in the replica; without
+--period: the current semester; without --out: archive/ beside the replica. With --as LOGIN (an archivist
+of the unit; password in AVN_DESK_PASSWORD) the digest is entered in the archive register (synced).`,
+    options: {
+      ...common,
+      unit: { type: 'string' },
+      period: { type: 'string' },
+      out: { type: 'string' },
+      locale: { type: 'string' },
+      as: { type: 'string' },
+    },
+    run: (v, out) => archiveCreate(dbPath(v), v, out, (m) => new UsageError(m)),
+  },
+  'archive verify': {
+    summary: 'check an archive package: every file, the digest, the register',
+    usage: `archive verify PACKAGE [--json] [--db FILE]
+
+Reports every missing, extra or altered file and a wrong digest, and whether the package digest is in
+the replica's archive register. Exit code 0 only when the package is whole.`,
+    options: { ...common, file: { type: 'string' }, json: { type: 'boolean' } },
+    positional: 'file',
+    run: (v, out) => archiveVerify(dbPath(v), v, out, (m) => new UsageError(m)),
+  },
+  'archive open': {
+    summary: 'load a whole archive package into a separate read-only replica',
+    usage: `archive open PACKAGE [--out FILE] [--serve] [--port N] [--db FILE]
+
+Verifies the package and loads it into a new replica (default: archives/<digest>.db beside the replica
+of --db), which the app opens read-only to browse and print from; people log in with the passwords of
+the replica of --db. With --serve it is served in web mode at once (Ctrl+C stops it).`,
+    options: {
+      ...common,
+      file: { type: 'string' },
+      out: { type: 'string' },
+      serve: { type: 'boolean' },
+      port: { type: 'string' },
+    },
+    positional: 'file',
+    async run(v, out) {
+      const { replica } = await archiveOpen(dbPath(v), v, out, (m) => new UsageError(m));
+      if (!v.serve) return 0;
+      const port = v.port === undefined ? 0 : Number(v.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--port must be a port number`);
+      const app = boot({ dbPath: replica, demoIfMissing: null });
+      const web = await startWebServer(app, { port });
+      out.log(`AVN Desk (archive, read-only): open ${web.url}`);
+      await new Promise<void>((resolve) => {
+        const stop = () => void web.close().then(() => resolve());
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      app.close();
+      return 0;
+    },
+  },
   info: {
     summary: 'counts of every entity in the replica',
     usage: `info [--db FILE] [--json]
@@ -518,7 +583,7 @@ function usage(): string {
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(15)} ${c.summary}`)
   .join('\n')}
 
 Default replica: ${defaultReplicaPath()}`;
@@ -526,7 +591,9 @@ Default replica: ${defaultReplicaPath()}`;
 
 /** Run the CLI with arguments (without node and script); returns the exit code. */
 export async function runCli(argv: string[], out: Output = terminalOutput()): Promise<number> {
-  const [name, ...rest] = argv;
+  // Commands of two words (`archive create`) are looked up first.
+  const two = argv.length >= 2 ? `${argv[0]} ${argv[1]}` : '';
+  const [name, ...rest] = two in COMMANDS ? [two, ...argv.slice(2)] : argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     out.log(usage());
     return name ? 0 : 2;

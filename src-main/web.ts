@@ -265,7 +265,8 @@ Serves AVN Desk to a browser on 127.0.0.1 with a per-launch token, and prints th
   const app = boot({ dbPath: values.db ?? defaultReplicaPath() });
   const web = await startWebServer(app, { port });
   // Background sync once the replica is connected to a gateway (the Sync screen connects it).
-  app.deps.sync.start(SYNC_INTERVAL_MS);
+  // (not an archive replica: it is read-only and never synced).
+  if (!app.deps.archive) app.deps.sync.start(SYNC_INTERVAL_MS);
   console.log(`AVN Desk web mode: open ${web.url}`);
   const stop = () => {
     void web.close().then(() => {

@@ -44,6 +44,14 @@ export function appHandlers(d: Deps): Pick<Handlers, 'app.info'> {
         demoScale: getMeta(d.db, META.demoScale),
         scope: { kind: scope.kind, id: scope.id, nameRu: names?.ru ?? null, nameKy: names?.ky ?? null },
         demoAccounts: DEMO_ACCOUNTS.filter((a) => existing.has(a)),
+        archive: d.archive
+          ? {
+              unitName: d.archive.unit.name,
+              periodName: d.archive.period.name,
+              madeAt: d.archive.madeAt,
+              digest: d.archive.digest,
+            }
+          : null,
       };
     },
   };

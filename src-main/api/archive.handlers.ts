@@ -1,5 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { ArchiveJobView, ArchiveUnit } from '../../src-shared/contract/archive.contract';
 import { AppError } from '../../src-shared/contract/errors';
-import type { Deps, Handlers } from './context';
+import { canArchive, type RoleGrant } from '../../src-shared/domain/roles';
+import { bishkekDate } from '../../src-shared/domain/time';
+import { archiveFileName, archiveFolder, replicaForPackage } from '../archive/files';
+import { openPackage } from '../archive/open';
+import type { PackageResult } from '../archive/package';
+import { listPackages, recordVerified, registerPackage, transferActPdf } from '../archive/register';
+import { runPackageJob } from '../archive/run-job';
+import { unitFacts } from '../archive/scope';
+import { checkPackage, registerStanding } from '../archive/verify';
+import type { Db } from '../db/open';
+import { CancelledError } from '../jobs/job';
+import { requireSession, type Deps, type Handlers } from './context';
+
+type Job = { view: ArchiveJobView; owner: number; abort: AbortController; startedAt: number };
+
+/** Finished jobs are forgotten after this long (their packages stay where they were written). */
+const KEEP_MS = 3 * 3600_000;
 
 type ArchiveMethods =
   | 'archive.options'
@@ -11,19 +32,213 @@ type ArchiveMethods =
   | 'archive.transferAct'
   | 'archive.open';
 
-/** Archive packages (issue 7, items 1–2) — being built. */
-export function archiveHandlers(_d: Deps): Pick<Handlers, ArchiveMethods> {
-  const todo = () => {
-    throw new AppError('INTERNAL');
+/** The units a person may package (or, with 'view', look at): DOMAIN.md roles, "archive packages". */
+function unitsOf(db: Db, grants: readonly RoleGrant[], action: 'make' | 'view') {
+  type U = { kind: ArchiveUnit['kind']; id: number | null; name: { ru: string; ky: string } };
+  const faculties = db.all<{ id: number; ru: string; ky: string }>(
+    sql`SELECT id, name_ru AS ru, name_ky AS ky FROM faculties ORDER BY id`,
+  );
+  const departments = db.all<{ id: number; ru: string; ky: string }>(
+    sql`SELECT id, name_ru AS ru, name_ky AS ky FROM departments ORDER BY name_ru`,
+  );
+  const groups = db.all<{ id: number; code: string }>(
+    sql`SELECT g.id, g.code FROM groups g WHERE EXISTS (SELECT 1 FROM offerings o WHERE o.group_id = g.id) ORDER BY g.code`,
+  );
+  const all: U[] = [
+    { kind: 'university', id: null, name: { ru: '', ky: '' } },
+    ...faculties.map((f) => ({ kind: 'faculty' as const, id: f.id, name: { ru: f.ru, ky: f.ky } })),
+    ...departments.map((d) => ({ kind: 'department' as const, id: d.id, name: { ru: d.ru, ky: d.ky } })),
+    ...groups.map((g) => ({ kind: 'group' as const, id: g.id, name: { ru: g.code, ky: g.code } })),
+  ];
+  return all.flatMap((u) => {
+    const facts = unitFacts(db, { kind: u.kind, id: u.id });
+    return facts && canArchive(grants, facts.target, action) ? [{ ...u, name: facts.name }] : [];
+  });
+}
+
+export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
+  const jobs = new Map<string, Job>();
+  const jobOf = (id: string, userId: number): Job => {
+    const j = jobs.get(id);
+    if (!j || j.owner !== userId) throw new AppError('NOT_FOUND', {}, 'jobId');
+    return j;
+  };
+  const sweep = (now: number) => {
+    for (const [id, j] of jobs)
+      if (j.view.state !== 'running' && now - j.startedAt > KEEP_MS) jobs.delete(id);
+  };
+  const packageFile = (file: string) => {
+    if (!existsSync(file) || !statSync(file).isFile()) throw new AppError('NOT_FOUND', {}, 'file');
+    return file;
   };
   return {
-    'archive.options': todo,
-    'archive.start': todo,
-    'archive.job': todo,
-    'archive.cancel': todo,
-    'archive.list': todo,
-    'archive.verify': todo,
-    'archive.transferAct': todo,
-    'archive.open': todo,
+    'archive.options': (_input, ctx) => {
+      const s = requireSession(ctx);
+      const today = bishkekDate(ctx.now);
+      const semesters = d.db.all<{ id: number; number: number; year: string; from: string; to: string }>(
+        sql`SELECT s.id, s.number, y.name AS year, s.starts_on AS "from", s.ends_on AS "to" FROM semesters s
+          JOIN academic_years y ON y.id = s.academic_year_id ORDER BY s.starts_on DESC`,
+      );
+      const years = d.db.all<{ id: number; name: string; from: string; to: string }>(
+        sql`SELECT id, name, starts_on AS "from", ends_on AS "to" FROM academic_years
+          WHERE EXISTS (SELECT 1 FROM semesters s WHERE s.academic_year_id = academic_years.id) ORDER BY starts_on DESC`,
+      );
+      return {
+        units: unitsOf(d.db, s.grants, 'view'),
+        periods: [
+          ...semesters.map((x) => ({
+            kind: 'semester' as const,
+            id: x.id,
+            name: `${x.year}, ${x.number}`,
+            current: x.from <= today && today <= x.to,
+          })),
+          ...years.map((y) => ({ kind: 'year' as const, id: y.id, name: y.name, current: false })),
+        ],
+        folder: archiveFolder(d.db.$client.name),
+      };
+    },
+    'archive.start': (input, ctx) => {
+      const s = requireSession(ctx);
+      sweep(ctx.now);
+      const facts = unitFacts(d.db, input.unit);
+      if (!facts) throw new AppError('NOT_FOUND', {}, 'unit.id');
+      if (!canArchive(s.grants, facts.target, 'make')) throw new AppError('SCOPE_FORBIDDEN', {}, 'unit');
+      if (input.period) {
+        const found =
+          input.period.kind === 'semester'
+            ? d.db.get(sql`SELECT 1 AS x FROM semesters WHERE id = ${input.period.id}`)
+            : d.db.get(sql`SELECT 1 AS x FROM academic_years WHERE id = ${input.period.id}`);
+        if (!found) throw new AppError('NOT_FOUND', {}, 'period.id');
+      }
+      const id = randomBytes(9).toString('base64url');
+      const out =
+        input.out ??
+        join(archiveFolder(d.db.$client.name), archiveFileName(input.unit, input.period ?? null, ctx.now));
+      const job: Job = {
+        view: { id, state: 'running', stage: 'data', done: 0, total: 0, error: null, result: null },
+        owner: s.user.id,
+        abort: new AbortController(),
+        startedAt: ctx.now,
+      };
+      jobs.set(id, job);
+      void runPackageJob(
+        {
+          dbPath: d.db.$client.name,
+          unit: input.unit,
+          period: input.period ?? null,
+          out,
+          locale: ctx.locale,
+          now: ctx.now,
+          madeBy: { userId: s.user.id, name: s.user.displayName },
+          device: d.deviceId,
+          appVersion: d.version,
+        },
+        {
+          signal: job.abort.signal,
+          onProgress: (p) => {
+            job.view.stage = p.phase;
+            job.view.done = p.done;
+            job.view.total = p.total;
+          },
+        },
+      ).then(
+        (r: PackageResult) => {
+          // The digest goes into the register (synced) before the package is handed out.
+          try {
+            registerPackage(
+              d.db,
+              { userId: s.user.id, deviceId: d.deviceId, now: ctx.now },
+              r,
+              basename(r.file),
+            );
+          } catch (err) {
+            job.view.state = 'failed';
+            job.view.error = err instanceof Error ? err.message : String(err);
+            return;
+          }
+          job.view.state = 'done';
+          job.view.stage = 'done';
+          job.view.result = {
+            packageId: r.packageId,
+            file: r.file,
+            sizeBytes: r.sizeBytes,
+            digest: r.digest,
+            files: r.files,
+            counts: r.counts,
+          };
+        },
+        (err: unknown) => {
+          job.view.state = err instanceof CancelledError ? 'cancelled' : 'failed';
+          job.view.error =
+            err instanceof CancelledError ? null : String(err instanceof Error ? err.message : err);
+        },
+      );
+      return job.view;
+    },
+    'archive.job': (input, ctx) => jobOf(input.jobId, requireSession(ctx).user.id).view,
+    'archive.cancel': (input, ctx) => {
+      const j = jobOf(input.jobId, requireSession(ctx).user.id);
+      if (j.view.state === 'running') j.abort.abort();
+      return j.view;
+    },
+    'archive.list': (_input, ctx) => ({ items: listPackages(d.db, requireSession(ctx).grants) }),
+    'archive.verify': async (input, ctx) => {
+      const s = requireSession(ctx);
+      const check = await checkPackage(packageFile(input.file));
+      const standing = registerStanding(d.db, check.digest, check.manifest?.packageId ?? null);
+      let recorded = false;
+      if (
+        check.whole &&
+        standing.registered === 'matches' &&
+        standing.packageId &&
+        check.digest &&
+        !d.archive
+      ) {
+        const facts = check.manifest ? unitFacts(d.db, check.manifest.unit) : null;
+        if (facts && canArchive(s.grants, facts.target, 'make')) {
+          recordVerified(
+            d.db,
+            { userId: s.user.id, deviceId: d.deviceId, now: ctx.now },
+            standing.packageId,
+            check.digest,
+          );
+          recorded = true;
+        }
+      }
+      return {
+        whole: check.whole,
+        digest: check.digest,
+        problems: check.problems,
+        registered: standing.registered,
+        packageId: standing.packageId,
+        recorded,
+        files: check.files,
+      };
+    },
+    'archive.transferAct': async (input, ctx) => {
+      const s = requireSession(ctx);
+      const p = listPackages(d.db, s.grants, input.packageId)[0];
+      if (!p) throw new AppError('NOT_FOUND', {}, 'packageId');
+      const pdf = await transferActPdf(p, { locale: ctx.locale, now: ctx.now, by: s.user.displayName });
+      return {
+        fileName: `${pdf.number}.pdf`,
+        mime: 'application/pdf',
+        base64: Buffer.from(pdf.bytes).toString('base64'),
+      };
+    },
+    'archive.open': async (input, ctx) => {
+      const s = requireSession(ctx);
+      const file = packageFile(input.file);
+      const check = await checkPackage(file);
+      if (!check.whole || !check.manifest || !check.digest)
+        throw new AppError('PACKAGE_INVALID', {
+          reason: check.problems.map((p) => `${p.kind}${p.file ? ` ${p.file}` : ''}`).join(', '),
+        });
+      const facts = unitFacts(d.db, check.manifest.unit);
+      if (facts && !canArchive(s.grants, facts.target, 'view'))
+        throw new AppError('SCOPE_FORBIDDEN', {}, 'file');
+      const target = replicaForPackage(d.db.$client.name, check.digest);
+      return openPackage(file, target, { host: d.db });
+    },
   };
 }

@@ -1,3 +1,4 @@
+import type { ArchiveReplicaInfo } from '../archive/open';
 import type { Output, ParsedInput, MethodName } from '../../src-shared/contract';
 import type { Locale } from '../../src-shared/i18n/translate';
 import type { Clock } from '../clock';
@@ -17,6 +18,8 @@ export type Deps = {
   events: EventBus;
   /** The desktop's system print dialog for a PDF file (Electron); null in web mode and the CLI. */
   printPdf: ((file: string) => Promise<boolean>) | null;
+  /** Set when the replica is an opened archive package: read-only, not synced. */
+  archive: ArchiveReplicaInfo | null;
 };
 
 /** One call as a handler sees it. `session` is set for every method whose access is not public. */

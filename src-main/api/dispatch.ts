@@ -77,6 +77,7 @@ export function makeDispatch(deps: Deps, handlers: Handlers, opts: DispatchOptio
       const parsed = spec.input.safeParse(envelope.input ?? {});
       if (!parsed.success) throw inputError(parsed.error, locale);
       const input = parsed.data as Record<string, unknown>;
+      if (spec.writes && deps.archive) throw new AppError('READ_ONLY');
       if (spec.writes && session) refusalOf = { userId: session.user.id, input };
       if (spec.scoped && session) {
         for (const [field, kind] of Object.entries(spec.scoped)) {
@@ -139,6 +140,8 @@ export function toApiError(
       params,
     };
   }
+  if ((err as { code?: unknown } | null)?.code === 'SQLITE_READONLY')
+    return toApiError(new AppError('READ_ONLY'), locale);
   const reason = err instanceof Error ? err.message : String(err);
   log(`${method}: ${err instanceof Error && err.stack ? err.stack : reason}`);
   return { code: 'INTERNAL', message: translate(locale, 'error.INTERNAL', { reason }), params: { reason } };

@@ -173,7 +173,9 @@ export function printHandlers(
           // Every printed journal goes into the paper register (synced), in one transaction; if that
           // fails the job fails with it (the files are not handed out unregistered).
           try {
-            registerPrinted(d.db, { userId: s.user.id, deviceId: d.deviceId, now: ctx.now }, files, locale);
+            // An archive replica is read-only: its prints are not entered in a register.
+            if (!d.archive)
+              registerPrinted(d.db, { userId: s.user.id, deviceId: d.deviceId, now: ctx.now }, files, locale);
           } catch (err) {
             job.view.state = 'failed';
             job.view.error = err instanceof Error ? err.message : String(err);

@@ -301,6 +301,8 @@ const MARKED_COUNT = sql`(SELECT count(*) FROM marks m WHERE m.lesson_id = l.id 
  * change that dropped them, or for lessons never reported on). Triggers keep them current afterwards.
  */
 export function ensureLessonFill(db: Db, from: IsoDate, to: IsoDate): number {
+  // An archive replica is opened read-only, its cache filled when the package was opened.
+  if (db.$client.readonly) return 0;
   return db.run(sql`INSERT INTO lesson_fill (lesson_id, date, pair, starts_at, day_end, status, origin, kind, topic_set,
       completed_at, teacher_id, substitute_id, teacher_absent, non_teaching, offering_id, group_id, department_id,
       faculty_id, members, marked)

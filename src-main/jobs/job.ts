@@ -59,15 +59,36 @@ export function writeAtomically<T>(target: string, work: (tmpPath: string) => T)
   removeWithSideFiles(tmp);
   try {
     const result = work(tmp);
-    for (const suffix of SIDE_FILES) {
-      if (existsSync(tmp + suffix))
-        throw new Error(`${tmp}${suffix} still exists: close the database before renaming`);
-    }
-    removeWithSideFiles(target);
-    renameSync(tmp, target);
+    moveIntoPlace(tmp, target);
     return result;
   } catch (err) {
     removeWithSideFiles(tmp);
     throw err;
   }
+}
+
+/** writeAtomically for asynchronous work. */
+export async function writeAtomicallyAsync<T>(
+  target: string,
+  work: (tmpPath: string) => Promise<T>,
+): Promise<T> {
+  const tmp = `${target}.partial`;
+  removeWithSideFiles(tmp);
+  try {
+    const result = await work(tmp);
+    moveIntoPlace(tmp, target);
+    return result;
+  } catch (err) {
+    removeWithSideFiles(tmp);
+    throw err;
+  }
+}
+
+function moveIntoPlace(tmp: string, target: string): void {
+  for (const suffix of SIDE_FILES) {
+    if (existsSync(tmp + suffix))
+      throw new Error(`${tmp}${suffix} still exists: close the database before renaming`);
+  }
+  removeWithSideFiles(target);
+  renameSync(tmp, target);
 }

@@ -22,6 +22,15 @@ export const appContract = {
         nameKy: z.string().nullable(),
       }),
       demoAccounts: z.array(z.string()),
+      /** Set when this is an archive package opened read-only (issue 7). */
+      archive: z
+        .object({
+          unitName: z.object({ ru: z.string(), ky: z.string() }),
+          periodName: z.string(),
+          madeAt: z.number().int(),
+          digest: z.string(),
+        })
+        .nullable(),
     }),
     access: 'public',
   }),

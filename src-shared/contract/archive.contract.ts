@@ -75,7 +75,7 @@ export const verifyReport = z.object({
     }),
   ),
   /** Whether the package's digest is in the archive register (and the entry's id). */
-  registered: z.enum(['matches', 'not_registered']),
+  registered: z.enum(['matches', 'differs', 'not_registered']),
   packageId: uuid.nullable(),
   /** The register now records the package verified (whole and registered, by an archivist of its unit). */
   recorded: z.boolean(),

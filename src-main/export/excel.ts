@@ -32,7 +32,8 @@ export type SheetSpec = {
   }>;
 };
 
-const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EDF3' } };
+/** The house fill of header rows. */
+export const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EDF3' } };
 
 /** A sheet name Excel accepts: at most 31 characters, none of : \ / ? * [ ], unique in the workbook. */
 export function sheetName(wanted: string, taken: Set<string>): string {

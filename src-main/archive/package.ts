@@ -15,12 +15,14 @@ import { offeringsToPrint } from '../print/batch';
 import { journalCode, printedJournal } from '../print/journal-data';
 import { journalsPdf } from '../print/journal-pdf';
 import { journalNumber } from '../print/verify';
+import { writeGroupJournalWorkbook } from './excel-journal';
 import { dataSelections, resolveScope, type ResolvedScope } from './scope';
 
 /**
  * An archive package (issue 7; §4.1): one ZIP written as a stream — each entry produced only when the
  * ZIP writer reaches it, so memory holds one group's documents at a time whatever the scope — holding
- * the data of every record of the unit and period as NDJSON, the printed PDF journals per group, and
+ * the data of every record of the unit and period as NDJSON, the journals per group as Excel (a sheet
+ * per offering, laid out like the paper) and as the printed PDF, and
  * `manifest.json` (every file with its size and SHA-256, record counts, versions, who and when). The
  * package digest is the SHA-256 of manifest.json, also written as `manifest.sha256` (sha256sum's
  * format); it is recorded outside the package in the archive register and on the transfer act.
@@ -140,7 +142,9 @@ function ndjsonStream(
 function produced(make: (sink: Writable) => Promise<void>): Readable {
   const pt = new PassThrough({ highWaterMark: 1 << 20 });
   make(pt).then(
-    () => pt.end(),
+    () => {
+      if (!pt.writableEnded) pt.end();
+    },
     (err: unknown) => pt.destroy(err as Error),
   );
   return pt;
@@ -176,7 +180,7 @@ export async function writePackage(
           })),
         );
     const packageId = uuidv7(input.now, randomBytes(10));
-    const total = selections.length + groups.length + 1;
+    const total = selections.length + 2 * groups.length + 1;
     let done = 0;
     const step = (stage: string) => {
       done += 1;
@@ -220,6 +224,24 @@ export async function writePackage(
       );
     }
     for (const g of groups) {
+      add(
+        `excel/${safeName(g.group)}.xlsx`,
+        () =>
+          produced(async (sink) => {
+            await writeGroupJournalWorkbook(
+              db,
+              {
+                groupId: g.groupId,
+                offeringIds: g.offeringIds,
+                now: input.now,
+                locale: input.locale,
+                signal: opts.signal,
+              },
+              sink,
+            );
+          }),
+        'excel',
+      );
       add(
         `pdf/${safeName(g.group)}.pdf`,
         () =>

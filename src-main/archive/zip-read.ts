@@ -44,7 +44,7 @@ export function eachEntry(file: string, each: (entry: ZipEntry) => Promise<void>
             (e: unknown) => {
               failed = true;
               zip.close();
-              reject(e);
+              reject(e instanceof Error ? e : new Error(String(e)));
             },
           );
         });

@@ -3,7 +3,8 @@ import pkg from '../package.json' with { type: 'json' };
 import { dirname } from 'node:path';
 import { uuidv7 } from '../src-shared/ids';
 import { randomBytes } from 'node:crypto';
-import { makeDispatch, type Dispatch } from './api/dispatch';
+import { makeDispatch, toApiError, type Dispatch } from './api/dispatch';
+import { isLocale } from '../src-shared/i18n/translate';
 import { makeHandlers } from './api/handlers';
 import { SessionStore } from './api/sessions';
 import type { Deps } from './api/context';
@@ -15,6 +16,22 @@ import { openReplica, type Db } from './db/open';
 import { EventBus } from './events';
 import { SyncEngine, type SecretStore } from './sync/engine';
 import { metaSecretStore } from './sync/secrets';
+import {
+  backupDirOf,
+  BackupDamagedError,
+  checkIntegrity,
+  createBackup,
+  ensureDailyBackup,
+  newestGoodBackup,
+  restoreBackup,
+  type BackupInfo,
+  type Damage,
+  type RestoreResult,
+} from './db/backup';
+import { AppError } from '../src-shared/contract/errors';
+import type { BackupKind } from '../src-shared/domain/backups';
+import { SYNC_INTERVAL_MS } from './sync/engine';
+import { makeDamagedDispatch } from './api/backup.handlers';
 
 export type BootOptions = {
   /** The replica file. */
@@ -29,7 +46,22 @@ export type BootOptions = {
   secrets?: (db: Db) => SecretStore | undefined;
   /** The desktop passes its system print dialog for PDF files. */
   printPdf?: (file: string) => Promise<boolean>;
+  /** The bus the app emits on (the backend holder keeps one across restores). */
+  events?: EventBus;
+  /** Put a backup in place of the replica and reopen it (the backend holder's; see startBackend). */
+  restore?: (backupFile: string) => Promise<RestoreResult>;
 };
+
+/** The replica file failed its integrity check: boot() refuses it, startBackend() offers a restore. */
+export class ReplicaDamagedError extends Error {
+  constructor(
+    readonly file: string,
+    readonly messages: string[],
+  ) {
+    super(`the replica ${file} is damaged: ${messages.slice(0, 3).join('; ')}`);
+    this.name = 'ReplicaDamagedError';
+  }
+}
 
 export type App = {
   db: Db;
@@ -51,6 +83,8 @@ export function appVersion(): string {
  */
 export function boot(opts: BootOptions): App {
   const log = opts.log ?? ((m: string) => console.error(m));
+  // Backups are named by the real clock (or the test's), never by a demo replica's stored "now".
+  const wallNow = opts.now ?? Date.now;
   if (!existsSync(opts.dbPath) && opts.demoIfMissing !== null) {
     mkdirSync(dirname(opts.dbPath), { recursive: true });
     log(
@@ -58,14 +92,19 @@ export function boot(opts: BootOptions): App {
     );
     generateDemo(opts.dbPath, { scale: opts.demoIfMissing ?? 'faculty' });
   }
-  const db = openReplica(opts.dbPath);
+  // Issue 7: a damaged file is never opened as if it were fine (nor migrated, nor synced over).
+  if (existsSync(opts.dbPath)) {
+    const integrity = checkIntegrity(opts.dbPath);
+    if (!integrity.ok) throw new ReplicaDamagedError(opts.dbPath, integrity.messages);
+  }
+  const db = openReplica(opts.dbPath, { now: wallNow() });
   const clock = makeClock(db, opts.now);
   let deviceId = getMeta(db, META.deviceId);
   if (!deviceId) {
     deviceId = uuidv7(clock.now(), randomBytes(10));
     setMeta(db, META.deviceId, deviceId);
   }
-  const events = new EventBus();
+  const events = opts.events ?? new EventBus();
   const sync = new SyncEngine(db, deviceId, clock.now, opts.secrets?.(db) ?? metaSecretStore(db), (s) =>
     events.emit('sync.status', s),
   );
@@ -78,6 +117,14 @@ export function boot(opts: BootOptions): App {
     sync,
     events,
     printPdf: opts.printPdf ?? null,
+    backups: {
+      dir: backupDirOf(opts.dbPath),
+      now: wallNow,
+      restore:
+        opts.restore ??
+        (() =>
+          Promise.reject(new AppError('INTERNAL', { reason: 'restore runs through the backend holder' }))),
+    },
   };
   const dispatch = makeDispatch(deps, makeHandlers(deps), { validateOutput: opts.validateOutput, log });
   return {
@@ -89,6 +136,117 @@ export function boot(opts: BootOptions): App {
     close: () => {
       sync.stop();
       db.$client.close();
+    },
+  };
+}
+
+/**
+ * The backend as the transports hold it (web mode, the Electron main): the current App behind a stable
+ * `dispatch` and event bus, so a restore can swap the replica without restarting the process. Unlike
+ * boot(), it does not throw on a damaged replica: it starts in the damaged state, in which only
+ * `backup.status` and the restore of the newest good backup answer.
+ */
+export type Backend = {
+  dispatch: Dispatch;
+  events: EventBus;
+  /** The running app; null while the replica is damaged or being restored. */
+  current: () => App | null;
+  damage: () => Damage | null;
+  /** Put a backup in place of the replica and reopen it; every session ends. */
+  restore: (backupFile: string) => Promise<RestoreResult>;
+  /** A backup of the running replica now (e.g. `pre-update`); null while damaged. */
+  backup: (kind: BackupKind) => Promise<BackupInfo | null>;
+  /** Background work: sync every minute, the daily backup at start and checked every hour. */
+  startBackground: () => void;
+  close: () => void;
+};
+
+/** How often the backend checks that today's (Bishkek) daily backup exists. */
+export const DAILY_CHECK_MS = 3600_000;
+
+export function startBackend(opts: BootOptions): Backend {
+  const log = opts.log ?? ((m: string) => console.error(m));
+  const wallNow = opts.now ?? Date.now;
+  const events = opts.events ?? new EventBus();
+  const dir = backupDirOf(opts.dbPath);
+  let app: App | null = null;
+  let damage: Damage | null = null;
+  let restoring = false;
+  let background = false;
+  let dailyTimer: NodeJS.Timeout | null = null;
+
+  const open = () => {
+    try {
+      app = boot({ ...opts, events, restore });
+      damage = null;
+      if (background) app.deps.sync.start(SYNC_INTERVAL_MS);
+    } catch (err) {
+      if (!(err instanceof ReplicaDamagedError)) throw err;
+      app = null;
+      damage = { file: err.file, messages: err.messages, offer: newestGoodBackup(dir) };
+      log(`${err.message}${damage.offer ? `; the newest good backup is ${damage.offer.name}` : ''}`);
+    }
+  };
+
+  async function restore(backupFile: string): Promise<RestoreResult> {
+    if (restoring) throw new AppError('BACKUP_BUSY');
+    restoring = true;
+    try {
+      app?.close();
+      app = null;
+      const result = await restoreBackup(backupFile, opts.dbPath, wallNow(), dir).catch((err: unknown) => {
+        if (err instanceof BackupDamagedError) throw new AppError('BACKUP_DAMAGED', { name: backupFile });
+        throw err;
+      });
+      open();
+      return result;
+    } catch (err) {
+      // Whatever happened, answer from the file as it now is (reopened, or damaged with an offer).
+      if (!app && !damage) open();
+      throw err;
+    } finally {
+      restoring = false;
+    }
+  }
+
+  const damagedDispatch = makeDamagedDispatch({ damage: () => damage, restore, log });
+  const dispatch: Dispatch = (envelope) => {
+    if (restoring) {
+      const locale = isLocale(envelope.locale) ? envelope.locale : 'ru';
+      return Promise.resolve({ ok: false, error: toApiError(new AppError('BACKUP_BUSY'), locale) });
+    }
+    return app ? app.dispatch(envelope) : damagedDispatch(envelope);
+  };
+
+  const daily = async () => {
+    if (!app) return;
+    try {
+      const made = await ensureDailyBackup(app.db.$client, dir, wallNow());
+      if (made) log(`daily backup ${made.name}`);
+    } catch (err) {
+      log(`the daily backup failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
+  open();
+  return {
+    dispatch,
+    events,
+    current: () => app,
+    damage: () => damage,
+    restore,
+    backup: async (kind) => (app ? createBackup(app.db.$client, dir, kind, wallNow()) : null),
+    startBackground: () => {
+      background = true;
+      app?.deps.sync.start(SYNC_INTERVAL_MS);
+      void daily();
+      dailyTimer ??= setInterval(() => void daily(), DAILY_CHECK_MS);
+      dailyTimer.unref();
+    },
+    close: () => {
+      if (dailyTimer) clearInterval(dailyTimer);
+      app?.close();
+      app = null;
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Output, ParsedInput, MethodName } from '../../src-shared/contract';
 import type { Locale } from '../../src-shared/i18n/translate';
 import type { Clock } from '../clock';
+import type { RestoreResult } from '../db/backup';
 import type { Db } from '../db/open';
 import type { EventBus } from '../events';
 import type { SyncEngine } from '../sync/engine';
@@ -17,6 +18,8 @@ export type Deps = {
   events: EventBus;
   /** The desktop's system print dialog for a PDF file (Electron); null in web mode and the CLI. */
   printPdf: ((file: string) => Promise<boolean>) | null;
+  /** The replica's backups: their folder, the clock they are named by, and the holder's restore. */
+  backups: { dir: string; now: () => number; restore: (backupFile: string) => Promise<RestoreResult> };
 };
 
 /** One call as a handler sees it. `session` is set for every method whose access is not public. */

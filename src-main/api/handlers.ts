@@ -1,5 +1,6 @@
 import { appHandlers } from './app.handlers';
 import { authHandlers } from './auth.handlers';
+import { backupHandlers } from './backup.handlers';
 import { closingHandlers } from './closing.handlers';
 import { controlHandlers } from './control.handlers';
 import type { Deps, Handlers } from './context';
@@ -24,5 +25,6 @@ export function makeHandlers(d: Deps): Handlers {
     ...controlHandlers(d),
     ...subsHandlers(d),
     ...printHandlers(d),
+    ...backupHandlers(d),
   };
 }

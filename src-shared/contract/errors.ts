@@ -19,6 +19,9 @@ export const ERROR_CODES = [
   'PERIOD_FUTURE',
   'UNIT_UNKNOWN',
   'CLASH',
+  'REPLICA_DAMAGED',
+  'BACKUP_DAMAGED',
+  'BACKUP_BUSY',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -9,6 +9,7 @@ import { messagesContract } from './messages.contract';
 import { controlContract } from './control.contract';
 import { subsContract } from './subs.contract';
 import { printContract } from './print.contract';
+import { backupContract } from './backup.contract';
 
 /** Join area contracts, refusing a method name defined twice (ARCHITECTURE.md, rule 2). */
 function join<T extends Record<string, MethodSpec>>(...areas: ReadonlyArray<Record<string, MethodSpec>>): T {
@@ -32,7 +33,8 @@ export const contract = join<
     typeof messagesContract &
     typeof controlContract &
     typeof subsContract &
-    typeof printContract
+    typeof printContract &
+    typeof backupContract
 >(
   appContract,
   authContract,
@@ -43,6 +45,7 @@ export const contract = join<
   controlContract,
   subsContract,
   printContract,
+  backupContract,
 );
 
 export type Contract = typeof contract;

@@ -3,7 +3,8 @@ import pkg from '../package.json' with { type: 'json' };
 import { dirname } from 'node:path';
 import { uuidv7 } from '../src-shared/ids';
 import { randomBytes } from 'node:crypto';
-import { makeDispatch, type Dispatch } from './api/dispatch';
+import { makeDispatch, toApiError, type Dispatch } from './api/dispatch';
+import { isLocale } from '../src-shared/i18n/translate';
 import { makeHandlers } from './api/handlers';
 import { SessionStore } from './api/sessions';
 import type { Deps } from './api/context';
@@ -16,6 +17,22 @@ import { EventBus } from './events';
 import { SyncEngine, type SecretStore } from './sync/engine';
 import { metaSecretStore } from './sync/secrets';
 import { archiveInfo, type ArchiveReplicaInfo } from './archive/open';
+import {
+  backupDirOf,
+  BackupDamagedError,
+  checkIntegrity,
+  createBackup,
+  ensureDailyBackup,
+  newestGoodBackup,
+  restoreBackup,
+  type BackupInfo,
+  type Damage,
+  type RestoreResult,
+} from './db/backup';
+import { AppError } from '../src-shared/contract/errors';
+import type { BackupKind } from '../src-shared/domain/backups';
+import { SYNC_INTERVAL_MS } from './sync/engine';
+import { makeDamagedDispatch } from './api/backup.handlers';
 
 export type BootOptions = {
   /** The replica file. */
@@ -30,7 +47,22 @@ export type BootOptions = {
   secrets?: (db: Db) => SecretStore | undefined;
   /** The desktop passes its system print dialog for PDF files. */
   printPdf?: (file: string) => Promise<boolean>;
+  /** The bus the app emits on (the backend holder keeps one across restores). */
+  events?: EventBus;
+  /** Put a backup in place of the replica and reopen it (the backend holder's; see startBackend). */
+  restore?: (backupFile: string) => Promise<RestoreResult>;
 };
+
+/** The replica file failed its integrity check: boot() refuses it, startBackend() offers a restore. */
+export class ReplicaDamagedError extends Error {
+  constructor(
+    readonly file: string,
+    readonly messages: string[],
+  ) {
+    super(`the replica ${file} is damaged: ${messages.slice(0, 3).join('; ')}`);
+    this.name = 'ReplicaDamagedError';
+  }
+}
 
 export type App = {
   db: Db;
@@ -66,6 +98,8 @@ function peekArchive(file: string): ArchiveReplicaInfo | null {
  */
 export function boot(opts: BootOptions): App {
   const log = opts.log ?? ((m: string) => console.error(m));
+  // Backups are named by the real clock (or the test's), never by a demo replica's stored "now".
+  const wallNow = opts.now ?? Date.now;
   if (!existsSync(opts.dbPath) && opts.demoIfMissing !== null) {
     mkdirSync(dirname(opts.dbPath), { recursive: true });
     log(
@@ -73,8 +107,16 @@ export function boot(opts: BootOptions): App {
     );
     generateDemo(opts.dbPath, { scale: opts.demoIfMissing ?? 'faculty' });
   }
+  // Issue 7: a damaged file is never opened as if it were fine (nor migrated, nor synced over).
+  if (existsSync(opts.dbPath)) {
+    const integrity = checkIntegrity(opts.dbPath);
+    if (!integrity.ok) throw new ReplicaDamagedError(opts.dbPath, integrity.messages);
+  }
+  // An opened archive package is read-only: no migrations, no sync, no backups.
   const archive = peekArchive(opts.dbPath);
-  const db = openReplica(opts.dbPath, { readonly: archive !== null });
+  const db = archive
+    ? openReplica(opts.dbPath, { readonly: true })
+    : openReplica(opts.dbPath, { now: wallNow() });
   // An archive replica's clock starts at the moment the package was made (and runs on from there).
   const started = Date.now();
   const clock = makeClock(
@@ -86,7 +128,7 @@ export function boot(opts: BootOptions): App {
     deviceId = uuidv7(clock.now(), randomBytes(10));
     setMeta(db, META.deviceId, deviceId);
   }
-  const events = new EventBus();
+  const events = opts.events ?? new EventBus();
   const sync = new SyncEngine(db, deviceId, clock.now, opts.secrets?.(db) ?? metaSecretStore(db), (s) =>
     events.emit('sync.status', s),
   );
@@ -100,6 +142,14 @@ export function boot(opts: BootOptions): App {
     events,
     printPdf: opts.printPdf ?? null,
     archive,
+    backups: {
+      dir: backupDirOf(opts.dbPath),
+      now: wallNow,
+      restore:
+        opts.restore ??
+        (() =>
+          Promise.reject(new AppError('INTERNAL', { reason: 'restore runs through the backend holder' }))),
+    },
   };
   const dispatch = makeDispatch(deps, makeHandlers(deps), { validateOutput: opts.validateOutput, log });
   return {
@@ -111,6 +161,118 @@ export function boot(opts: BootOptions): App {
     close: () => {
       sync.stop();
       db.$client.close();
+    },
+  };
+}
+
+/**
+ * The backend as the transports hold it (web mode, the Electron main): the current App behind a stable
+ * `dispatch` and event bus, so a restore can swap the replica without restarting the process. Unlike
+ * boot(), it does not throw on a damaged replica: it starts in the damaged state, in which only
+ * `backup.status` and the restore of the newest good backup answer.
+ */
+export type Backend = {
+  dispatch: Dispatch;
+  events: EventBus;
+  /** The running app; null while the replica is damaged or being restored. */
+  current: () => App | null;
+  damage: () => Damage | null;
+  /** Put a backup in place of the replica and reopen it; every session ends. */
+  restore: (backupFile: string) => Promise<RestoreResult>;
+  /** A backup of the running replica now (e.g. `pre-update`); null while damaged. */
+  backup: (kind: BackupKind) => Promise<BackupInfo | null>;
+  /** Background work: sync every minute, the daily backup at start and checked every hour. */
+  startBackground: () => void;
+  close: () => void;
+};
+
+/** How often the backend checks that today's (Bishkek) daily backup exists. */
+export const DAILY_CHECK_MS = 3600_000;
+
+export function startBackend(opts: BootOptions): Backend {
+  const log = opts.log ?? ((m: string) => console.error(m));
+  const wallNow = opts.now ?? Date.now;
+  const events = opts.events ?? new EventBus();
+  const dir = backupDirOf(opts.dbPath);
+  let app: App | null = null;
+  let damage: Damage | null = null;
+  let restoring = false;
+  let background = false;
+  let dailyTimer: NodeJS.Timeout | null = null;
+
+  const open = () => {
+    try {
+      app = boot({ ...opts, events, restore });
+      damage = null;
+      if (background && !app.deps.archive) app.deps.sync.start(SYNC_INTERVAL_MS);
+    } catch (err) {
+      if (!(err instanceof ReplicaDamagedError)) throw err;
+      app = null;
+      damage = { file: err.file, messages: err.messages, offer: newestGoodBackup(dir) };
+      log(`${err.message}${damage.offer ? `; the newest good backup is ${damage.offer.name}` : ''}`);
+    }
+  };
+
+  async function restore(backupFile: string): Promise<RestoreResult> {
+    if (restoring) throw new AppError('BACKUP_BUSY');
+    restoring = true;
+    try {
+      app?.close();
+      app = null;
+      const result = await restoreBackup(backupFile, opts.dbPath, wallNow(), dir).catch((err: unknown) => {
+        if (err instanceof BackupDamagedError) throw new AppError('BACKUP_DAMAGED', { name: backupFile });
+        throw err;
+      });
+      open();
+      return result;
+    } catch (err) {
+      // Whatever happened, answer from the file as it now is (reopened, or damaged with an offer).
+      if (!app && !damage) open();
+      throw err;
+    } finally {
+      restoring = false;
+    }
+  }
+
+  const damagedDispatch = makeDamagedDispatch({ damage: () => damage, restore, log });
+  const dispatch: Dispatch = (envelope) => {
+    if (restoring) {
+      const locale = isLocale(envelope.locale) ? envelope.locale : 'ru';
+      return Promise.resolve({ ok: false, error: toApiError(new AppError('BACKUP_BUSY'), locale) });
+    }
+    return app ? app.dispatch(envelope) : damagedDispatch(envelope);
+  };
+
+  const daily = async () => {
+    // An opened archive package is read-only and kept as it came: it has no backups of its own.
+    if (!app || app.deps.archive) return;
+    try {
+      const made = await ensureDailyBackup(app.db.$client, dir, wallNow());
+      if (made) log(`daily backup ${made.name}`);
+    } catch (err) {
+      log(`the daily backup failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
+  open();
+  return {
+    dispatch,
+    events,
+    current: () => app,
+    damage: () => damage,
+    restore,
+    backup: async (kind) => (app ? createBackup(app.db.$client, dir, kind, wallNow()) : null),
+    startBackground: () => {
+      background = true;
+      if (app && !app.deps.archive) app.deps.sync.start(SYNC_INTERVAL_MS);
+      void daily();
+      dailyTimer ??= setInterval(() => void daily(), DAILY_CHECK_MS);
+      dailyTimer.unref();
+    },
+    close: () => {
+      if (dailyTimer) clearInterval(dailyTimer);
+      app?.close();
+      app = null;
     },
   };
 }

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ENTITY_TABLES } from './db/replica.repo';
 import { describe, expect, it } from 'vitest';
 import { openReplica } from './db/open';
+import { damageMiddle } from '../tests/helpers/damage';
 import { tinyReplica } from '../tests/helpers/replica';
 
 /** The CLI as a user runs it: a child process, its output and its exit code. */
@@ -133,8 +134,37 @@ describe('cli', () => {
     expect(refused.err).toContain('--force');
   });
 
+  it('backup create, list and restore (a name or --latest); a damaged replica points to the restore', () => {
+    const file = tinyReplica();
+    const made = cli('backup', 'create', '--db', file, '--json');
+    expect(made.code, made.err).toBe(0);
+    const b = JSON.parse(made.out) as { name: string; kind: string; file: string };
+    expect(b).toMatchObject({ kind: 'manual' });
+    expect(b.file).toBe(join(dirname(file), 'backups', b.name));
+    const list = cli('backup', 'list', '--db', file);
+    expect(list.code).toBe(0);
+    expect(list.out).toMatch(new RegExp(`manual\\s+[\\d,]+ MB\\s+${b.name.replace(/[.]/g, '\\.')}`));
+    // Damage the replica: commands that open it say so and name the way out.
+    damageMiddle(file);
+    const info = cli('sync', '--db', file);
+    expect(info.code).toBe(1);
+    expect(info.err).toContain('is damaged');
+    expect(info.err).toContain('backup restore --latest');
+    const restored = cli('backup', 'restore', '--latest', '--db', file);
+    expect(restored.code, restored.err).toBe(0);
+    expect(restored.out).toContain(`Restored ${file} from ${b.file}`);
+    expect(restored.out).toMatch(/unreadable; moved to .*damaged-/);
+    expect(cli('info', '--db', file).code).toBe(0);
+    // By name: the replaced (now intact) file is kept as a pre-restore backup.
+    const byName = cli('backup', 'restore', b.name, '--db', file);
+    expect(byName.code, byName.err).toBe(0);
+    expect(byName.out).toContain('pre-restore');
+    expect(cli('backup', 'restore', '--db', file)).toMatchObject({ code: 2 });
+    expect(cli('backup', 'restore', 'nope.db', '--db', file)).toMatchObject({ code: 2 });
+  });
+
   it('has --help on every command', () => {
-    for (const c of ['demo', 'info']) {
+    for (const c of ['demo', 'info', 'backup']) {
       const r = cli(c, '--help');
       expect(r.code).toBe(0);
       expect(r.out).toContain(`Usage: npm run cli -- ${c}`);

@@ -5,6 +5,18 @@ import { SCALES, type Scale } from './demo/structure';
 import { DEFAULT_DEMO_DATE, generateDemo } from './demo/generate';
 import { getMeta, META } from './db/meta';
 import { openReplica } from './db/open';
+import {
+  backupDirOf,
+  BackupDamagedError,
+  checkIntegrity,
+  createBackup,
+  listBackups,
+  newestGoodBackup,
+  restoreBackup,
+  rotateBackups,
+  type BackupInfo,
+} from './db/backup';
+import { join } from 'node:path';
 import { entityCounts, ENTITY_TABLES } from './db/replica.repo';
 import { formatBishkekInstant, formatBishkekStamp } from '../src-shared/domain/time';
 import { LOCALES, translate, type Locale, type MessageKey } from '../src-shared/i18n/translate';
@@ -18,7 +30,7 @@ import type { Viewer } from './db/access';
 import { formatNumber } from '../src-shared/i18n/format';
 import type { Progress } from './jobs/job';
 import { defaultReplicaPath } from './paths';
-import { boot } from './boot';
+import { boot, ReplicaDamagedError, startBackend } from './boot';
 import type { PrintUnit } from './print/batch';
 import { runPrintJob } from './print/run-job';
 import { readPrintedCodes, verifyPrinted } from './print/verify';
@@ -35,8 +47,11 @@ type Command = {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  /** The option a single positional argument stands for (`verify FILE.pdf` = `verify --file FILE.pdf`). */
-  positional?: string;
+  /**
+   * The options positional arguments stand for, in order (`verify FILE.pdf` = `verify --file FILE.pdf`;
+   * `backup restore FILE` = verb `restore`, file `FILE`).
+   */
+  positional?: string | readonly string[];
   run(
     values: Record<string, string | boolean | Array<string | boolean> | undefined>,
     out: Output,
@@ -432,16 +447,95 @@ the replica of --db. With --serve it is served in web mode at once (Ctrl+C stops
       const port = v.port === undefined ? 0 : Number(v.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port must be a port number`);
-      const app = boot({ dbPath: replica, demoIfMissing: null });
-      const web = await startWebServer(app, { port });
+      const backend = startBackend({ dbPath: replica, demoIfMissing: null });
+      const web = await startWebServer(backend, { port });
       out.log(`AVN Desk (archive, read-only): open ${web.url}`);
       await new Promise<void>((resolve) => {
         const stop = () => void web.close().then(() => resolve());
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
-      app.close();
+      backend.close();
       return 0;
+    },
+  },
+  backup: {
+    summary: 'backups of the replica: create, list, restore',
+    usage: `backup create|list|restore [FILE | --latest] [--json] [--db FILE]
+
+create   an online backup of the replica (kind "manual") into backups/ beside it, checked with
+         PRAGMA integrity_check before it is renamed into place; rotation runs after it
+list     the backups, newest first: time (Bishkek), kind, size, file
+restore  put a backup in place of the replica: FILE (a path, or a name from the list) or --latest
+         (the newest that passes its integrity check). The backup is checked first; the current file
+         is kept as a "pre-restore" backup (or moved aside as damaged-….db when it is unreadable).
+         Close the app first: restore replaces the file under it.`,
+    options: {
+      ...common,
+      verb: { type: 'string' },
+      file: { type: 'string' },
+      latest: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    positional: ['verb', 'file'],
+    async run(v, out) {
+      const file = dbPath(v);
+      const dir = backupDirOf(file);
+      const show = (b: BackupInfo) =>
+        `${formatBishkekStamp(b.time)}  ${b.kind.padEnd(13)} ${formatNumber(b.size / 1048576, 1).padStart(9)} MB  ${b.name}`;
+      if (v.verb === 'list') {
+        const list = listBackups(dir);
+        if (v.json) out.log(JSON.stringify(list, null, 2));
+        else if (list.length === 0) out.log(`No backups in ${dir}`);
+        else {
+          out.log(`Backups of ${file} in ${dir}:`);
+          for (const b of list) out.log(`  ${show(b)}`);
+        }
+        return;
+      }
+      if (v.verb === 'create') {
+        if (!existsSync(file)) throw new UsageError(`no replica at ${file}`);
+        const integrity = checkIntegrity(file);
+        if (!integrity.ok) throw new Error(`the replica is damaged: ${integrity.messages.join('; ')}`);
+        const db = openReplica(file, { readonly: true });
+        try {
+          const now = Date.now();
+          const b = await createBackup(db.$client, dir, 'manual', now, {
+            onProgress: (p) => out.progress({ phase: 'backup', ...p }),
+          });
+          out.done();
+          rotateBackups(dir, now);
+          out.log(v.json ? JSON.stringify(b, null, 2) : `Backup written: ${show(b)}`);
+        } finally {
+          db.$client.close();
+        }
+        return;
+      }
+      if (v.verb === 'restore') {
+        let chosen: string;
+        if (v.latest) {
+          if (typeof v.file === 'string') throw new UsageError('give FILE or --latest, not both');
+          const good = newestGoodBackup(dir);
+          if (!good) throw new Error(`no backup in ${dir} passes its integrity check`);
+          chosen = good.file;
+        } else if (typeof v.file === 'string') {
+          chosen = existsSync(v.file) ? v.file : join(dir, v.file);
+          if (!existsSync(chosen)) throw new UsageError(`no backup ${v.file} (see: backup list)`);
+        } else throw new UsageError('restore needs FILE or --latest');
+        try {
+          const r = await restoreBackup(chosen, file, Date.now(), dir);
+          out.log(`Restored ${file} from ${chosen}.`);
+          if (r.preRestore) out.log(`The replaced replica was kept as ${r.preRestore.name}.`);
+          if (r.damagedCopy) out.log(`The replaced replica was unreadable; moved to ${r.damagedCopy}.`);
+        } catch (err) {
+          if (err instanceof BackupDamagedError) throw new Error(err.message);
+          throw err;
+        }
+        return;
+      }
+      throw new UsageError(
+        v.verb === undefined ? 'say create, list or restore' : `unknown backup command "${String(v.verb)}"`,
+      );
     },
   },
   info: {
@@ -613,11 +707,14 @@ export async function runCli(argv: string[], out: Output = terminalOutput()): Pr
     const values: Record<string, string | boolean | Array<string | boolean> | undefined> = {
       ...parsed.values,
     };
-    if (cmd.positional && parsed.positionals.length > 0) {
-      if (parsed.positionals.length > 1 || values[cmd.positional] !== undefined)
-        throw new UsageError(`one ${cmd.positional.toUpperCase()} only`);
-      values[cmd.positional] = parsed.positionals[0];
-    }
+    const names = typeof cmd.positional === 'string' ? [cmd.positional] : (cmd.positional ?? []);
+    if (parsed.positionals.length > names.length)
+      throw new UsageError(`too many arguments: ${parsed.positionals.slice(names.length).join(' ')}`);
+    parsed.positionals.forEach((arg, i) => {
+      const name = names[i] ?? '';
+      if (values[name] !== undefined) throw new UsageError(`one ${name.toUpperCase()} only`);
+      values[name] = arg;
+    });
     if (values.help) {
       out.log(`Usage: npm run cli -- ${cmd.usage}`);
       return 0;
@@ -628,6 +725,10 @@ export async function runCli(argv: string[], out: Output = terminalOutput()): Pr
     out.done();
     const message = err instanceof Error ? err.message : String(err);
     console.error(`${name}: ${message}`);
+    if (err instanceof ReplicaDamagedError)
+      console.error(
+        'Restore the newest good backup with: npm run cli -- backup restore --latest [--db FILE]',
+      );
     if (
       err instanceof UsageError ||
       (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))

@@ -7,9 +7,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ApiResult, ErrorCode } from '../src-shared/contract/errors';
 import { isLocale, translate } from '../src-shared/i18n/translate';
-import { boot, type App } from './boot';
+import { startBackend } from './boot';
+import type { Dispatch } from './api/dispatch';
+import type { EventBus } from './events';
 import { defaultReplicaPath } from './paths';
-import { SYNC_INTERVAL_MS } from './sync/engine';
 
 /**
  * Web mode (ARCHITECTURE.md, rule 3): the same backend as the desktop, over HTTP on 127.0.0.1, for a
@@ -41,6 +42,9 @@ const STATUS: Record<ErrorCode, number> = {
   READ_ONLY: 409,
   PACKAGE_INVALID: 422,
   PURGE_REFUSED: 409,
+  REPLICA_DAMAGED: 503,
+  BACKUP_DAMAGED: 422,
+  BACKUP_BUSY: 409,
   INTERNAL: 500,
 };
 
@@ -118,8 +122,11 @@ function readBody(req: IncomingMessage): Promise<string | null> {
   });
 }
 
+/** What web mode serves: an App, or the backend holder that swaps it on a restore (boot.ts). */
+export type Served = { dispatch: Dispatch; events: EventBus };
+
 /** Start web mode on 127.0.0.1. Port 0 picks a free port. */
-export async function startWebServer(app: App, opts: WebOptions = {}): Promise<WebServer> {
+export async function startWebServer(app: Served, opts: WebOptions = {}): Promise<WebServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
   let port = 0;
@@ -262,15 +269,17 @@ Serves AVN Desk to a browser on 127.0.0.1 with a per-launch token, and prints th
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be a port number, got ${values.port}`);
-  const app = boot({ dbPath: values.db ?? defaultReplicaPath() });
-  const web = await startWebServer(app, { port });
-  // Background sync once the replica is connected to a gateway (the Sync screen connects it).
-  // (not an archive replica: it is read-only and never synced).
-  if (!app.deps.archive) app.deps.sync.start(SYNC_INTERVAL_MS);
+  // The holder, not a bare App: a damaged replica starts in the damaged state (the login screen offers
+  // the restore), and a restore swaps the replica without restarting web mode.
+  const backend = startBackend({ dbPath: values.db ?? defaultReplicaPath() });
+  const web = await startWebServer(backend, { port });
+  // Background sync once the replica is connected to a gateway (the Sync screen connects it), and the
+  // daily backup.
+  backend.startBackground();
   console.log(`AVN Desk web mode: open ${web.url}`);
   const stop = () => {
     void web.close().then(() => {
-      app.close();
+      backend.close();
       process.exit(0);
     });
   };

@@ -3,6 +3,7 @@ import type { Output } from '../src-shared/contract';
 import type { SessionUser } from '../src-shared/contract/common';
 import { call, hasSession, setSession } from './api/client';
 import { AppInfoContext, SessionContext } from './app-context';
+import { DamagedReplica } from './features/login/DamagedReplica';
 import { LoginScreen } from './features/login/LoginScreen';
 import { Shell } from './features/shell/Shell';
 import { useI18n } from './i18n/I18n';
@@ -17,6 +18,14 @@ export function App() {
   const info = useCall('app.info', {});
   const [user, setUser] = useState<SessionUser | null>(null);
   const [checked, setChecked] = useState(!hasSession());
+  // A note for the login screen (after a restore, which ends every session).
+  const [notice, setNotice] = useState<string | null>(null);
+  const restored = (message: string) => {
+    setSession(null);
+    setUser(null);
+    setNotice(message);
+    info.reload();
+  };
 
   useEffect(() => {
     if (checked) return;
@@ -36,13 +45,17 @@ export function App() {
     document.title = t('app.title');
   }, [t]);
 
+  // A damaged replica answers nothing but its status and the restore offer (issue 7).
+  if (info.error?.code === 'REPLICA_DAMAGED') return <DamagedReplica onRestored={restored} />;
   if (info.error) return <ErrorState error={info.error} onRetry={info.reload} />;
   if (!info.data || !checked) return <Loading />;
   if (!user) {
     return (
       <LoginScreen
         info={info.data}
+        notice={notice}
         onLogin={(session, u) => {
+          setNotice(null);
           setSession(session);
           setUser(u);
         }}
@@ -55,6 +68,7 @@ export function App() {
         <Shell
           info={info.data}
           user={user}
+          onRestored={restored}
           onLogout={() => {
             void call('auth.logout', {}).catch(() => undefined);
             setSession(null);

@@ -2,6 +2,7 @@ import type { ArchiveReplicaInfo } from '../archive/open';
 import type { Output, ParsedInput, MethodName } from '../../src-shared/contract';
 import type { Locale } from '../../src-shared/i18n/translate';
 import type { Clock } from '../clock';
+import type { RestoreResult } from '../db/backup';
 import type { Db } from '../db/open';
 import type { EventBus } from '../events';
 import type { SyncEngine } from '../sync/engine';
@@ -20,6 +21,8 @@ export type Deps = {
   printPdf: ((file: string) => Promise<boolean>) | null;
   /** Set when the replica is an opened archive package: read-only, not synced. */
   archive: ArchiveReplicaInfo | null;
+  /** The replica's backups: their folder, the clock they are named by, and the holder's restore. */
+  backups: { dir: string; now: () => number; restore: (backupFile: string) => Promise<RestoreResult> };
 };
 
 /** One call as a handler sees it. `session` is set for every method whose access is not public. */

@@ -58,6 +58,13 @@ const MALFORMED: Record<string, Array<[unknown, string]>> = {
     [{ lessonId: 1, studentId: 1, at: 0 }, 'at'],
   ],
   'replica.counts': [[{ all: true }, 'all']],
+  'backup.status': [[{ extra: 1 }, 'extra']],
+  'backup.list': [[{ all: true }, 'all']],
+  'backup.create': [[{ kind: 'daily' }, 'kind']],
+  'backup.restore': [
+    [{}, 'name'],
+    [{ name: '../replica.db' }, 'name'],
+  ],
   'journal.setMarks': [
     [{ lessonId: 1 }, 'marks'],
     [{ lessonId: 1, marks: [] }, 'marks'],

@@ -26,7 +26,8 @@ const REASONS: Record<string, string> = {
   custom: 'reason.invalid',
 };
 
-function inputError(error: z.ZodError, locale: Locale): AppError {
+/** An input that failed its schema, as INVALID_INPUT naming the field (shared with the damaged state's door). */
+export function inputError(error: z.ZodError, locale: Locale): AppError {
   const issue = error.issues[0];
   if (!issue)
     return new AppError('INVALID_INPUT', { field: '', reason: translate(locale, 'reason.invalid') }, '');

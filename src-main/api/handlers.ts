@@ -1,5 +1,6 @@
 import { appHandlers } from './app.handlers';
 import { authHandlers } from './auth.handlers';
+import { backupHandlers } from './backup.handlers';
 import { closingHandlers } from './closing.handlers';
 import { controlHandlers } from './control.handlers';
 import type { Deps, Handlers } from './context';
@@ -28,5 +29,6 @@ export function makeHandlers(d: Deps): Handlers {
     ...printHandlers(d),
     ...archiveHandlers(d),
     ...retentionHandlers(d),
+    ...backupHandlers(d),
   };
 }

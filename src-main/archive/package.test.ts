@@ -91,7 +91,7 @@ describe('archive package', () => {
     expect(byPath.get(DIGEST_FILE)!.toString()).toBe(`${sha(byPath.get(MANIFEST)!)}  ${MANIFEST}\n`);
     // Groups of the faculty with journals: one workbook and one PDF each.
     const groups = db.all<{ n: number }>(sql`SELECT count(DISTINCT o.group_id) AS n FROM offerings o
-      JOIN groups g ON g.id = o.group_id WHERE g.faculty_id = 1 AND o.semester_id = 1 AND o.lesson_kind <> 'self_study'`)[0]!
+      JOIN groups g ON g.id = o.group_id WHERE g.faculty_id = 1 AND o.semester_id = 1 AND o.lesson_kind <> 'self_study'`)[0]
       .n;
     expect(list.filter((e) => e.path.startsWith('excel/') && e.path.endsWith('.xlsx'))).toHaveLength(groups);
     expect(
@@ -99,13 +99,13 @@ describe('archive package', () => {
     ).toHaveLength(groups);
     // The data: one NDJSON line per record, as many as the manifest counts and the replica holds.
     const marks = byPath.get('data/marks.ndjson')!.toString('utf8').trimEnd().split('\n');
-    expect(marks).toHaveLength(manifest.counts.marks!);
+    expect(marks).toHaveLength(manifest.counts.marks);
     const inScope = db.get<{
       n: number;
     }>(sql`SELECT count(*) AS n FROM marks m JOIN lessons l ON l.id = m.lesson_id
-      JOIN offerings o ON o.id = l.offering_id JOIN groups g ON g.id = o.group_id WHERE g.faculty_id = 1 AND o.semester_id = 1`)!.n;
+      JOIN offerings o ON o.id = l.offering_id JOIN groups g ON g.id = o.group_id WHERE g.faculty_id = 1 AND o.semester_id = 1`).n;
     expect(manifest.counts.marks).toBe(inScope);
-    expect(Object.keys(JSON.parse(marks[0]!) as object)).toEqual([
+    expect(Object.keys(JSON.parse(marks[0]) as object)).toEqual([
       'lesson_id',
       'student_id',
       'attendance',
@@ -126,7 +126,7 @@ describe('archive package', () => {
       // An empty file (a table without rows) gets a byte instead.
       const bytes = e.bytes.length === 0 ? Buffer.from('\n') : Buffer.from(e.bytes);
       const at = Math.floor(bytes.length / 2);
-      if (e.bytes.length > 0) bytes[at] = bytes[at]! ^ 0x01;
+      if (e.bytes.length > 0) bytes[at] = bytes[at] ^ 0x01;
       const file = join(dir, `changed-${i}.zip`);
       await rezip(
         file,
@@ -168,7 +168,7 @@ describe('archive package', () => {
     const header = raw.indexOf(name);
     const flipped = Buffer.from(raw);
     const at = header + name.length + 2000;
-    flipped[at] = flipped[at]! ^ 0xff;
+    flipped[at] = flipped[at] ^ 0xff;
     const damaged = join(dir, 'damaged.zip');
     writeFileSync(damaged, flipped);
     expect((await checkPackage(damaged)).problems).toEqual([{ kind: 'altered', file: 'data/marks.ndjson' }]);

@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CallEnvelope } from '../../src-shared/contract/errors';
-import { boot, type App } from '../boot';
+import { startBackend, type Backend } from '../boot';
 import { PRODUCT_NAME, userDataDir } from '../paths';
-import { SYNC_INTERVAL_MS } from '../sync/engine';
 import { printPdfFile } from './print';
 import { safeStorageSecrets } from './secrets';
 import { setupUpdater } from './updater';
@@ -30,7 +29,7 @@ function start(): void {
   });
   app.setName(PRODUCT_NAME);
   app.setPath('userData', userDataDir());
-  let backend: App | null = null;
+  let backend: Backend | null = null;
 
   ipcMain.handle('api:call', async (event, envelope: CallEnvelope) => {
     if (!fromOurRenderer(event)) throw new Error('api:call from an unexpected frame');
@@ -41,17 +40,20 @@ function start(): void {
   void app.whenReady().then(() => {
     // No permission prompts: the app needs none of camera, location, notifications…
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-    backend = boot({
+    // The holder: a damaged replica opens in the damaged state (restore offer on the login screen), and
+    // a restore swaps the replica behind the one `api:call` channel without restarting the app.
+    const b = startBackend({
       dbPath: typeof values.db === 'string' ? values.db : join(userDataDir(), 'replica.db'),
       secrets: safeStorageSecrets,
       printPdf: printPdfFile,
     });
-    backend.deps.sync.start(SYNC_INTERVAL_MS);
+    backend = b;
+    b.startBackground();
     const win = createMainWindow(PRODUCT_NAME);
-    backend.events.subscribe((e) => {
+    b.events.subscribe((e) => {
       if (!win.isDestroyed()) win.webContents.send('api:event', e);
     });
-    setupUpdater();
+    setupUpdater(() => b.backup('pre-update'));
   });
 
   app.on('window-all-closed', () => {

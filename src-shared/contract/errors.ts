@@ -22,6 +22,9 @@ export const ERROR_CODES = [
   'READ_ONLY',
   'PACKAGE_INVALID',
   'PURGE_REFUSED',
+  'REPLICA_DAMAGED',
+  'BACKUP_DAMAGED',
+  'BACKUP_BUSY',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -10,6 +10,7 @@ import { controlContract } from './control.contract';
 import { subsContract } from './subs.contract';
 import { printContract } from './print.contract';
 import { archiveContract } from './archive.contract';
+import { backupContract } from './backup.contract';
 
 /** Join area contracts, refusing a method name defined twice (ARCHITECTURE.md, rule 2). */
 function join<T extends Record<string, MethodSpec>>(...areas: ReadonlyArray<Record<string, MethodSpec>>): T {
@@ -34,7 +35,8 @@ export const contract = join<
     typeof controlContract &
     typeof subsContract &
     typeof printContract &
-    typeof archiveContract
+    typeof archiveContract &
+    typeof backupContract
 >(
   appContract,
   authContract,
@@ -46,6 +48,7 @@ export const contract = join<
   subsContract,
   printContract,
   archiveContract,
+  backupContract,
 );
 
 export type Contract = typeof contract;

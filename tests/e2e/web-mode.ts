@@ -29,10 +29,10 @@ export function useWebMode(): { readonly web: WebMode; readonly db: Database.Dat
   return env;
 }
 
-export async function startWebMode(): Promise<WebMode> {
-  const dir = mkdtempSync(join(tmpdir(), 'avn-e2e-'));
-  const dbPath = join(dir, 'replica.db');
-  generateDemo(dbPath, { scale: 'tiny' });
+/** Web mode on a fresh tiny demo, or on an existing replica file (`dbPath`) as it is. */
+export async function startWebMode(existing?: string): Promise<WebMode> {
+  const dbPath = existing ?? join(mkdtempSync(join(tmpdir(), 'avn-e2e-')), 'replica.db');
+  if (!existing) generateDemo(dbPath, { scale: 'tiny' });
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', 'src-main/web.ts', '--db', dbPath, '--port', '0'],

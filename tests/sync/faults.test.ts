@@ -1,6 +1,6 @@
-import { copyFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { boot, type App } from '../../src-main/boot';
+import { backupDirOf, createBackup, listBackups, restoreBackup } from '../../src-main/db/backup';
 import { writeLocal } from '../../src-main/db/write-path';
 import { hashPassword } from '../../src-main/auth/password';
 import { bishkekInstant } from '../../src-shared/domain/time';
@@ -439,15 +439,17 @@ describe.each(BACKENDS)('sync faults on %s', (backend) => {
     const [e1, e2, e3] = [cells.slice(0, 3), cells.slice(3, 6), cells.slice(6, 9)];
     for (const c of e1) await setMark(app, session, c, 'a', null);
     await app.deps.sync.sync();
-    // The backup: pending edits E2 are in it, not yet pushed.
+    // The backup (the app's own online backup): pending edits E2 are in it, not yet pushed.
     for (const c of e2) await setMark(app, session, c, 'e', null);
-    app.db.$client.pragma('wal_checkpoint(TRUNCATE)');
     const file = app.db.$client.name;
-    copyFileSync(file, `${file}.bak`);
+    const backup = await createBackup(app.db.$client, backupDirOf(file), 'manual', DEMO_NOW);
     await app.deps.sync.sync(); // E2 pushed from the original
-    // Disaster: the PC is restored from the backup, and work goes on (E3).
+    // Disaster: the PC is restored from the backup (as the Backups screen and the CLI do), and work
+    // goes on (E3).
     app.close();
-    copyFileSync(`${file}.bak`, file);
+    const r = await restoreBackup(backup.file, file, DEMO_NOW + 1000);
+    expect(r.preRestore?.kind).toBe('pre-restore');
+    expect(listBackups(backupDirOf(file)).map((b) => b.kind)).toEqual(['pre-restore', 'manual']);
     const restored = track(
       boot({ dbPath: file, demoIfMissing: null, now: () => DEMO_NOW, log: () => undefined }),
     );

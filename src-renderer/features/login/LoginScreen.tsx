@@ -9,9 +9,12 @@ import { LanguageSwitch } from '../shell/LanguageSwitch';
 /** Login with the demo accounts listed for a demo replica (password `demo`). */
 export function LoginScreen({
   info,
+  notice = null,
   onLogin,
 }: {
   info: AppInfo;
+  /** A note to show above the form (e.g. that the replica was restored and everyone logs in again). */
+  notice?: string | null;
   onLogin: (session: string, user: SessionUser) => void;
 }) {
   const { t, locale } = useI18n();
@@ -46,6 +49,11 @@ export function LoginScreen({
         </div>
         <p className="login-tagline">{t('app.tagline')}</p>
         <h1>{t('login.title')}</h1>
+        {notice ? (
+          <div className="login-notice" role="status">
+            {notice}
+          </div>
+        ) : null}
         <label>
           {t('login.login')}
           <input

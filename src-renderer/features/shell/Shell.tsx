@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { SessionUser } from '../../../src-shared/contract/common';
 import { formatDateLong } from '../../../src-shared/i18n/format';
 import type { MessageKey } from '../../../src-shared/i18n/translate';
 import type { AppInfo } from '../../App';
 import { useI18n } from '../../i18n/I18n';
+import { BackupScreen } from '../backup/BackupScreen';
 import { ControlScreen } from '../control/ControlScreen';
 import { JournalScreen } from '../journal/JournalScreen';
 import { LaterArea } from '../later/LaterArea';
@@ -23,19 +24,41 @@ export const AREAS = [
   'reports',
   'sync',
   'settings',
+  'backups',
 ] as const;
 export type Area = (typeof AREAS)[number];
 
-/** The app shell: navigation for every area (Alt+1…Alt+8), the user and their roles, the replica's clock. */
-export function Shell({ info, user, onLogout }: { info: AppInfo; user: SessionUser; onLogout: () => void }) {
+/** Areas only some roles see: backups of the replica are the admin's (DOMAIN.md, Roles). */
+function areasOf(user: SessionUser): Area[] {
+  const admin = user.grants.some((g) => g.role === 'admin');
+  return AREAS.filter((a) => a !== 'backups' || admin);
+}
+
+/**
+ * The app shell: navigation for every area the user may open (Alt+1…Alt+9), the user and their roles,
+ * the replica's clock.
+ */
+export function Shell({
+  info,
+  user,
+  onLogout,
+  onRestored,
+}: {
+  info: AppInfo;
+  user: SessionUser;
+  onLogout: () => void;
+  /** The replica was restored from a backup: every session ended, back to the login screen. */
+  onRestored: (notice: string) => void;
+}) {
   const { t, locale } = useI18n();
   const [area, setArea] = useState<Area>('journal');
+  const areas = useMemo(() => areasOf(user), [user]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
       const n = Number(e.key);
-      const next = AREAS[n - 1];
+      const next = areas[n - 1];
       if (Number.isInteger(n) && next) {
         e.preventDefault();
         setArea(next);
@@ -43,7 +66,7 @@ export function Shell({ info, user, onLogout }: { info: AppInfo; user: SessionUs
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [areas]);
 
   const scopeName = locale === 'ky' ? info.scope.nameKy : info.scope.nameRu;
   return (
@@ -53,7 +76,7 @@ export function Shell({ info, user, onLogout }: { info: AppInfo; user: SessionUs
           <span className="brand-mark">AVN</span> Desk
         </div>
         <nav className="nav" aria-label="main">
-          {AREAS.map((a, i) => (
+          {areas.map((a, i) => (
             <button
               key={a}
               type="button"
@@ -97,6 +120,8 @@ export function Shell({ info, user, onLogout }: { info: AppInfo; user: SessionUs
           <SubsScreen />
         ) : area === 'sync' ? (
           <SyncScreen />
+        ) : area === 'backups' ? (
+          <BackupScreen onRestored={onRestored} />
         ) : (
           <LaterArea area={area} onOpenJournal={() => setArea('journal')} />
         )}

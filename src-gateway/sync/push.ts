@@ -35,6 +35,12 @@ export type Verdict = {
   outcome: Exclude<Outcome, 'DUPLICATE' | 'OUT_OF_ORDER'>;
   reason: string | null;
   changes: CentralChange[];
+  /**
+   * Changes written before `changes` when applied, each list by its own `writeCentral` call (a purge's
+   * deletions): a row's scopes are found through its parents after its own call, so rows whose parents
+   * are deleted too go in an earlier list than those parents.
+   */
+  before?: CentralChange[][];
   serverRow: Row | null;
 };
 
@@ -673,7 +679,7 @@ async function processOne(
     else if (m.name === 'paper.printed' || m.name === 'paper.signed' || m.name === 'paper.archived')
       verdict = await judgePaper(q, caller, m.name, parsed.data, editTime);
     else if (m.name === 'archive.registered' || m.name === 'archive.verified' || m.name === 'archive.purge')
-      verdict = await judgeArchive(q, caller, m.name, parsed.data, editTime);
+      verdict = await judgeArchive(q, caller, m.name, parsed.data, editTime, now);
     else if (m.name === 'substitutions.cancel')
       verdict = await judgeCancelSubstitution(
         q,
@@ -691,6 +697,7 @@ async function processOne(
       editTime,
     };
     if (verdict.outcome === 'APPLIED') {
+      for (const changes of verdict.before ?? []) await writeCentral(q, changes, meta);
       const w = await writeCentral(q, verdict.changes, meta);
       seq = w.seqEnd || null;
     } else {

@@ -1,14 +1,24 @@
-import { AppError } from '../../src-shared/contract/errors';
-import type { Deps, Handlers } from './context';
+import { listRetention, requestPurge } from '../retention/register';
+import { requireSession, type Deps, type Handlers } from './context';
 
-/** The retention register and purge requests (issue 7, item 3) — being built; see docs/NOTES.md. */
-export function retentionHandlers(_d: Deps): Pick<Handlers, 'retention.register' | 'retention.purge'> {
+/**
+ * The retention register and purge requests (issue 7, item 3; §1.7, §5.6, §5.7): the register for the
+ * archivist and the deanery (view), the purge request for an archivist of the unit — carried out by the
+ * gateway through sync.
+ */
+export function retentionHandlers(d: Deps): Pick<Handlers, 'retention.register' | 'retention.purge'> {
   return {
-    'retention.register': () => {
-      throw new AppError('INTERNAL');
-    },
-    'retention.purge': () => {
-      throw new AppError('INTERNAL');
+    'retention.register': (input, ctx) => listRetention(d.db, requireSession(ctx).grants, input, ctx.now),
+    'retention.purge': (input, ctx) => {
+      const s = requireSession(ctx);
+      const purgeId = requestPurge(
+        d.db,
+        s.grants,
+        { userId: s.user.id, deviceId: d.deviceId, now: ctx.now },
+        input,
+        ctx.locale,
+      );
+      return { purgeId };
     },
   };
 }

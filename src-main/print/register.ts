@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { PaperView } from '../../src-shared/contract/print.contract';
 import { AppError } from '../../src-shared/contract/errors';
 import { shortName } from '../../src-shared/domain/people';
+import { paperDueForArchive } from '../../src-shared/domain/retention';
 import { canPrint, type RoleGrant } from '../../src-shared/domain/roles';
 import { translate, type Locale, type MessageKey } from '../../src-shared/i18n/translate';
 import { uuidv7 } from '../../src-shared/ids';
@@ -15,9 +16,6 @@ import type { PrintedFile } from './batch';
  * when), when the teacher signed it, when it went to the archive with the transfer act — written
  * through the one write path and synced with the offering's scope.
  */
-
-/** A paper journal is due for the archive after a year in the deanery (§5.6). */
-export const DEANERY_KEEP_MS = 365 * 86_400_000;
 
 type Actor = { userId: number; deviceId: string; now: number };
 
@@ -111,7 +109,7 @@ function viewOf(r: Row, now: number, locale: Locale): PaperView {
     kind: translate(locale, `kind.${r.kind}` as MessageKey),
     teacher: shortName(r),
     pending: r.rowVersion === 0,
-    dueForArchive: r.archivedOn === null && now - r.printedAt >= DEANERY_KEEP_MS,
+    dueForArchive: paperDueForArchive(r, now),
   };
 }
 

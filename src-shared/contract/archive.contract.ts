@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PURGE_REFUSALS } from '../domain/retention';
 import { id, isoDate, method } from './common';
 
 /**
@@ -83,6 +84,56 @@ export const verifyReport = z.object({
 });
 export type VerifyReport = z.infer<typeof verifyReport>;
 
+/** One row of the retention register: an academic year of an archive unit. */
+export const retentionRow = z.object({
+  academicYearId: id,
+  name: z.string(),
+  endsOn: isoDate,
+  /** The last day the electronic records are kept: five years after the year ends (§1.7). */
+  keptUntil: isoDate,
+  /** The first day they may be purged. */
+  electronicDueOn: isoDate,
+  electronicDue: z.boolean(),
+  unit: archiveUnit,
+  unitName: names,
+  /** Registered packages of this year and unit (year packages or semester ones), verified or not. */
+  packages: z.array(
+    z.object({
+      id: uuid,
+      digest: z.string(),
+      verified: z.boolean(),
+      period: archivePeriod.shape.kind,
+      /** The semester's number for a semester package. */
+      semester: z.number().int().nullable(),
+      /** Not yet confirmed by the centre. */
+      pending: z.boolean(),
+    }),
+  ),
+  /** The verified package(s) covering the year (a year package, or every semester's); a purge names the first. */
+  coverPackageId: uuid.nullable(),
+  purge: z
+    .object({
+      id: uuid,
+      requestedAt: z.number().int(),
+      /** Set by the centre when carried out (through sync); null while the request waits for AVN. */
+      purgedAt: z.number().int().nullable(),
+      counts: z.record(z.string(), z.number().int()).nullable(),
+    })
+    .nullable(),
+  /** Whether the caller may request the purge now (an archivist of the unit, and no refusal). */
+  purgeable: z.boolean(),
+  /** Why a purge may not be requested now (null when it may). */
+  refusal: z.enum(PURGE_REFUSALS).nullable(),
+  paper: z.object({
+    total: z.number().int(),
+    inDeanery: z.number().int(),
+    inArchive: z.number().int(),
+    /** In the deanery for over a year (§5.6): due for the archive. */
+    dueForArchive: z.number().int(),
+  }),
+});
+export type RetentionRow = z.infer<typeof retentionRow>;
+
 export const archiveContract = {
   /** What the caller may package: units of their scope and the periods in the replica. */
   'archive.options': method({
@@ -144,36 +195,16 @@ export const archiveContract = {
     }),
     access: VIEWERS,
   }),
-  /** The retention register: per academic year and unit, when records fall due; where paper journals are. */
+  /**
+   * The retention register (§1.7, §5.6, §5.7): per academic year (every one the reference table holds)
+   * and archive unit of the caller, when the electronic records fall due, the packages of them, the
+   * purge, and where that year's paper journals are. `due: true` lists only rows with something due.
+   */
   'retention.register': method({
     input: z.object({ due: z.boolean().default(false) }).strict(),
     output: z.object({
-      years: z.array(
-        z.object({
-          academicYearId: id,
-          name: z.string(),
-          endsOn: isoDate,
-          /** Five years after the year ends (§1.7). */
-          electronicDueOn: isoDate,
-          electronicDue: z.boolean(),
-          unit: archiveUnit,
-          unitName: names,
-          /** Verified, registered packages of this year and unit (year packages or every semester's). */
-          packages: z.array(z.object({ id: uuid, digest: z.string(), verified: z.boolean() })),
-          purge: z
-            .object({ id: uuid, requestedAt: z.number().int(), purgedAt: z.number().int().nullable() })
-            .nullable(),
-          /** Whether a purge may be requested now (due, a verified package, none requested). */
-          purgeable: z.boolean(),
-          paper: z.object({
-            total: z.number().int(),
-            inDeanery: z.number().int(),
-            inArchive: z.number().int(),
-            /** In the deanery for over a year (§5.6): due for the archive. */
-            dueForArchive: z.number().int(),
-          }),
-        }),
-      ),
+      years: z.array(retentionRow),
+      /** Rows with something due (electronic records not purged, or paper for the archive), whatever the filter. */
       due: z.number().int(),
     }),
     access: VIEWERS,

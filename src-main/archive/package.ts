@@ -190,6 +190,7 @@ export async function writePackage(
     const counts: Record<string, number> = {};
     const mtime = new Date(input.now);
     const zip = new yazl.ZipFile();
+    let failure: Error | null = null;
     const add = (path: string, make: () => Readable, stage: string) =>
       zip.addReadStreamLazy(
         path,
@@ -201,7 +202,14 @@ export async function writePackage(
               files.push({ path, size, sha256: sha });
               step(stage);
             });
-            src.on('error', (err) => h.destroy(err));
+            // The ZIP writer does not watch its entries' streams for errors: the first one stops the
+            // whole package (cancellation included).
+            const fail = (err: Error) => {
+              failure ??= err;
+              (zip.outputStream as Readable).destroy(err);
+            };
+            src.on('error', fail);
+            h.on('error', fail);
             cb(null, src.pipe(h));
           } catch (err) {
             cb(err, null as never);
@@ -300,9 +308,12 @@ export async function writePackage(
     } catch (err) {
       (zip.outputStream as Readable).destroy?.();
       rmSync(tmp, { force: true });
-      throw err instanceof CancelledError || (err as Error)?.name === 'CancelledError'
+      const first = failure ?? err;
+      throw first instanceof CancelledError ||
+        (first as Error)?.name === 'CancelledError' ||
+        opts.signal?.aborted
         ? new CancelledError()
-        : err;
+        : first;
     }
     return {
       packageId,

@@ -9,9 +9,10 @@ import type { Scale } from '../src-main/demo/structure';
 import { benchControl } from './control';
 import { benchSync } from './sync';
 import { benchPrint } from './print';
+import { benchArchive } from './archive';
 
 /**
- * `npm run bench [-- --scale faculty|university] [--only demo|sync|control|print]`: each figure beside a baseline measured in the same
+ * `npm run bench [-- --scale faculty|university] [--only demo|sync|control|print|archive]`: each figure beside a baseline measured in the same
  * run on the same machine (MEASURED.md). Timings are printed, never asserted.
  */
 const { values } = parseArgs({
@@ -78,6 +79,20 @@ if (values.only === 'print') {
   const file = join(dir, 'faculty.db');
   generateDemo(file, { scale: values.scale ? scale : 'faculty' });
   await benchPrint(row, file);
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+if (values.only === 'archive') {
+  // The faculty demo's whole first semester (its "today" moved to the semester's end).
+  const file = join(dir, 'faculty-full.db');
+  generateDemo(file, { scale: 'faculty', today: '2027-01-29' });
+  let large: string | null = null;
+  if (values.scale === 'university') {
+    large = join(dir, 'university-full.db');
+    generateDemo(large, { scale: 'university', today: '2027-01-29' });
+  }
+  benchArchive(row, file, large);
   rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 }
@@ -156,7 +171,14 @@ if (values.only !== 'demo') {
   generateDemo(printFile, { scale: 'faculty' });
   await benchPrint(row, printFile);
 }
+
+// 5. Archive packages (the faculty demo's full semester).
+if (values.only !== 'demo') {
+  const archiveFile = join(dir, 'faculty-archive.db');
+  generateDemo(archiveFile, { scale: 'faculty', today: '2027-01-29' });
+  benchArchive(row, archiveFile, null);
+}
 rmSync(dir, { recursive: true, force: true });
 
-// 5. Sync.
+// 6. Sync.
 if (values.only !== 'demo') await benchSync(row);

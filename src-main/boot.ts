@@ -51,6 +51,8 @@ export type BootOptions = {
   events?: EventBus;
   /** Put a backup in place of the replica and reopen it (the backend holder's; see startBackend). */
   restore?: (backupFile: string) => Promise<RestoreResult>;
+  /** Open an archive replica in place of the working one, or (null) go back (the holder's). */
+  browse?: (replica: string | null) => Promise<void>;
 };
 
 /** The replica file failed its integrity check: boot() refuses it, startBackend() offers a restore. */
@@ -142,6 +144,12 @@ export function boot(opts: BootOptions): App {
     events,
     printPdf: opts.printPdf ?? null,
     archive,
+    browse:
+      opts.browse ??
+      (() =>
+        Promise.reject(
+          new AppError('INTERNAL', { reason: 'browsing an archive runs through the backend holder' }),
+        )),
     backups: {
       dir: backupDirOf(opts.dbPath),
       now: wallNow,
@@ -200,9 +208,11 @@ export function startBackend(opts: BootOptions): Backend {
   let background = false;
   let dailyTimer: NodeJS.Timeout | null = null;
 
+  // The replica being served: the working one, or an opened archive package being browsed.
+  let current = opts.dbPath;
   const open = () => {
     try {
-      app = boot({ ...opts, events, restore });
+      app = boot({ ...opts, dbPath: current, events, restore, browse });
       damage = null;
       if (background && !app.deps.archive) app.deps.sync.start(SYNC_INTERVAL_MS);
     } catch (err) {
@@ -229,6 +239,29 @@ export function startBackend(opts: BootOptions): Backend {
       // Whatever happened, answer from the file as it now is (reopened, or damaged with an offer).
       if (!app && !damage) open();
       throw err;
+    } finally {
+      restoring = false;
+    }
+  }
+
+  /**
+   * Serve an opened archive package (read-only) instead of the working replica, or go back to it (null).
+   * Every session ends, as after a restore; the working replica's sync and backups pause meanwhile.
+   */
+  function browse(replica: string | null): Promise<void> {
+    if (restoring) return Promise.reject(new AppError('BACKUP_BUSY'));
+    restoring = true;
+    const previous = current;
+    try {
+      app?.close();
+      app = null;
+      current = replica ?? opts.dbPath;
+      open();
+      return Promise.resolve();
+    } catch (err) {
+      current = previous;
+      open();
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     } finally {
       restoring = false;
     }

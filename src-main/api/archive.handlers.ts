@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { ArchiveJobView, ArchiveUnit } from '../../src-shared/contract/archive.contract';
 import { AppError } from '../../src-shared/contract/errors';
 import { canArchive, type RoleGrant } from '../../src-shared/domain/roles';
 import { bishkekDate } from '../../src-shared/domain/time';
 import { archiveFileName, archiveFolder, replicaForPackage } from '../archive/files';
-import { openPackage } from '../archive/open';
+import { archiveInfo, openPackage } from '../archive/open';
+import { openReplica } from '../db/open';
 import type { PackageResult } from '../archive/package';
 import { listPackages, recordVerified, registerPackage, transferActPdf } from '../archive/register';
 import { runPackageJob } from '../archive/run-job';
@@ -30,7 +31,9 @@ type ArchiveMethods =
   | 'archive.list'
   | 'archive.verify'
   | 'archive.transferAct'
-  | 'archive.open';
+  | 'archive.open'
+  | 'archive.browse'
+  | 'archive.leave';
 
 /** The units a person may package (or, with 'view', look at): DOMAIN.md roles, "archive packages". */
 function unitsOf(db: Db, grants: readonly RoleGrant[], action: 'make' | 'view') {
@@ -54,6 +57,20 @@ function unitsOf(db: Db, grants: readonly RoleGrant[], action: 'make' | 'view') 
     const facts = unitFacts(db, { kind: u.kind, id: u.id });
     return facts && canArchive(grants, facts.target, action) ? [{ ...u, name: facts.name }] : [];
   });
+}
+
+/** Whether a file is a replica opened from an archive package. */
+function isArchiveReplica(file: string): boolean {
+  try {
+    const db = openReplica(file, { readonly: true });
+    try {
+      return archiveInfo(db) !== null;
+    } finally {
+      db.$client.close();
+    }
+  } catch {
+    return false;
+  }
 }
 
 export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
@@ -225,6 +242,21 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
         mime: 'application/pdf',
         base64: Buffer.from(pdf.bytes).toString('base64'),
       };
+    },
+    'archive.browse': async (input) => {
+      // Only replicas opened from packages, in the archives folder beside the working replica.
+      const folder = d.archive
+        ? dirname(d.db.$client.name)
+        : dirname(replicaForPackage(d.db.$client.name, ''));
+      const file = resolve(input.replica);
+      if (dirname(file) !== resolve(folder) || !existsSync(file) || !isArchiveReplica(file))
+        throw new AppError('NOT_FOUND', {}, 'replica');
+      await d.browse(file);
+      return {};
+    },
+    'archive.leave': async () => {
+      if (d.archive) await d.browse(null);
+      return {};
     },
     'archive.open': async (input, ctx) => {
       const s = requireSession(ctx);

@@ -6,8 +6,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveJobView, PackageView, VerifyReport } from '../../src-shared/contract/archive.contract';
 import type { PrintJobView } from '../../src-shared/contract/print.contract';
-import { boot, type App } from '../boot';
-import { bootTiny, callOk, DEMO_NOW, login } from '../../tests/helpers/replica';
+import { boot, startBackend, type App } from '../boot';
+import { bootTiny, callOk, DEMO_NOW, login, tinyReplica } from '../../tests/helpers/replica';
 
 /**
  * Archive packages through the API (issue 7): the archivist packages a group of their faculty, the
@@ -217,6 +217,50 @@ describe('archive API', () => {
       expect(job.files.length).toBe(1);
     } finally {
       archive.close();
+    }
+  }, 60_000);
+
+  it('browses an opened package in the app itself and goes back to the working replica', async () => {
+    const backend = startBackend({
+      dbPath: tinyReplica(),
+      now: () => DEMO_NOW,
+      demoIfMissing: null,
+      log: () => undefined,
+    });
+    const call = async <T>(method: string, input: unknown, session?: string): Promise<T> => {
+      const r = await backend.dispatch({ method, input, session, locale: 'ru' });
+      if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
+      return r.value as T;
+    };
+    const signIn = async () =>
+      (await call<{ session: string }>('auth.login', { login: 'archivist', password: 'demo' })).session;
+    try {
+      let who = await signIn();
+      const opened = await call<{ replica: string }>('archive.open', { file: pkg }, who);
+      // Only replicas opened from packages, in the archives folder.
+      const elsewhere = await backend.dispatch({
+        method: 'archive.browse',
+        input: { replica: pkg },
+        session: who,
+      });
+      expect(elsewhere).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'replica' } });
+      await call('archive.browse', { replica: opened.replica }, who);
+      // Every session ended; the archive answers, read-only.
+      const stale = await backend.dispatch({ method: 'journal.groups', input: {}, session: who });
+      expect(stale).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+      expect((await call<{ archive: { digest: string } | null }>('app.info', {})).archive?.digest).toBe(
+        digest,
+      );
+      who = await signIn();
+      expect((await call<Array<{ id: number }>>('journal.groups', {}, who)).map((g) => g.id)).toEqual([
+        groupOf(1),
+      ]);
+      await call('archive.leave', {});
+      expect((await call<{ archive: unknown }>('app.info', {})).archive).toBeNull();
+      who = await signIn();
+      expect((await call<Array<{ id: number }>>('journal.groups', {}, who)).length).toBeGreaterThan(1);
+    } finally {
+      backend.close();
     }
   }, 60_000);
 });

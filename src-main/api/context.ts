@@ -21,6 +21,8 @@ export type Deps = {
   printPdf: ((file: string) => Promise<boolean>) | null;
   /** Set when the replica is an opened archive package: read-only, not synced. */
   archive: ArchiveReplicaInfo | null;
+  /** Serve an opened archive replica instead of the working one, or (null) go back (startBackend's). */
+  browse: (replica: string | null) => Promise<void>;
   /** The replica's backups: their folder, the clock they are named by, and the holder's restore. */
   backups: { dir: string; now: () => number; restore: (backupFile: string) => Promise<RestoreResult> };
 };

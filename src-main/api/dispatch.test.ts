@@ -208,6 +208,8 @@ const MALFORMED: Record<string, Array<[unknown, string]>> = {
   'archive.verify': [[{ file: '' }, 'file']],
   'archive.transferAct': [[{ packageId: 'x' }, 'packageId']],
   'archive.open': [[{}, 'file']],
+  'archive.browse': [[{ replica: '' }, 'replica']],
+  'archive.leave': [[{ x: 1 }, 'x']],
   'retention.register': [[{ due: 'yes' }, 'due']],
   'retention.purge': [
     [

@@ -196,6 +196,21 @@ export const archiveContract = {
     access: VIEWERS,
   }),
   /**
+   * Browse an opened archive replica in this app instead of the working replica (read-only; everyone
+   * logs in again, with the passwords of the working replica). Only replicas under archives/.
+   */
+  'archive.browse': method({
+    input: z.object({ replica: localPath }).strict(),
+    output: z.object({}),
+    access: VIEWERS,
+  }),
+  /** Back from an archive replica to the working one (anyone: it only closes the archive). */
+  'archive.leave': method({
+    input: z.object({}).strict(),
+    output: z.object({}),
+    access: 'public',
+  }),
+  /**
    * The retention register (§1.7, §5.6, §5.7): per academic year (every one the reference table holds)
    * and archive unit of the caller, when the electronic records fall due, the packages of them, the
    * purge, and where that year's paper journals are. `due: true` lists only rows with something due.

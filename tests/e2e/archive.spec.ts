@@ -120,6 +120,15 @@ test('the archivist makes, verifies and opens a package; the opened replica show
   // Back in the register, the package is verified.
   await page.getByRole('tab', { name: 'Архивные пакеты' }).click();
   await expect(row).not.toContainText('не проверен');
+
+  // The deanery sees the register without the form.
+  await page.getByRole('button', { name: 'Выйти' }).click();
+  await loginAs(page, env.web.url, 'dean');
+  await page.getByRole('button', { name: 'Архив', exact: true }).click();
+  await expect(row).toContainText(digest.slice(0, 16));
+  await expect(page.getByText('Только просмотр: пакеты формирует архивист подразделения')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Сформировать пакет' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Выйти' }).click();
   expect(errors).toEqual([]);
 
   // A second web mode on the opened replica: the banner, the login line, the journal with its marks.
@@ -141,6 +150,12 @@ test('the archivist makes, verifies and opens a package; the opened replica show
       .filter({ hasText: /^(\+|нб|нб\(у\)|[2-5])$/ });
     expect(await marked.count()).toBeGreaterThan(10);
     await page.screenshot({ path: 'docs/screenshots/archive-replica.png' });
+    // Writes answer READ_ONLY, shown as the translated message.
+    await page.getByRole('button', { name: 'Архив', exact: true }).click();
+    await page.getByRole('button', { name: 'Сформировать пакет' }).click();
+    await expect(page.getByRole('alert')).toContainText(
+      'Это архивная реплика: она открыта только для просмотра',
+    );
   } finally {
     await archived.stop();
   }

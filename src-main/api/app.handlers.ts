@@ -48,6 +48,7 @@ export function appHandlers(d: Deps): Pick<Handlers, 'app.info'> {
           ? {
               unitName: d.archive.unit.name,
               periodName: d.archive.period.name,
+              periodKind: d.archive.period.kind,
               madeAt: d.archive.madeAt,
               digest: d.archive.digest,
             }

@@ -27,6 +27,8 @@ export const appContract = {
         .object({
           unitName: z.object({ ru: z.string(), ky: z.string() }),
           periodName: z.string(),
+          /** Whether periodName names a semester ('2026–2027, 1') or an academic year. */
+          periodKind: z.enum(['semester', 'year']),
           madeAt: z.number().int(),
           digest: z.string(),
         })

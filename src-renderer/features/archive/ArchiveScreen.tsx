@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { useI18n } from '../../i18n/I18n';
 import { Tab } from '../../ui/controls';
+import { PackagesView } from './PackagesView';
 import { RetentionView } from './RetentionView';
+import { VerifyOpenView } from './VerifyOpenView';
 
 /**
  * Archive (issue 7): archive packages of a unit and period with the archive register, verifying and
@@ -26,7 +28,9 @@ export function ArchiveScreen() {
           </Tab>
         </div>
       </div>
-      <div className="control-body">{tab === 'retention' ? <RetentionView /> : null}</div>
+      <div className="control-body">
+        {tab === 'packages' ? <PackagesView /> : tab === 'verify' ? <VerifyOpenView /> : <RetentionView />}
+      </div>
     </div>
   );
 }

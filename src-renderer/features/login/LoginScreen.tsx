@@ -4,6 +4,7 @@ import { formatDateLong } from '../../../src-shared/i18n/format';
 import { ApiCallError, call } from '../../api/client';
 import type { AppInfo } from '../../App';
 import { useI18n } from '../../i18n/I18n';
+import { useArchiveText } from '../archive/ArchiveBanner';
 import { LanguageSwitch } from '../shell/LanguageSwitch';
 
 /** Login with the demo accounts listed for a demo replica (password `demo`). */
@@ -22,6 +23,7 @@ export function LoginScreen({
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const archiveText = useArchiveText();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -49,6 +51,11 @@ export function LoginScreen({
         </div>
         <p className="login-tagline">{t('app.tagline')}</p>
         <h1>{t('login.title')}</h1>
+        {info.archive ? (
+          <div className="login-archive" role="note" title={`SHA-256 ${info.archive.digest}`}>
+            {archiveText(info.archive, 'archiveui.loginArchive')}
+          </div>
+        ) : null}
         {notice ? (
           <div className="login-notice" role="status">
             {notice}

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { PaperView, PrintJobView, VerifyVerdict } from '../../../src-shared/contract/print.contract';
 import { formatBishkekStamp } from '../../../src-shared/domain/time';
 import { formatDateShort } from '../../../src-shared/i18n/format';
@@ -6,11 +6,13 @@ import type { MessageKey } from '../../../src-shared/i18n/translate';
 import { call } from '../../api/client';
 import { useI18n } from '../../i18n/I18n';
 import { saveFile, Tab } from '../../ui/controls';
+import { JobProgress, useJobPolling } from '../../ui/job';
 import { EmptyState, ErrorState, Loading } from '../../ui/States';
 import { useAction } from '../../ui/use-action';
 import { useCall } from '../../ui/use-call';
 
 const stamp = formatBishkekStamp;
+const pollPrintJob = (jobId: string) => call('print.job', { jobId });
 
 /**
  * Print & archive (issue 6): print every journal of a faculty, department or group for a semester —
@@ -62,19 +64,9 @@ function PrintJournals() {
   const [preview, setPreview] = useState<{ url: string; name: string } | null>(null);
   const start = useAction();
   const file = useAction();
-  const timer = useRef<number | null>(null);
   const [note, setNote] = useState<string | null>(null);
 
-  // Poll the running job.
-  useEffect(() => {
-    if (!job || job.state !== 'running') return;
-    timer.current = window.setTimeout(() => {
-      call('print.job', { jobId: job.id }).then(setJob, () => undefined);
-    }, 300);
-    return () => {
-      if (timer.current !== null) window.clearTimeout(timer.current);
-    };
-  }, [job]);
+  useJobPolling(job, pollPrintJob, setJob);
   useEffect(() => () => (preview ? URL.revokeObjectURL(preview.url) : undefined), [preview]);
 
   if (options.error) return <ErrorState error={options.error} onRetry={options.reload} />;
@@ -85,7 +77,6 @@ function PrintJournals() {
   const semester = semesterId === '' ? semesters.find((s) => s.current)?.id : semesterId;
   if (units.length === 0) return <EmptyState title={t('printui.noUnits')} />;
   const running = job?.state === 'running';
-  const pct = job && job.total > 0 ? Math.round((100 * job.done) / job.total) : 0;
 
   const printFile = (index: number) => {
     if (!job) return;
@@ -190,28 +181,15 @@ function PrintJournals() {
       {job ? (
         <div className="print-job" role="status">
           {running ? (
-            <>
-              <div
-                className="progress"
-                role="progressbar"
-                aria-valuenow={pct}
-                aria-valuemin={0}
-                aria-valuemax={100}
-                aria-label={t('printui.progress')}
-              >
-                <div className="progress-bar" style={{ width: `${pct}%` }} />
-              </div>
-              <span>{t('printui.running', { done: job.done, total: job.total || '…' })}</span>
-              <button
-                type="button"
-                className="btn"
-                onClick={() => {
-                  void call('print.cancel', { jobId: job.id }).then(setJob, () => undefined);
-                }}
-              >
-                {t('printui.cancel')}
-              </button>
-            </>
+            <JobProgress
+              job={job}
+              label={t('printui.progress')}
+              text={t('printui.running', { done: job.done, total: job.total || '…' })}
+              cancelLabel={t('printui.cancel')}
+              onCancel={() => {
+                void call('print.cancel', { jobId: job.id }).then(setJob, () => undefined);
+              }}
+            />
           ) : job.state === 'done' ? (
             <span className="recorded">
               {t('printui.done', {

@@ -10,6 +10,7 @@ import { JournalScreen } from '../journal/JournalScreen';
 import { LaterArea } from '../later/LaterArea';
 import { SyncIndicator } from '../sync/SyncIndicator';
 import { PrintScreen } from '../print/PrintScreen';
+import { ArchiveBanner } from '../archive/ArchiveBanner';
 import { ArchiveScreen } from '../archive/ArchiveScreen';
 import { SubsScreen } from '../subs/SubsScreen';
 import { SyncScreen } from '../sync/SyncScreen';
@@ -70,7 +71,7 @@ export function Shell({
 
   const scopeName = locale === 'ky' ? info.scope.nameKy : info.scope.nameRu;
   return (
-    <div className="shell">
+    <div className={info.archive ? 'shell archived' : 'shell'}>
       <header className="topbar">
         <div className="brand">
           <span className="brand-mark">AVN</span> Desk
@@ -107,6 +108,7 @@ export function Shell({
           </button>
         </div>
       </header>
+      {info.archive ? <ArchiveBanner archive={info.archive} /> : null}
       <main className="workspace">
         {area === 'control' ? (
           <ControlScreen />

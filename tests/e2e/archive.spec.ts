@@ -1,0 +1,163 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { loginAs, openJournal, startWebMode, useWebMode } from './web-mode';
+
+/**
+ * Archive packages in web mode: the archivist makes the package of one group for the current semester
+ * from the screen (progress, then the file and its digest), the register lists it, the transfer act
+ * carries the digest; the verify tab finds the written file whole and registered (and records it
+ * verified) and a copy with one flipped byte not whole; «Открыть для просмотра» makes a read-only
+ * replica, which a second web mode then serves with the archive banner and the group's journal.
+ */
+const env = useWebMode();
+
+test('the archivist makes, verifies and opens a package; the opened replica shows the archive banner', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // The group of faculty 1 with the most marks, and its busiest journal.
+  const target = env.db
+    .prepare(
+      `SELECT o.id offeringId, o.group_id groupId, g.code, count(*) n FROM marks m JOIN lessons l ON l.id = m.lesson_id
+      JOIN offerings o ON o.id = l.offering_id JOIN groups g ON g.id = o.group_id
+      WHERE g.faculty_id = 1 AND o.subgroup_id IS NULL GROUP BY o.id ORDER BY n DESC LIMIT 1`,
+    )
+    .get() as { offeringId: number; groupId: number; code: string };
+
+  await loginAs(page, env.web.url, 'archivist');
+  await page.getByRole('button', { name: 'Архив', exact: true }).click();
+  await expect(page.getByRole('tab', { name: 'Архивные пакеты' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByText('В реестре ещё нет архивных пакетов')).toBeVisible();
+  const form = page.getByRole('form', { name: 'Новый архивный пакет' });
+  // The current semester is preselected; the default folder is in the placeholder.
+  const period = form.getByLabel('Период');
+  await expect(period.locator('option:checked')).toContainText('(текущий)');
+  await expect(form.getByLabel('Файл пакета')).toHaveAttribute(
+    'placeholder',
+    `по умолчанию — в папку ${join(dirname(env.web.dbPath), 'archive')}`,
+  );
+  await form.getByLabel('Подразделение').selectOption(`group:${target.groupId}`);
+  // Enter in the form submits it.
+  await form.getByLabel('Файл пакета').press('Enter');
+  await expect(page.getByRole('progressbar', { name: 'Ход формирования пакета' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Пакет сформирован' })).toBeVisible({
+    timeout: 60_000,
+  });
+  const digest = await page.locator('.archive-result [data-digest]').getAttribute('data-digest');
+  expect(digest).toMatch(/^[0-9a-f]{64}$/);
+  if (!digest) throw new Error('no digest');
+  const file = (await page.locator('.archive-result dd.path').innerText()).trim();
+  expect(file.startsWith(join(dirname(env.web.dbPath), 'archive'))).toBe(true);
+  expect(existsSync(file)).toBe(true);
+  await expect(page.locator('.archive-result')).toContainText(/файлов: \d+, записей: [\d\u00a0]+/);
+
+  // The register lists it, with the digest's start, not yet verified.
+  const row = page.getByRole('table', { name: 'Реестр архивных пакетов' }).locator('tbody tr');
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText(target.code);
+  await expect(row).toContainText(digest.slice(0, 16));
+  await expect(row.locator('code')).toHaveAttribute('title', digest);
+  await expect(row).toContainText('не проверен');
+  await expect(row).toContainText('ждёт AVN');
+  await page.screenshot({ path: 'docs/screenshots/archive.png' });
+  await page.getByRole('button', { name: 'Кыр' }).click();
+  await expect(page.getByRole('table', { name: 'Архивдик пакеттердин реестри' })).toContainText(
+    'текшерилген эмес',
+  );
+  await page.screenshot({ path: 'test-results/screens/archive-ky.png' });
+  await page.getByRole('button', { name: 'Рус' }).click();
+
+  // The transfer act: a PDF that carries the digest.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Акт приёма-передачи' }).click();
+  const act = await (await download).path();
+  const text = execFileSync('pdftotext', [act, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+  expect(text).toContain(digest);
+  const rowAct = page.waitForEvent('download');
+  await row.getByRole('button', { name: 'Акт' }).click();
+  expect((await rowAct).suggestedFilename()).toMatch(/\.pdf$/);
+
+  // Verify the written file: whole, registered, now recorded as verified.
+  await page.getByRole('tab', { name: 'Проверить или открыть пакет' }).click();
+  await expect(page.getByText('сервер работает на этом же компьютере', { exact: false })).toBeVisible();
+  const path = page.getByLabel('Файл пакета на этом компьютере');
+  await path.fill(file);
+  await path.press('Enter');
+  const ok = page.locator('.verdict.ok');
+  await expect(ok).toContainText('Пакет целый');
+  await expect(ok).toContainText('Реестр архива: совпадает с реестром');
+  await expect(ok).toContainText('отмечен в реестре как проверенный');
+  await expect(ok.locator('[data-digest]')).toHaveAttribute('data-digest', digest);
+
+  // A copy with one byte flipped in the middle is not whole.
+  const bytes = readFileSync(file);
+  const mid = Math.floor(bytes.length / 2);
+  bytes[mid] = (bytes[mid] ?? 0) ^ 0xff;
+  const tampered = join(mkdtempSync(join(tmpdir(), 'avn-tampered-')), 'tampered.zip');
+  writeFileSync(tampered, bytes);
+  await path.fill(tampered);
+  await page.getByRole('button', { name: 'Проверить', exact: true }).click();
+  const bad = page.locator('.verdict.bad');
+  await expect(bad).toContainText('Пакет НЕ целый');
+  await expect(bad.locator('[data-problem]').first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/archive-tampered.png' });
+
+  // Open the whole one for browsing: a read-only replica beside the host's.
+  await path.fill(file);
+  await page.getByRole('button', { name: 'Открыть для просмотра' }).click();
+  const opened = page.locator('.archive-opened');
+  const replica = join(dirname(env.web.dbPath), 'archives', `${digest.slice(0, 16)}.db`);
+  await expect(opened).toContainText(`Файл реплики: ${replica}`);
+  await expect(opened).toContainText(`npm run web -- --db ${replica}`);
+  expect(existsSync(replica)).toBe(true);
+  await page.screenshot({ path: 'test-results/screens/archive-opened.png' });
+
+  // Back in the register, the package is verified.
+  await page.getByRole('tab', { name: 'Архивные пакеты' }).click();
+  await expect(row).not.toContainText('не проверен');
+
+  // The deanery sees the register without the form.
+  await page.getByRole('button', { name: 'Выйти' }).click();
+  await loginAs(page, env.web.url, 'dean');
+  await page.getByRole('button', { name: 'Архив', exact: true }).click();
+  await expect(row).toContainText(digest.slice(0, 16));
+  await expect(page.getByText('Только просмотр: пакеты формирует архивист подразделения')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Сформировать пакет' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Выйти' }).click();
+  expect(errors).toEqual([]);
+
+  // A second web mode on the opened replica: the banner, the login line, the journal with its marks.
+  const archived = await startWebMode(replica);
+  try {
+    await page.goto(archived.url);
+    await expect(page.getByRole('note')).toContainText(
+      `Это архивная копия: ${target.code}, 2026–2027, 1 семестр`,
+    );
+    await page.screenshot({ path: 'test-results/screens/archive-replica-login.png' });
+    await loginAs(page, archived.url, 'archivist');
+    const banner = page.locator('.archive-banner');
+    await expect(banner).toContainText('Архивная копия (только просмотр и печать)');
+    await expect(banner).toContainText(`${target.code}, 2026–2027, 1 семестр, сформирована 2026-11-26`);
+    await page.getByRole('button', { name: 'Журнал', exact: true }).click();
+    await openJournal(page, target.groupId, target.offeringId);
+    const marked = page
+      .locator('.gc[data-student][data-lesson]')
+      .filter({ hasText: /^(\+|нб|нб\(у\)|[2-5])$/ });
+    expect(await marked.count()).toBeGreaterThan(10);
+    await page.screenshot({ path: 'docs/screenshots/archive-replica.png' });
+    // Writes answer READ_ONLY, shown as the translated message.
+    await page.getByRole('button', { name: 'Архив', exact: true }).click();
+    await page.getByRole('button', { name: 'Сформировать пакет' }).click();
+    await expect(page.getByRole('alert')).toContainText(
+      'Это архивная реплика: она открыта только для просмотра',
+    );
+  } finally {
+    await archived.stop();
+  }
+  expect(errors).toEqual([]);
+});

@@ -54,6 +54,7 @@ export function App() {
       <LoginScreen
         info={info.data}
         notice={notice}
+        onSwitched={restored}
         onLogin={(session, u) => {
           setNotice(null);
           setSession(session);

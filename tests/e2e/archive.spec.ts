@@ -159,5 +159,22 @@ test('the archivist makes, verifies and opens a package; the opened replica show
   } finally {
     await archived.stop();
   }
+
+  // Or in the app itself: the working web mode switches to the archive and back.
+  await loginAs(page, env.web.url, 'archivist');
+  await page.getByRole('button', { name: 'Архив', exact: true }).click();
+  await page.getByRole('tab', { name: 'Проверить или открыть пакет' }).click();
+  await page.getByLabel('Файл пакета').fill(file);
+  await page.getByRole('button', { name: 'Открыть для просмотра' }).click();
+  await page.getByRole('button', { name: 'Открыть в приложении' }).click();
+  await expect(page.locator('.login-notice')).toContainText('Открыта архивная копия');
+  await expect(page.locator('.login-archive')).toContainText(`Это архивная копия: ${target.code}`);
+  await loginAs(page, env.web.url, 'archivist');
+  await expect(page.locator('.archive-banner')).toContainText('Архивная копия (только просмотр и печать)');
+  await page.locator('.archive-banner').getByRole('button', { name: 'Вернуться к рабочей реплике' }).click();
+  await expect(page.locator('.login-notice')).toContainText('Архивная копия закрыта');
+  await expect(page.locator('.login-archive')).toHaveCount(0);
+  await loginAs(page, env.web.url, 'archivist');
+  await expect(page.locator('.archive-banner')).toHaveCount(0);
   expect(errors).toEqual([]);
 });

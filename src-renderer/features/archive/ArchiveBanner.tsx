@@ -1,6 +1,8 @@
 import type { Output } from '../../../src-shared/contract';
 import { formatBishkekStamp } from '../../../src-shared/domain/time';
+import { call } from '../../api/client';
 import { useI18n } from '../../i18n/I18n';
+import { useAction } from '../../ui/use-action';
 
 type ArchiveInfo = NonNullable<Output<'app.info'>['archive']>;
 
@@ -24,11 +26,40 @@ export function useArchiveText(): (
  * The shell's banner on an opened archive package (issue 7): this is a read-only copy, not the working
  * replica — every write answers READ_ONLY.
  */
-export function ArchiveBanner({ archive }: { archive: ArchiveInfo }) {
+export function ArchiveBanner({
+  archive,
+  onLeft,
+}: {
+  archive: ArchiveInfo;
+  onLeft: (notice: string) => void;
+}) {
   const text = useArchiveText();
   return (
     <div className="archive-banner" role="note" title={`SHA-256 ${archive.digest}`}>
-      {text(archive, 'archiveui.banner')}
+      <span>{text(archive, 'archiveui.banner')}</span>
+      <LeaveArchive onLeft={onLeft} />
     </div>
+  );
+}
+
+/** «Вернуться к рабочей реплике»: close the archive; everyone logs in to the working replica again. */
+export function LeaveArchive({ onLeft }: { onLeft: (notice: string) => void }) {
+  const { t } = useI18n();
+  const action = useAction();
+  return (
+    <button
+      type="button"
+      className="btn"
+      disabled={action.busy}
+      title={action.error?.message}
+      onClick={() =>
+        action.run(
+          () => call('archive.leave', {}),
+          () => onLeft(t('archiveui.left')),
+        )
+      }
+    >
+      {t('archiveui.leave')}
+    </button>
   );
 }

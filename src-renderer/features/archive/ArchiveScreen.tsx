@@ -9,7 +9,7 @@ import { VerifyOpenView } from './VerifyOpenView';
  * Archive (issue 7): archive packages of a unit and period with the archive register, verifying and
  * opening a package, and the retention register with purge requests.
  */
-export function ArchiveScreen() {
+export function ArchiveScreen({ onSwitched }: { onSwitched: (notice: string) => void }) {
   const { t } = useI18n();
   const [tab, setTab] = useState<'packages' | 'verify' | 'retention'>('packages');
   return (
@@ -29,7 +29,13 @@ export function ArchiveScreen() {
         </div>
       </div>
       <div className="control-body">
-        {tab === 'packages' ? <PackagesView /> : tab === 'verify' ? <VerifyOpenView /> : <RetentionView />}
+        {tab === 'packages' ? (
+          <PackagesView />
+        ) : tab === 'verify' ? (
+          <VerifyOpenView onSwitched={onSwitched} />
+        ) : (
+          <RetentionView />
+        )}
       </div>
     </div>
   );

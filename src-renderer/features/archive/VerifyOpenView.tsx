@@ -16,7 +16,7 @@ const shellWord = (s: string) => (/^[\w@%+=:,./\\-]+$/.test(s) ? s : `"${s.repla
  * or altered file and a wrong digest, and says how the digest stands in the archive register;
  * «Открыть для просмотра» loads a whole package into a separate read-only replica.
  */
-export function VerifyOpenView() {
+export function VerifyOpenView({ onSwitched }: { onSwitched: (notice: string) => void }) {
   const { t } = useI18n();
   const [file, setFile] = useState('');
   const [report, setReport] = useState<VerifyReport | null>(null);
@@ -71,11 +71,26 @@ export function VerifyOpenView() {
               n: formatNumber(Object.values(opened.counts).reduce((a, b) => a + b, 0)),
             })}
           </div>
-          <div>
+          <div className="archive-browse">
+            <button
+              type="button"
+              className="btn primary"
+              disabled={action.busy}
+              onClick={() =>
+                action.run(
+                  () => call('archive.browse', { replica: opened.replica }),
+                  () => onSwitched(t('archiveui.browsing')),
+                )
+              }
+            >
+              {t('archiveui.browse')}
+            </button>
+            <span className="muted">{t('archiveui.browseNote')}</span>
+          </div>
+          <div className="muted">
             {t('archiveui.browseCommand')}{' '}
             <code className="command">npm run web -- --db {shellWord(opened.replica)}</code>
           </div>
-          <div className="muted">{t('archiveui.browseNote')}</div>
         </div>
       ) : null}
     </div>

@@ -4,7 +4,7 @@ import { formatDateLong } from '../../../src-shared/i18n/format';
 import { ApiCallError, call } from '../../api/client';
 import type { AppInfo } from '../../App';
 import { useI18n } from '../../i18n/I18n';
-import { useArchiveText } from '../archive/ArchiveBanner';
+import { LeaveArchive, useArchiveText } from '../archive/ArchiveBanner';
 import { LanguageSwitch } from '../shell/LanguageSwitch';
 
 /** Login with the demo accounts listed for a demo replica (password `demo`). */
@@ -12,11 +12,14 @@ export function LoginScreen({
   info,
   notice = null,
   onLogin,
+  onSwitched,
 }: {
   info: AppInfo;
   /** A note to show above the form (e.g. that the replica was restored and everyone logs in again). */
   notice?: string | null;
   onLogin: (session: string, user: SessionUser) => void;
+  /** The backend went back from an archive replica to the working one. */
+  onSwitched: (notice: string) => void;
 }) {
   const { t, locale } = useI18n();
   const [login, setLogin] = useState('');
@@ -53,7 +56,7 @@ export function LoginScreen({
         <h1>{t('login.title')}</h1>
         {info.archive ? (
           <div className="login-archive" role="note" title={`SHA-256 ${info.archive.digest}`}>
-            {archiveText(info.archive, 'archiveui.loginArchive')}
+            {archiveText(info.archive, 'archiveui.loginArchive')} <LeaveArchive onLeft={onSwitched} />
           </div>
         ) : null}
         {notice ? (

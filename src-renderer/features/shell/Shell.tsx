@@ -108,7 +108,7 @@ export function Shell({
           </button>
         </div>
       </header>
-      {info.archive ? <ArchiveBanner archive={info.archive} /> : null}
+      {info.archive ? <ArchiveBanner archive={info.archive} onLeft={onRestored} /> : null}
       <main className="workspace">
         {area === 'control' ? (
           <ControlScreen />
@@ -117,7 +117,7 @@ export function Shell({
         ) : area === 'print' ? (
           <PrintScreen />
         ) : area === 'archive' ? (
-          <ArchiveScreen />
+          <ArchiveScreen onSwitched={onRestored} />
         ) : area === 'substitutions' ? (
           <SubsScreen />
         ) : area === 'sync' ? (

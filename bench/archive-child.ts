@@ -51,9 +51,9 @@ if (mode === 'package') {
     const rows = db.$client
       .prepare(s.sql.replace(/^SELECT json_object\(.*?\) FROM/s, 'SELECT * FROM'))
       .all(...s.params);
-    const text = rows.map((r) => JSON.stringify(r)).join('\n');
+    // Lines as buffers: one string of a large table would pass V8's string length limit.
+    const buf = Buffer.concat(rows.map((r) => Buffer.from(`${JSON.stringify(r)}\n`, 'utf8')));
     records += rows.length;
-    const buf = Buffer.from(text, 'utf8');
     bytesIn += buf.length;
     zip.addBuffer(buf, s.file);
   }

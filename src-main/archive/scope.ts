@@ -5,7 +5,7 @@ import type { ArchivePeriod, ArchiveUnit } from '../../src-shared/contract/archi
 import { SYNCED_TABLES } from '../../src-shared/sync/tables';
 import type { Db } from '../db/open';
 import { auditLog } from '../db/schema';
-import { semesterToPrint } from '../print/batch';
+import { semesterToPrint, unitOfferingsWhere } from '../print/batch';
 import { replicaColumns } from '../sync/rows';
 
 /**
@@ -91,14 +91,9 @@ export function resolveScope(
   if (!year || (p.kind === 'semester' && semesters.length === 0))
     throw new AppError('NOT_FOUND', {}, 'period');
   const semesterIds = semesters.map((s) => s.id);
-  const where =
-    unit.kind === 'university'
-      ? sql`1 = 1`
-      : unit.kind === 'faculty'
-        ? sql`g.faculty_id = ${unit.id}`
-        : unit.kind === 'department'
-          ? sql`o.department_id = ${unit.id}`
-          : sql`o.group_id = ${unit.id}`;
+  const where = unitOfferingsWhere(
+    unit.kind === 'university' || unit.id === null ? null : { kind: unit.kind, id: unit.id },
+  );
   const offeringIds = db
     .all<{ id: number }>(
       sql`SELECT o.id FROM offerings o JOIN groups g ON g.id = o.group_id

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { bishkekDate } from '../../src-shared/domain/time';
 import type { Locale } from '../../src-shared/i18n/translate';
 import type { Db } from '../db/open';
@@ -43,20 +43,24 @@ export function semesterToPrint(db: Db, now: number, semesterId?: number): numbe
   return s.id;
 }
 
+/** Offerings `o` (joined with their group `g`) of a faculty, department or group; everything for null. */
+export function unitOfferingsWhere(unit: PrintUnit | null): SQL {
+  return unit === null
+    ? sql`1 = 1`
+    : unit.kind === 'faculty'
+      ? sql`g.faculty_id = ${unit.id}`
+      : unit.kind === 'department'
+        ? sql`o.department_id = ${unit.id}`
+        : sql`o.group_id = ${unit.id}`;
+}
+
 /** Offerings to print, by group: those with timetabled lessons (not self-study), in the unit. */
 export function offeringsToPrint(
   db: Db,
   semesterId: number,
   unit: PrintUnit | null,
 ): Array<{ groupId: number; group: string; offeringIds: number[] }> {
-  const where =
-    unit === null
-      ? sql`1 = 1`
-      : unit.kind === 'faculty'
-        ? sql`g.faculty_id = ${unit.id}`
-        : unit.kind === 'department'
-          ? sql`o.department_id = ${unit.id}`
-          : sql`o.group_id = ${unit.id}`;
+  const where = unitOfferingsWhere(unit);
   const rows = db.all<{ id: number; groupId: number; group: string }>(sql`
     SELECT o.id, o.group_id AS groupId, g.code AS "group" FROM offerings o
     JOIN groups g ON g.id = o.group_id JOIN disciplines d ON d.id = o.discipline_id

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { ApiCallError } from '../api/client';
+import type { CallState } from './use-call';
 import { useI18n } from '../i18n/I18n';
 
 /** A quiet message for an empty list or an unselected pane. */
@@ -38,5 +39,28 @@ export function Loading() {
     <div className="loading" role="progressbar" aria-label={t('app.loading')}>
       <div className="loading-bar" />
     </div>
+  );
+}
+
+/**
+ * What a list loaded with useCall shows instead of (or above) its rows: its error with a retry, the
+ * error of an action on it, loading, or the empty state.
+ */
+export function ListStates<T extends { items: readonly unknown[] }>({
+  list,
+  emptyTitle,
+  actionError = null,
+}: {
+  list: CallState<T>;
+  emptyTitle: string;
+  actionError?: ApiCallError | null;
+}) {
+  return (
+    <>
+      {list.error ? <ErrorState error={list.error} onRetry={list.reload} /> : null}
+      {actionError ? <ErrorState error={actionError} /> : null}
+      {!list.data && !list.error ? <Loading /> : null}
+      {list.data && list.data.items.length === 0 ? <EmptyState title={emptyTitle} /> : null}
+    </>
   );
 }

@@ -10,7 +10,7 @@ import { useI18n } from '../../i18n/I18n';
 import { saveFile } from '../../ui/controls';
 import { Digest } from './Digest';
 import { JobProgress, useJobPolling } from '../../ui/job';
-import { EmptyState, ErrorState, Loading } from '../../ui/States';
+import { EmptyState, ErrorState, ListStates, Loading } from '../../ui/States';
 import { useAction } from '../../ui/use-action';
 import { useCall, type CallState } from '../../ui/use-call';
 
@@ -238,10 +238,7 @@ function Register({ list, archivist }: { list: CallState<Output<'archive.list'>>
         <h3>{t('archiveui.register')}</h3>
         {!archivist ? <span className="muted">{t('archiveui.viewOnly')}</span> : null}
       </div>
-      {list.error ? <ErrorState error={list.error} onRetry={list.reload} /> : null}
-      {act.error ? <ErrorState error={act.error} /> : null}
-      {!data && !list.error ? <Loading /> : null}
-      {data && data.items.length === 0 ? <EmptyState title={t('archiveui.registerEmpty')} /> : null}
+      <ListStates list={list} emptyTitle={t('archiveui.registerEmpty')} actionError={act.error} />
       {data && data.items.length > 0 ? (
         <table className="control-table dense" aria-label={t('archiveui.register')}>
           <thead>

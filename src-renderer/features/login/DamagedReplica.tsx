@@ -4,7 +4,7 @@ import { ErrorState, Loading } from '../../ui/States';
 import { useAction } from '../../ui/use-action';
 import { useCall } from '../../ui/use-call';
 import { backupTime } from '../backup/BackupScreen';
-import { LanguageSwitch } from '../shell/LanguageSwitch';
+import { LoginHead } from './LoginScreen';
 
 /**
  * The login screen of a damaged replica (issue 7): the file failed its integrity check, so nobody can
@@ -28,12 +28,7 @@ export function DamagedReplica({ onRestored }: { onRestored: (notice: string) =>
   return (
     <div className="login-page">
       <div className="login-card damaged" role="alert" aria-labelledby="damaged-title">
-        <div className="login-head">
-          <div className="brand">
-            <span className="brand-mark">AVN</span> Desk
-          </div>
-          <LanguageSwitch />
-        </div>
+        <LoginHead />
         <h1 id="damaged-title">{t('backup.damaged.title')}</h1>
         <p>{t('backup.damaged.body')}</p>
         {status.error ? <ErrorState error={status.error} onRetry={status.reload} /> : null}

@@ -7,6 +7,18 @@ import { useI18n } from '../../i18n/I18n';
 import { LeaveArchive, useArchiveText } from '../archive/ArchiveBanner';
 import { LanguageSwitch } from '../shell/LanguageSwitch';
 
+/** The head of the login card: the brand and the language switch. */
+export function LoginHead() {
+  return (
+    <div className="login-head">
+      <div className="brand">
+        <span className="brand-mark">AVN</span> Desk
+      </div>
+      <LanguageSwitch />
+    </div>
+  );
+}
+
 /** Login with the demo accounts listed for a demo replica (password `demo`). */
 export function LoginScreen({
   info,
@@ -46,12 +58,7 @@ export function LoginScreen({
   return (
     <div className="login-page">
       <form className="login-card" onSubmit={submit} aria-label={t('login.title')}>
-        <div className="login-head">
-          <div className="brand">
-            <span className="brand-mark">AVN</span> Desk
-          </div>
-          <LanguageSwitch />
-        </div>
+        <LoginHead />
         <p className="login-tagline">{t('app.tagline')}</p>
         <h1>{t('login.title')}</h1>
         {info.archive ? (

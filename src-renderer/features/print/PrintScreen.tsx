@@ -7,7 +7,7 @@ import { call } from '../../api/client';
 import { useI18n } from '../../i18n/I18n';
 import { saveFile, Tab } from '../../ui/controls';
 import { JobProgress, useJobPolling } from '../../ui/job';
-import { EmptyState, ErrorState, Loading } from '../../ui/States';
+import { EmptyState, ErrorState, ListStates, Loading } from '../../ui/States';
 import { useAction } from '../../ui/use-action';
 import { useCall } from '../../ui/use-call';
 
@@ -393,10 +393,7 @@ function PaperRegister({ onChanged }: { onChanged: () => void }) {
           <span className="missing">{t('printui.dueCount', { count: data.due })}</span>
         ) : null}
       </div>
-      {list.error ? <ErrorState error={list.error} onRetry={list.reload} /> : null}
-      {save.error ? <ErrorState error={save.error} /> : null}
-      {!data && !list.error ? <Loading /> : null}
-      {data && data.items.length === 0 ? <EmptyState title={t('printui.registerEmpty')} /> : null}
+      <ListStates list={list} emptyTitle={t('printui.registerEmpty')} actionError={save.error} />
       {data && data.items.length > 0 ? (
         <table className="control-table" aria-label={t('printui.tab.register')}>
           <thead>

@@ -227,6 +227,8 @@ export function startBackend(opts: BootOptions): Backend {
     if (restoring) throw new AppError('BACKUP_BUSY');
     restoring = true;
     try {
+      // A sync cycle under way ends first: it must not write into the file being replaced.
+      await app?.deps.sync.idle();
       app?.close();
       app = null;
       const result = await restoreBackup(backupFile, opts.dbPath, wallNow(), dir).catch((err: unknown) => {
@@ -248,20 +250,27 @@ export function startBackend(opts: BootOptions): Backend {
    * Serve an opened archive package (read-only) instead of the working replica, or go back to it (null).
    * Every session ends, as after a restore; the working replica's sync and backups pause meanwhile.
    */
-  function browse(replica: string | null): Promise<void> {
-    if (restoring) return Promise.reject(new AppError('BACKUP_BUSY'));
+  async function browse(replica: string | null): Promise<void> {
+    if (restoring) throw new AppError('BACKUP_BUSY');
     restoring = true;
     const previous = current;
     try {
+      await app?.deps.sync.idle();
       app?.close();
       app = null;
       current = replica ?? opts.dbPath;
       open();
-      return Promise.resolve();
+      if (!app && replica !== null) {
+        // A damaged archive replica: back to the working one.
+        const why = damage?.messages[0] ?? 'damaged';
+        current = previous;
+        open();
+        throw new AppError('PACKAGE_INVALID', { reason: why });
+      }
     } catch (err) {
       current = previous;
-      open();
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      if (!app) open();
+      throw err;
     } finally {
       restoring = false;
     }

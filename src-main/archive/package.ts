@@ -291,6 +291,7 @@ export async function writePackage(
         files: [...files],
       };
       manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
+      step('manifest');
       cb(null, Readable.from([Buffer.from(manifestText, 'utf8')]));
     });
     zip.addReadStreamLazy(DIGEST_FILE, { mtime }, (cb) =>

@@ -316,6 +316,12 @@ export class SyncEngine {
     this.timer = null;
   }
 
+  /** Stop the background sync and wait for a cycle under way to end (before the replica is closed). */
+  async idle(): Promise<void> {
+    this.stop();
+    await this.running?.catch(() => undefined);
+  }
+
   private async cycle(opts: SyncOptions): Promise<SyncReport> {
     const ctx = jobContext(opts);
     const report: SyncReport = {

@@ -90,7 +90,7 @@ test('the archivist makes, verifies and opens a package; the opened replica show
   await path.press('Enter');
   const ok = page.locator('.verdict.ok');
   await expect(ok).toContainText('Пакет целый');
-  await expect(ok).toContainText('Реестр архива: совпадает с реестром');
+  await expect(ok).toContainText('Контрольная сумма пакета (манифеста): совпадает с реестром архива');
   await expect(ok).toContainText('отмечен в реестре как проверенный');
   await expect(ok.locator('[data-digest]')).toHaveAttribute('data-digest', digest);
 

@@ -98,10 +98,19 @@ const GROUP_SCOPES = `SELECT 'faculty:' || g.faculty_id AS s FROM groups g WHERE
  * The scopes of a changed row (for its change-log entry): '*' for reference rows, else 'university'
  * plus the faculty and department scopes it belongs to.
  */
-export async function rowScopes(q: Sql, table: string, row: Record<string, unknown>): Promise<string[]> {
+export async function rowScopes(
+  q: Sql,
+  table: string,
+  row: Record<string, unknown>,
+  /** Scopes already found in this write, by the way and key they were found through. */
+  cache?: Map<string, string[]>,
+): Promise<string[]> {
   const spec = VIA[table];
   if (!spec) return ['*'];
   const key = row[spec.column];
+  const memo = `${spec.via}:${String(key)}`;
+  const known = cache?.get(memo);
+  if (known) return known;
   let sql: string;
   switch (spec.via) {
     case 'self-student':
@@ -127,5 +136,7 @@ export async function rowScopes(q: Sql, table: string, row: Record<string, unkno
       break;
   }
   const rows = await q.query<{ s: string }>(sql, [key]);
-  return ['university', ...rows.map((r) => r.s).sort()];
+  const scopes = ['university', ...rows.map((r) => r.s).sort()];
+  cache?.set(memo, scopes);
+  return scopes;
 }

@@ -65,28 +65,86 @@ export function rowValues(table: string, row: Row): unknown[] {
   return syncedColumns(t).map((c) => row[c] ?? null);
 }
 
+/** Rows written, audited and logged per statement (arrays bound as parameters). */
+const CHUNK = 2000;
+
+/** Each column's SQL type, per table (read once from the catalogue): to bind typed key arrays. */
+const columnTypes = new Map<string, Map<string, string>>();
+async function typesOf(q: Sql, table: string): Promise<Map<string, string>> {
+  let types = columnTypes.get(table);
+  if (!types) {
+    const rows = await q.query<{ name: string; type: string }>(
+      `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
+       WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
+      [table],
+    );
+    types = new Map(rows.map((r) => [r.name, r.type]));
+    columnTypes.set(table, types);
+  }
+  return types;
+}
+
+/**
+ * Delete rows of one table by their keys in one statement; returns the deleted rows (their old values)
+ * in the order of the keys. Keys of rows not there are skipped.
+ */
+async function deleteRows(
+  q: Sql,
+  table: string,
+  keys: ReadonlyArray<Readonly<Record<string, string | number>>>,
+): Promise<WrittenRow[]> {
+  const cols = Object.keys(keys[0] ?? {});
+  const types = await typesOf(q, table);
+  const arrays = cols.map((c) => keys.map((k) => k[c]));
+  const typed = cols.map((c, i) => {
+    const type = types.get(c);
+    if (!type || !/^[a-z][a-z0-9 ]*$/.test(type)) throw new Error(`${table}.${c}: no column type`);
+    return `$${i + 1}::${type}[]`;
+  });
+  const olds = await q.query(
+    `DELETE FROM ${id(table)} WHERE (${cols.map(id).join(', ')}) IN (SELECT * FROM unnest(${typed.join(', ')}))
+     RETURNING *`,
+    arrays,
+  );
+  const keyText = (r: Readonly<Record<string, unknown>>) => cols.map((c) => String(r[c])).join('\u0000');
+  const order = new Map(keys.map((k, i) => [keyText(k), i]));
+  return olds
+    .sort((a, b) => (order.get(keyText(a)) ?? 0) - (order.get(keyText(b)) ?? 0))
+    .map((old) => ({ table, op: 'delete' as const, old, row: null }));
+}
+
 export async function writeCentral(
   q: Sql,
   changes: readonly CentralChange[],
   meta: WriteMeta,
 ): Promise<{ rows: WrittenRow[]; seqEnd: number }> {
   const written: WrittenRow[] = [];
-  for (const c of changes) {
+  for (let i = 0; i < changes.length;) {
+    const c = changes[i];
     const t = syncedTable(c.table);
     if (!t) throw new Error(`${c.table} is not synced`);
-    const old = await lockRow(q, c.table, c.key);
-    const w = keyWhere(c.key);
     if (c.set === null) {
-      if (!old) continue;
-      await q.query(`DELETE FROM ${id(c.table)} WHERE ${w.where}`, w.params);
-      written.push({ table: c.table, op: 'delete', old, row: null });
+      // A run of deletes of one table (a purge deletes a year's rows): one statement a chunk.
+      let j = i + 1;
+      while (j < changes.length && j - i < CHUNK && changes[j].set === null && changes[j].table === c.table)
+        j++;
+      written.push(
+        ...(await deleteRows(
+          q,
+          c.table,
+          changes.slice(i, j).map((x) => x.key),
+        )),
+      );
+      i = j;
       continue;
     }
+    i += 1;
+    const old = await lockRow(q, c.table, c.key);
     const values: Record<string, unknown> = { ...c.set, updated_at: meta.at, updated_by: meta.userId };
     const cols = Object.keys(values);
     let row: Row | undefined;
     if (old) {
-      const set = cols.map((k, i) => `${id(k)} = $${i + 1}`).join(', ');
+      const set = cols.map((k, n) => `${id(k)} = $${n + 1}`).join(', ');
       const kw = keyWhere(c.key, cols.length + 1);
       [row] = await q.query(
         `UPDATE ${id(c.table)} SET ${set}, row_version = row_version + 1 WHERE ${kw.where} RETURNING *`,
@@ -96,16 +154,18 @@ export async function writeCentral(
       const all = { ...c.key, ...values, row_version: 1 };
       const names = Object.keys(all);
       [row] = await q.query(
-        `INSERT INTO ${id(c.table)} (${names.map(id).join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`,
+        `INSERT INTO ${id(c.table)} (${names.map(id).join(', ')}) VALUES (${names.map((_, n) => `$${n + 1}`).join(', ')}) RETURNING *`,
         names.map((k) => (all as Record<string, unknown>)[k]),
       );
     }
     written.push({ table: c.table, op: 'upsert', old, row: row ?? null });
   }
-  for (const r of written) {
+  for (let from = 0; from < written.length; from += CHUNK) {
+    const part = written.slice(from, from + CHUNK);
     await q.query(
       `INSERT INTO central_audit (at, edit_time, user_id, device_id, mutation_id, outcome, entity, entity_key, old_value, new_value, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+       SELECT $1, $2, $3, $4, $5, $6, u.e, u.k, u.o::jsonb, u.n::jsonb, $7
+       FROM unnest($8::text[], $9::text[], $10::text[], $11::text[]) WITH ORDINALITY AS u(e, k, o, n, i) ORDER BY u.i`,
       [
         meta.at,
         meta.editTime ?? null,
@@ -113,17 +173,18 @@ export async function writeCentral(
         meta.deviceId ?? null,
         meta.mutationId ?? null,
         meta.outcome ?? 'APPLIED',
-        r.table,
-        JSON.stringify(keyOf(r)),
-        r.old === null ? null : JSON.stringify(r.old),
-        r.row === null ? null : JSON.stringify(r.row),
         meta.reason ?? null,
+        part.map((r) => r.table),
+        part.map((r) => JSON.stringify(keyOf(r))),
+        part.map((r) => (r.old === null ? null : JSON.stringify(r.old))),
+        part.map((r) => (r.row === null ? null : JSON.stringify(r.row))),
       ],
     );
   }
   if (written.length === 0) return { rows: written, seqEnd: 0 };
-  const scopes = [];
-  for (const r of written) scopes.push(await rowScopes(q, r.table, (r.row ?? r.old) as Row));
+  const scopes: string[][] = [];
+  const found = new Map<string, string[]>();
+  for (const r of written) scopes.push(await rowScopes(q, r.table, (r.row ?? r.old) as Row, found));
   // The maintained checksums of every scope of each row: old row's hash out, new row's in.
   const d: { scope: string[]; tbl: string[]; n: number[]; lo: number[]; hi: number[] } = {
     scope: [],
@@ -156,21 +217,25 @@ export async function writeCentral(
     [written.length, membership],
   );
   if (!counter) throw new Error('sync_counter is missing');
-  const end = counter.seq;
-  for (const [i, r] of written.entries()) {
-    const current = (r.row ?? r.old) as Row;
+  const end = Number(counter.seq);
+  const first = end - written.length + 1;
+  for (let from = 0; from < written.length; from += CHUNK) {
+    const part = written.slice(from, from + CHUNK);
+    // Scopes travel joined by commas (an array of arrays would be flattened by unnest); none has one.
     await q.query(
-      `INSERT INTO change_log (seq, tx_end, entity, pk, op, row_version, data, scopes, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `INSERT INTO change_log (seq, tx_end, entity, pk, op, row_version, data, scopes, at)
+       SELECT u.s, $1, u.e, u.p, u.o, u.v, u.d::jsonb, string_to_array(u.sc, ','), $2
+       FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[]) AS u(s, e, p, o, v, d, sc)`,
       [
-        end - written.length + 1 + i,
         end,
-        r.table,
-        JSON.stringify(keyOf(r)),
-        r.op,
-        r.row ? Number(r.row.row_version) : Number(current.row_version) + 1,
-        r.row ? JSON.stringify(rowValues(r.table, r.row)) : null,
-        scopes[i],
         meta.at,
+        part.map((_, n) => first + from + n),
+        part.map((r) => r.table),
+        part.map((r) => JSON.stringify(keyOf(r))),
+        part.map((r) => r.op),
+        part.map((r) => (r.row ? Number(r.row.row_version) : Number((r.old as Row).row_version) + 1)),
+        part.map((r) => (r.row ? JSON.stringify(rowValues(r.table, r.row)) : null)),
+        part.map((_, n) => (scopes[from + n] ?? []).join(',')),
       ],
     );
   }

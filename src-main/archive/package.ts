@@ -326,6 +326,12 @@ export async function writePackage(
       scope: { unit: scope.unit, period: scope.period, academicYearId: scope.academicYearId },
     };
   } finally {
-    sqlite.exec('COMMIT');
+    // The read transaction ends however the package ended (it wrote nothing; a failure to end it must
+    // not hide why the package failed).
+    try {
+      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    } catch {
+      // the connection is closed by the caller anyway
+    }
   }
 }

@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
-import type { ArchiveJobView, ArchiveUnit } from '../../src-shared/contract/archive.contract';
+import type { ArchiveJobView } from '../../src-shared/contract/archive.contract';
 import { AppError } from '../../src-shared/contract/errors';
 import { canArchive, type RoleGrant } from '../../src-shared/domain/roles';
 import { bishkekDate } from '../../src-shared/domain/time';
 import { archiveFileName, archiveFolder, replicaForPackage } from '../archive/files';
-import { archiveInfo, openPackage } from '../archive/open';
+import { listUnits } from '../print/batch';
+import { archiveInfo, openPackage, wholePackage } from '../archive/open';
 import { openReplica } from '../db/open';
 import type { PackageResult } from '../archive/package';
 import { listPackages, recordVerified, registerPackage, transferActPdf } from '../archive/register';
@@ -37,26 +38,15 @@ type ArchiveMethods =
 
 /** The units a person may package (or, with 'view', look at): DOMAIN.md roles, "archive packages". */
 function unitsOf(db: Db, grants: readonly RoleGrant[], action: 'make' | 'view') {
-  type U = { kind: ArchiveUnit['kind']; id: number | null; name: { ru: string; ky: string } };
-  const faculties = db.all<{ id: number; ru: string; ky: string }>(
-    sql`SELECT id, name_ru AS ru, name_ky AS ky FROM faculties ORDER BY id`,
-  );
-  const departments = db.all<{ id: number; ru: string; ky: string }>(
-    sql`SELECT id, name_ru AS ru, name_ky AS ky FROM departments ORDER BY name_ru`,
-  );
-  const groups = db.all<{ id: number; code: string }>(
-    sql`SELECT g.id, g.code FROM groups g WHERE EXISTS (SELECT 1 FROM offerings o WHERE o.group_id = g.id) ORDER BY g.code`,
-  );
-  const all: U[] = [
-    { kind: 'university', id: null, name: { ru: '', ky: '' } },
-    ...faculties.map((f) => ({ kind: 'faculty' as const, id: f.id, name: { ru: f.ru, ky: f.ky } })),
-    ...departments.map((d) => ({ kind: 'department' as const, id: d.id, name: { ru: d.ru, ky: d.ky } })),
-    ...groups.map((g) => ({ kind: 'group' as const, id: g.id, name: { ru: g.code, ky: g.code } })),
+  const university = unitFacts(db, { kind: 'university', id: null });
+  return [
+    ...(university && canArchive(grants, university.target, action)
+      ? [{ kind: 'university' as const, id: null, name: university.name }]
+      : []),
+    ...listUnits(db)
+      .filter((u) => canArchive(grants, u.target, action))
+      .map(({ kind, id, name }) => ({ kind, id, name })),
   ];
-  return all.flatMap((u) => {
-    const facts = unitFacts(db, { kind: u.kind, id: u.id });
-    return facts && canArchive(grants, facts.target, action) ? [{ ...u, name: facts.name }] : [];
-  });
 }
 
 /** Whether a file is a replica opened from an archive package. */
@@ -261,16 +251,12 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
     'archive.open': async (input, ctx) => {
       const s = requireSession(ctx);
       const file = packageFile(input.file);
-      const check = await checkPackage(file);
-      if (!check.whole || !check.manifest || !check.digest)
-        throw new AppError('PACKAGE_INVALID', {
-          reason: check.problems.map((p) => `${p.kind}${p.file ? ` ${p.file}` : ''}`).join(', '),
-        });
-      const facts = unitFacts(d.db, check.manifest.unit);
+      const checked = await wholePackage(file);
+      const facts = unitFacts(d.db, checked.manifest.unit);
       if (facts && !canArchive(s.grants, facts.target, 'view'))
         throw new AppError('SCOPE_FORBIDDEN', {}, 'file');
-      const target = replicaForPackage(d.db.$client.name, check.digest);
-      return openPackage(file, target, { host: d.db });
+      const target = replicaForPackage(d.db.$client.name, checked.digest);
+      return openPackage(file, target, { host: d.db, checked });
     },
   };
 }

@@ -10,7 +10,7 @@ import { canPrint, type RoleGrant } from '../../src-shared/domain/roles';
 import { bishkekDate } from '../../src-shared/domain/time';
 import type { Db } from '../db/open';
 import { CancelledError } from '../jobs/job';
-import type { PrintedFile, PrintUnit } from '../print/batch';
+import { listUnits, type PrintedFile, type PrintUnit } from '../print/batch';
 import { runPrintJob } from '../print/run-job';
 import { printedJournal } from '../print/journal-data';
 import { verifyPrinted } from '../print/verify';
@@ -47,26 +47,9 @@ export function mayPrint(db: Db, grants: readonly RoleGrant[], unit: PrintUnit):
 }
 
 function unitsOf(db: Db, grants: readonly RoleGrant[]) {
-  type U = { kind: 'faculty' | 'department' | 'group'; id: number; name: { ru: string; ky: string } };
-  const all = grants.some(
-    (g) => g.role === 'studyOffice' || (g.role === 'archivist' && g.scopeKind === 'university'),
-  );
-  const faculties = db.all<{ id: number; ru: string; ky: string }>(
-    sql`SELECT id, name_ru AS ru, name_ky AS ky FROM faculties ORDER BY id`,
-  );
-  const departments = db.all<{ id: number; f: number; ru: string; ky: string }>(
-    sql`SELECT id, faculty_id AS f, name_ru AS ru, name_ky AS ky FROM departments ORDER BY name_ru`,
-  );
-  const groups = db.all<{ id: number; f: number; code: string }>(
-    sql`SELECT g.id, g.faculty_id AS f, g.code FROM groups g
-      WHERE EXISTS (SELECT 1 FROM offerings o WHERE o.group_id = g.id) ORDER BY g.code`,
-  );
-  const out: U[] = [
-    ...faculties.map((f) => ({ kind: 'faculty' as const, id: f.id, name: { ru: f.ru, ky: f.ky } })),
-    ...departments.map((d) => ({ kind: 'department' as const, id: d.id, name: { ru: d.ru, ky: d.ky } })),
-    ...groups.map((g) => ({ kind: 'group' as const, id: g.id, name: { ru: g.code, ky: g.code } })),
-  ];
-  return all ? out : out.filter((u) => mayPrint(db, grants, u));
+  return listUnits(db)
+    .filter((u) => canPrint(grants, u.target))
+    .map(({ kind, id, name }) => ({ kind, id, name }));
 }
 
 /** Read a QR text ("AVN-JOURNAL <number> <code>") or a typed "<number> <code>". */

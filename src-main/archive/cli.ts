@@ -11,7 +11,8 @@ import { getMeta, META } from '../db/meta';
 import { SYNC_META } from '../sync/engine';
 import { parseScopeKey } from '../../src-shared/sync/tables';
 import { archiveFileName, archiveFolder, replicaForPackage } from './files';
-import { openPackage } from './open';
+import { openPackage, wholePackage } from './open';
+import { AppError } from '../../src-shared/contract/errors';
 import { registerPackage } from './register';
 import { runPackageJob } from './run-job';
 import { unitFacts } from './scope';
@@ -190,14 +191,17 @@ export async function archiveOpen(
 ): Promise<{ replica: string }> {
   const file = v.file;
   if (typeof file !== 'string' || !existsSync(file)) throw usage('PACKAGE is required (an existing file)');
-  const check = await checkPackage(file);
-  if (!check.digest) throw usage(`${file} is not an archive package`);
-  const target = typeof v.out === 'string' && v.out ? v.out : replicaForPackage(dbFile, check.digest);
+  const checked = await wholePackage(file).catch((err: unknown) => {
+    throw err instanceof AppError
+      ? usage(`${file} is not a whole archive package: ${String(err.params.reason ?? '')}`)
+      : err;
+  });
+  const target = typeof v.out === 'string' && v.out ? v.out : replicaForPackage(dbFile, checked.digest);
   const host = existsSync(dbFile)
     ? boot({ dbPath: dbFile, demoIfMissing: null, log: () => undefined })
     : null;
   try {
-    const r = await openPackage(file, target, { host: host?.db, onProgress: out.progress });
+    const r = await openPackage(file, target, { host: host?.db, onProgress: out.progress, checked });
     out.done();
     const rows = Object.values(r.counts).reduce((s, n) => s + n, 0);
     out.log(`${r.replica}: ${rows} records, read-only; digest ${r.digest}`);

@@ -39,20 +39,30 @@ export function archiveInfo(db: Db): ArchiveReplicaInfo | null {
   return text ? (JSON.parse(text) as ArchiveReplicaInfo) : null;
 }
 
-/** Load a whole package into a new replica at `target` (replacing one there). */
-export async function openPackage(
-  file: string,
-  target: string,
-  opts: JobOptions & { host?: Db } = {},
-): Promise<{ replica: string; digest: string; counts: Record<string, number> }> {
-  const ctx = jobContext(opts);
+/** A checked package that is whole: its manifest and digest. */
+export type WholePackage = { manifest: Manifest; digest: string };
+
+/** Check a package file and require it whole (PACKAGE_INVALID naming every problem otherwise). */
+export async function wholePackage(file: string): Promise<WholePackage> {
   const check = await checkPackage(file);
   if (!check.whole || !check.manifest || !check.digest)
     throw new AppError('PACKAGE_INVALID', {
       reason: check.problems.map((p) => `${p.kind}${p.file ? ` ${p.file}` : ''}`).join(', '),
     });
-  const manifest = check.manifest;
-  const digest = check.digest;
+  return { manifest: check.manifest, digest: check.digest };
+}
+
+/**
+ * Load a whole package into a new replica at `target` (replacing one there). `checked`: the package
+ * already found whole by `wholePackage` (it is not read twice).
+ */
+export async function openPackage(
+  file: string,
+  target: string,
+  opts: JobOptions & { host?: Db; checked?: WholePackage } = {},
+): Promise<{ replica: string; digest: string; counts: Record<string, number> }> {
+  const ctx = jobContext(opts);
+  const { manifest, digest } = opts.checked ?? (await wholePackage(file));
   mkdirSync(dirname(target), { recursive: true });
   const counts: Record<string, number> = {};
   await writeAtomicallyAsync(target, async (tmp) => {

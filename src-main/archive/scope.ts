@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { AppError } from '../../src-shared/contract/errors';
 import type { ArchivePeriod, ArchiveUnit } from '../../src-shared/contract/archive.contract';
 import { SYNCED_TABLES } from '../../src-shared/sync/tables';
+import { translate } from '../../src-shared/i18n/translate';
 import type { Db } from '../db/open';
 import { auditLog } from '../db/schema';
 import { semesterToPrint, unitOfferingsWhere } from '../print/batch';
@@ -44,7 +45,10 @@ export function unitFacts(
 ): { target: ResolvedScope['target']; name: { ru: string; ky: string } } | null {
   if (unit.kind === 'university')
     return unit.id === null
-      ? { target: { faculty: null, department: null }, name: { ru: 'Университет', ky: 'Университет' } }
+      ? {
+          target: { faculty: null, department: null },
+          name: { ru: translate('ru', 'retention.university'), ky: translate('ky', 'retention.university') },
+        }
       : null;
   if (unit.id === null) return null;
   if (unit.kind === 'faculty') {

@@ -43,6 +43,49 @@ export function semesterToPrint(db: Db, now: number, semesterId?: number): numbe
   return s.id;
 }
 
+/** A faculty, department or group of the replica with its name and the facts role rules take. */
+export type UnitListing = PrintUnit & {
+  name: { ru: string; ky: string };
+  target: { faculty: number; department: number | null };
+};
+
+/**
+ * Every faculty, every department and every group with offerings, for the unit pickers of printing and
+ * archiving (each filters them by its own role rule on `target`).
+ */
+export function listUnits(db: Db): UnitListing[] {
+  const faculties = db.all<{ id: number; ru: string; ky: string }>(
+    sql`SELECT id, name_ru AS ru, name_ky AS ky FROM faculties ORDER BY id`,
+  );
+  const departments = db.all<{ id: number; f: number; ru: string; ky: string }>(
+    sql`SELECT id, faculty_id AS f, name_ru AS ru, name_ky AS ky FROM departments ORDER BY name_ru`,
+  );
+  const groups = db.all<{ id: number; f: number; code: string }>(
+    sql`SELECT g.id, g.faculty_id AS f, g.code FROM groups g
+      WHERE EXISTS (SELECT 1 FROM offerings o WHERE o.group_id = g.id) ORDER BY g.code`,
+  );
+  return [
+    ...faculties.map((f) => ({
+      kind: 'faculty' as const,
+      id: f.id,
+      name: { ru: f.ru, ky: f.ky },
+      target: { faculty: f.id, department: null },
+    })),
+    ...departments.map((d) => ({
+      kind: 'department' as const,
+      id: d.id,
+      name: { ru: d.ru, ky: d.ky },
+      target: { faculty: d.f, department: d.id },
+    })),
+    ...groups.map((g) => ({
+      kind: 'group' as const,
+      id: g.id,
+      name: { ru: g.code, ky: g.code },
+      target: { faculty: g.f, department: null },
+    })),
+  ];
+}
+
 /** Offerings `o` (joined with their group `g`) of a faculty, department or group; everything for null. */
 export function unitOfferingsWhere(unit: PrintUnit | null): SQL {
   return unit === null

@@ -1,3 +1,4 @@
+import { unitFacts } from '../archive/scope';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { RetentionRow } from '../../src-shared/contract/archive.contract';
@@ -44,42 +45,6 @@ export function archiveUnitsOf(grants: readonly RoleGrant[]): RetentionUnit[] {
     else if (g.role === 'deanery' && g.scopeKind === 'faculty') add({ kind: 'faculty', id: g.scopeId });
   }
   return out;
-}
-
-/** The faculty and department a unit belongs to (for `canArchive`), or null when there is no such unit. */
-export function unitTarget(
-  db: Db,
-  u: RetentionUnit,
-): { faculty: number | null; department: number | null } | null {
-  if (u.kind === 'university') return u.id === null ? { faculty: null, department: null } : null;
-  if (u.id === null) return null;
-  if (u.kind === 'faculty')
-    return db.get(sql`SELECT 1 AS x FROM faculties WHERE id = ${u.id}`)
-      ? { faculty: u.id, department: null }
-      : null;
-  const r =
-    u.kind === 'department'
-      ? db.get<{ f: number }>(sql`SELECT faculty_id AS f FROM departments WHERE id = ${u.id}`)
-      : db.get<{ f: number }>(sql`SELECT faculty_id AS f FROM groups WHERE id = ${u.id}`);
-  return r ? { faculty: r.f, department: u.kind === 'department' ? u.id : null } : null;
-}
-
-function unitName(db: Db, u: RetentionUnit): { ru: string; ky: string } {
-  const r =
-    u.kind === 'faculty'
-      ? db.get<{ ru: string; ky: string }>(
-          sql`SELECT name_ru AS ru, name_ky AS ky FROM faculties WHERE id = ${u.id}`,
-        )
-      : u.kind === 'department'
-        ? db.get<{ ru: string; ky: string }>(
-            sql`SELECT name_ru AS ru, name_ky AS ky FROM departments WHERE id = ${u.id}`,
-          )
-        : u.kind === 'group'
-          ? db.get<{ ru: string; ky: string }>(
-              sql`SELECT code AS ru, code AS ky FROM groups WHERE id = ${u.id}`,
-            )
-          : null;
-  return r ?? { ru: translate('ru', 'retention.university'), ky: translate('ky', 'retention.university') };
 }
 
 function years(db: Db): Year[] {
@@ -176,10 +141,10 @@ export function listRetention(
   );
   const rows: RetentionRow[] = [];
   for (const u of units) {
-    const target = unitTarget(db, u);
-    if (!target) continue;
-    const mayMake = canArchive(grants, target, 'make');
-    const name = unitName(db, u);
+    const facts = unitFacts(db, u);
+    if (!facts) continue;
+    const mayMake = canArchive(grants, facts.target, 'make');
+    const name = facts.name;
     for (const y of ys) {
       const own = pkgs.filter((p) => p.academicYearId === y.id && p.unitKind === u.kind && p.unitId === u.id);
       const cover = coveringPackages(own, u, y);
@@ -247,7 +212,7 @@ export function requestPurge(
   input: PurgeRequest,
   locale: Locale,
 ): string {
-  const target = unitTarget(db, input.unit);
+  const target = unitFacts(db, input.unit)?.target ?? null;
   if (!target) throw new AppError('NOT_FOUND', {}, 'unit');
   if (!canArchive(grants, target, 'make')) throw new AppError('SCOPE_FORBIDDEN', {}, 'unit');
   const ys = years(db);

@@ -99,6 +99,26 @@ export default tseslint.config(
     },
   },
   {
+    // The gateway stands on src-shared and its own code (issue 13): no desktop code, no SQLite, no UI.
+    files: ['src-gateway/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src-main/**', '**/src-renderer/**', '**/scripts/**'],
+              message: 'The gateway imports only src-shared and its own code.',
+            },
+            { group: ['better-sqlite3'], message: 'The gateway has no SQLite: its database is PostgreSQL.' },
+            { group: ['electron', 'electron/*'], message: 'Only src-main/electron/ may import electron.' },
+            { group: ['react', 'react-dom', 'react-dom/*', 'react/*'], message: 'The gateway has no UI.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src-main/electron/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },

@@ -36,7 +36,7 @@ if (mode === 'sync') {
 } else if (mode === 'baseline') {
   const replica = openReplica(db);
   const sql = replica.$client;
-  const stmts = new Map(
+  const stmts = new Map<string, ReturnType<typeof sql.prepare>>(
     SYNCED_TABLES.map((t) => {
       const cols = replicaColumns(t);
       return [

@@ -9,6 +9,7 @@ import { boot } from '../src-main/boot';
 import { openReplica } from '../src-main/db/open';
 import { replicaColumns } from '../src-main/sync/rows';
 import { startGateway } from '../src-gateway/server';
+import { demoSeed } from '../scripts/gateway';
 import { SYNCED_TABLES } from '../src-shared/sync/tables';
 import { SCHEMA_VERSION } from '../src-shared/sync/mutations';
 import { HEADER } from '../src-shared/sync/wire';
@@ -72,8 +73,7 @@ export async function benchSync(row: Line): Promise<void> {
   const gw = await startGateway({
     databaseUrl,
     dataDir: join(dir, 'pglite'),
-    scale: 'faculty',
-    log: () => undefined,
+    seed: demoSeed('faculty', () => undefined),
   });
   try {
     // 1. The initial sync of the faculty scope, end to end, in a separate desktop process.

@@ -6,6 +6,7 @@ import { parseScopeKey, scopeKey, syncedTable, type ScopeRef } from '../src-shar
 import { HEADER, loginRequest, pushRequest, type GatewayErrorCode } from '../src-shared/sync/wire';
 import type { CentralDb } from './db/client';
 import { authenticate, login, revoke, type Caller } from './sync/auth';
+import { pushWindow, touchContact } from './sync/contacts';
 import { head, MustResync, pullLog, scopeChecksums, snapshotPageJson, tableChecksums } from './sync/pull';
 import { push } from './sync/push';
 import { writeCentral, type CentralChange } from './sync/write';
@@ -95,7 +96,9 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     if (!b.ok) return fail('MALFORMED', b.reason);
     const t = now();
     const r = await db.tx((q) => login(q, b.value, t));
-    if (!r) return fail('UNAUTHORIZED', 'wrong login or password');
+    if (r === 'credentials') return fail('UNAUTHORIZED', 'wrong login or password');
+    if (r === 'device')
+      return fail('FORBIDDEN', 'this device is registered to another account: log in with its device secret');
     await recordClock(c, r.caller.deviceId, t);
     return c.json({
       token: r.token,
@@ -104,6 +107,7 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
       scopes: r.caller.scopes,
       serverTime: t,
       lastLocalSeq: r.lastLocalSeq,
+      deviceSecret: r.deviceSecret,
     });
   });
 
@@ -136,7 +140,10 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     if (!caller) return fail('UNAUTHORIZED', 'unknown or revoked token');
     c.set('caller', caller);
     await next();
-    await recordClock(c, caller.deviceId, now());
+    const t = now();
+    // Every request but a push is a contact that ends a push cycle (the push route keeps its own).
+    if (c.req.path !== '/sync/push') await touchContact(db, caller.deviceId, caller.userId, t);
+    await recordClock(c, caller.deviceId, t);
   }
 
   /** Remember how far the device's clock is from ours, for the edits it pushes next time (DOMAIN.md, Time). */
@@ -299,7 +306,10 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     if (!b.ok) return fail('MALFORMED', b.reason);
     const caller = c.get('caller');
     if (b.value.deviceId !== caller.deviceId) return fail('FORBIDDEN', 'the token belongs to another device');
-    return c.json(await push(db, caller, b.value.mutations, now));
+    const cycle = c.req.header(HEADER.cycle) ?? null;
+    if (cycle !== null && !/^[0-9a-f-]{36}$/.test(cycle)) return fail('MALFORMED', `${HEADER.cycle}: a UUID`);
+    const from = await db.tx((q) => pushWindow(q, caller.deviceId, caller.userId, cycle, now()));
+    return c.json(await push(db, caller, b.value.mutations, { from }, now));
   });
 
   app.get('/sync/checksums', async (c) => {

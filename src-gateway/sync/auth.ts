@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RoleGrant } from '../../src-shared/domain/roles';
 import { scopeKey } from '../../src-shared/sync/tables';
-import { hashPassword, verifyPassword } from '../../src-main/auth/password';
 import type { Sql } from '../db/client';
+import { touchContact } from './contacts';
+import { verifyPassword } from './password';
 
 /**
  * Accounts live centrally (issue: users, roles and scopes). A login on a device gives a per-device
@@ -16,8 +17,6 @@ export type Caller = {
   grants: RoleGrant[];
   scopes: string[];
 };
-
-const DUMMY = hashPassword('not a password');
 
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -59,11 +58,23 @@ export async function allowedScopes(
   return [...out];
 }
 
+/** A login refused: a wrong login or password, or a device registered to another account without its secret. */
+export type LoginRefusal = 'credentials' | 'device';
+
+/**
+ * Log a person in on a device. A device id belongs to the account that registered it (its first
+ * login, when the desktop connects): that login gets the device's secret, once; any other login through
+ * the device — another person on a shared deanery PC — must present it, so nobody can take over another
+ * PC's device id (its outbox order, its clock offset, its tokens). The login is a contact (DOMAIN.md,
+ * Time).
+ */
 export async function login(
   q: Sql,
-  input: { login: string; password: string; deviceId: string },
+  input: { login: string; password: string; deviceId: string; deviceSecret?: string },
   now: number,
-): Promise<{ token: string; caller: Caller; lastLocalSeq: number } | null> {
+): Promise<
+  { token: string; caller: Caller; lastLocalSeq: number; deviceSecret: string | null } | LoginRefusal
+> {
   const [u] = await q.query<{
     id: number;
     hash: string | null;
@@ -74,27 +85,40 @@ export async function login(
     'SELECT id, password_hash AS hash, active, teacher_id AS "teacherId", student_id AS "studentId" FROM users WHERE login = $1',
     [input.login],
   );
-  const ok =
-    verifyPassword(input.password, u?.hash ?? DUMMY) &&
-    !!u &&
-    u.hash !== null &&
-    u.active === 1 &&
-    u.studentId === null;
-  if (!ok || !u) return null;
+  const ok = verifyPassword(input.password, u?.hash ?? null) && !!u && u.active === 1 && u.studentId === null;
+  if (!ok || !u) return 'credentials';
   const grants = await grantsOf(q, u.id);
-  if (grants.length === 0) return null;
-  const token = randomBytes(32).toString('base64url');
-  const [device] = await q.query<{ lastLocalSeq: number }>(
-    `INSERT INTO devices (id, user_id, incarnation, last_local_seq, clock_offset_ms, registered_at, last_seen_at)
-     VALUES ($1, $2, 1, 0, 0, $3, $3)
-     ON CONFLICT (id) DO UPDATE SET user_id = EXCLUDED.user_id, last_seen_at = EXCLUDED.last_seen_at
-     RETURNING last_local_seq AS "lastLocalSeq"`,
-    [input.deviceId, u.id, now],
+  if (grants.length === 0) return 'credentials';
+  const [known] = await q.query<{ userId: number; secretHash: string | null; lastLocalSeq: number }>(
+    'SELECT user_id AS "userId", secret_hash AS "secretHash", last_local_seq AS "lastLocalSeq" FROM devices WHERE id = $1 FOR UPDATE',
+    [input.deviceId],
   );
+  let deviceSecret: string | null = null;
+  if (!known) {
+    deviceSecret = randomBytes(32).toString('base64url');
+    await q.query(
+      `INSERT INTO devices (id, user_id, secret_hash, incarnation, last_local_seq, clock_offset_ms, registered_at, last_seen_at)
+       VALUES ($1, $2, $3, 1, 0, 0, $4, $4)`,
+      [input.deviceId, u.id, tokenHash(deviceSecret), now],
+    );
+  } else if (known.secretHash === null) {
+    // Registered before devices had secrets: only its own account may log in, and gets one now.
+    if (Number(known.userId) !== u.id) return 'device';
+    deviceSecret = randomBytes(32).toString('base64url');
+    await q.query('UPDATE devices SET secret_hash = $2 WHERE id = $1', [
+      input.deviceId,
+      tokenHash(deviceSecret),
+    ]);
+  } else if (!input.deviceSecret || tokenHash(input.deviceSecret) !== known.secretHash) {
+    return 'device';
+  }
+  await q.query('UPDATE devices SET last_seen_at = $2 WHERE id = $1', [input.deviceId, now]);
+  const token = randomBytes(32).toString('base64url');
   await q.query(
     'INSERT INTO device_tokens (token_hash, device_id, user_id, created_at) VALUES ($1, $2, $3, $4)',
     [tokenHash(token), input.deviceId, u.id, now],
   );
+  await touchContact(q, input.deviceId, u.id, now);
   return {
     token,
     caller: {
@@ -104,7 +128,8 @@ export async function login(
       grants,
       scopes: await allowedScopes(q, grants, u.teacherId),
     },
-    lastLocalSeq: device?.lastLocalSeq ?? 0,
+    lastLocalSeq: Number(known?.lastLocalSeq ?? 0),
+    deviceSecret,
   };
 }
 

@@ -26,6 +26,11 @@ export type WriteMeta = {
   editTime?: number | null;
   reason?: string | null;
   outcome?: string;
+  /** The device's claimed time and the window start it was bounded by (DOMAIN.md, Time). */
+  claimedAt?: number | null;
+  windowFrom?: number | null;
+  /** `before_lock`: accepted on an offline time before a lock that stands at receipt. */
+  flag?: string | null;
 };
 
 export type WrittenRow = { table: string; op: 'upsert' | 'delete'; old: Row | null; row: Row | null };
@@ -163,8 +168,8 @@ export async function writeCentral(
   for (let from = 0; from < written.length; from += CHUNK) {
     const part = written.slice(from, from + CHUNK);
     await q.query(
-      `INSERT INTO central_audit (at, edit_time, user_id, device_id, mutation_id, outcome, entity, entity_key, old_value, new_value, reason)
-       SELECT $1, $2, $3, $4, $5, $6, u.e, u.k, u.o::jsonb, u.n::jsonb, $7
+      `INSERT INTO central_audit (at, edit_time, user_id, device_id, mutation_id, outcome, entity, entity_key, old_value, new_value, reason, claimed_at, window_from, flag)
+       SELECT $1, $2, $3, $4, $5, $6, u.e, u.k, u.o::jsonb, u.n::jsonb, $7, $12, $13, $14
        FROM unnest($8::text[], $9::text[], $10::text[], $11::text[]) WITH ORDINALITY AS u(e, k, o, n, i) ORDER BY u.i`,
       [
         meta.at,
@@ -178,6 +183,9 @@ export async function writeCentral(
         part.map((r) => JSON.stringify(keyOf(r))),
         part.map((r) => (r.old === null ? null : JSON.stringify(r.old))),
         part.map((r) => (r.row === null ? null : JSON.stringify(r.row))),
+        meta.claimedAt ?? null,
+        meta.windowFrom ?? null,
+        meta.flag ?? null,
       ],
     );
   }

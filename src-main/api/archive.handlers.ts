@@ -17,7 +17,7 @@ import { unitFacts } from '../archive/scope';
 import { checkPackage, registerStanding } from '../archive/verify';
 import type { Db } from '../db/open';
 import { CancelledError } from '../jobs/job';
-import { requireSession, type Deps, type Handlers } from './context';
+import { localActor, requireSession, type Deps, type Handlers } from './context';
 
 type Job = { view: ArchiveJobView; owner: number; abort: AbortController; startedAt: number };
 
@@ -152,12 +152,7 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
         (r: PackageResult) => {
           // The digest goes into the register (synced) before the package is handed out.
           try {
-            registerPackage(
-              d.db,
-              { userId: s.user.id, deviceId: d.deviceId, now: ctx.now },
-              r,
-              basename(r.file),
-            );
+            registerPackage(d.db, localActor(d, ctx), r, basename(r.file));
           } catch (err) {
             job.view.state = 'failed';
             job.view.error = err instanceof Error ? err.message : String(err);
@@ -203,12 +198,7 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
       ) {
         const facts = check.manifest ? unitFacts(d.db, check.manifest.unit) : null;
         if (facts && canArchive(s.grants, facts.target, 'make')) {
-          recordVerified(
-            d.db,
-            { userId: s.user.id, deviceId: d.deviceId, now: ctx.now },
-            standing.packageId,
-            check.digest,
-          );
+          recordVerified(d.db, localActor(d, ctx), standing.packageId, check.digest);
           recorded = true;
         }
       }

@@ -6,6 +6,7 @@ import type { RestoreResult } from '../db/backup';
 import type { Db } from '../db/open';
 import type { EventBus } from '../events';
 import type { SyncEngine } from '../sync/engine';
+import type { LocalActor } from '../db/write-path';
 import type { Session, SessionStore } from './sessions';
 
 /** What every handler may use: the database, the clock, the sessions, this replica's facts. */
@@ -42,4 +43,10 @@ export type Handlers = { [M in MethodName]: Handler<M> };
 export function requireSession(ctx: CallContext): Session {
   if (!ctx.session) throw new Error('handler called without a session');
   return ctx.session;
+}
+
+/** The session's person as the one write path judges them: who, their teacher record and roles, when. */
+export function localActor(d: Pick<Deps, 'deviceId'>, ctx: CallContext): LocalActor {
+  const s = requireSession(ctx);
+  return { userId: s.user.id, teacherId: s.teacherId, grants: s.grants, deviceId: d.deviceId, now: ctx.now };
 }

@@ -24,7 +24,10 @@ const snapshot = () => ({
   marks: count('marks'),
   audit: count('audit_log') - refused(),
   outbox: count('outbox'),
-  changes: (sql.prepare('SELECT total_changes() n').get() as { n: number }).n - refused(),
+  // What is stored (a refused batch is rolled back whole: the rows, the audit and the outbox).
+  stored: JSON.stringify(
+    sql.prepare('SELECT lesson_id, student_id, attendance, grade, row_version FROM marks ORDER BY 1, 2').all(),
+  ),
 });
 
 /** A session for any teacher of the replica (the real session store; their password is central). */

@@ -15,7 +15,7 @@ import { runPrintJob } from '../print/run-job';
 import { printedJournal } from '../print/journal-data';
 import { verifyPrinted } from '../print/verify';
 import { findByCode, listRegister, registerPrinted, setArchived, setSigned } from '../print/register';
-import { requireSession, type Deps, type Handlers } from './context';
+import { localActor, requireSession, type Deps, type Handlers } from './context';
 
 type Job = {
   view: PrintJobView;
@@ -157,8 +157,7 @@ export function printHandlers(
           // fails the job fails with it (the files are not handed out unregistered).
           try {
             // An archive replica is read-only: its prints are not entered in a register.
-            if (!d.archive)
-              registerPrinted(d.db, { userId: s.user.id, deviceId: d.deviceId, now: ctx.now }, files, locale);
+            if (!d.archive) registerPrinted(d.db, localActor(d, ctx), files, locale);
           } catch (err) {
             job.view.state = 'failed';
             job.view.error = err instanceof Error ? err.message : String(err);
@@ -209,23 +208,11 @@ export function printHandlers(
       listRegister(d.db, requireSession(ctx).grants, input, ctx.now, ctx.locale),
     'print.setSigned': (input, ctx) => {
       const s = requireSession(ctx);
-      return setSigned(
-        d.db,
-        s.grants,
-        { userId: s.user.id, deviceId: d.deviceId, now: ctx.now },
-        input,
-        ctx.locale,
-      );
+      return setSigned(d.db, s.grants, localActor(d, ctx), input, ctx.locale);
     },
     'print.setArchived': (input, ctx) => {
       const s = requireSession(ctx);
-      return setArchived(
-        d.db,
-        s.grants,
-        { userId: s.user.id, deviceId: d.deviceId, now: ctx.now },
-        input,
-        ctx.locale,
-      );
+      return setArchived(d.db, s.grants, localActor(d, ctx), input, ctx.locale);
     },
     'print.verify': (input, ctx) => {
       const s = requireSession(ctx);

@@ -1,5 +1,5 @@
 import { listRetention, requestPurge } from '../retention/register';
-import { requireSession, type Deps, type Handlers } from './context';
+import { localActor, requireSession, type Deps, type Handlers } from './context';
 
 /**
  * The retention register and purge requests (issue 7, item 3; §1.7, §5.6, §5.7): the register for the
@@ -11,13 +11,7 @@ export function retentionHandlers(d: Deps): Pick<Handlers, 'retention.register' 
     'retention.register': (input, ctx) => listRetention(d.db, requireSession(ctx).grants, input, ctx.now),
     'retention.purge': (input, ctx) => {
       const s = requireSession(ctx);
-      const purgeId = requestPurge(
-        d.db,
-        s.grants,
-        { userId: s.user.id, deviceId: d.deviceId, now: ctx.now },
-        input,
-        ctx.locale,
-      );
+      const purgeId = requestPurge(d.db, s.grants, localActor(d, ctx), input, ctx.locale);
       return { purgeId };
     },
   };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RetentionRow } from '../../src-shared/contract/archive.contract';
 import type { App } from '../boot';
-import { writeLocal } from '../db/write-path';
+import { queueUnjudged } from '../../tests/helpers/outbox';
 import { bootTiny, callOk, DEMO_NOW, login } from '../../tests/helpers/replica';
 
 /**
@@ -64,7 +64,7 @@ beforeAll(async () => {
     [DEMO_NOW - 400 * DAY, null],
     [DEMO_NOW - 500 * DAY, '2026-01-15'],
   ];
-  writeLocal(
+  queueUnjudged(
     app.db,
     actor(),
     papers.map(([printedAt, archivedOn], i) => {
@@ -100,7 +100,7 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 function registerPackage(verified: boolean): void {
-  writeLocal(app.db, actor(), [
+  queueUnjudged(app.db, actor(), [
     {
       name: 'archive.registered',
       args: {
@@ -140,7 +140,7 @@ function registerPackage(verified: boolean): void {
     },
   ]);
   if (verified)
-    writeLocal(app.db, actor(), [
+    queueUnjudged(app.db, actor(), [
       {
         name: 'archive.verified',
         args: { packageId: PKG, digest: DIGEST },

@@ -36,7 +36,7 @@ export function subsHandlers(d: Deps): Pick<Handlers, SubsMethod> {
       registerAbsence(d.db, requireSession(ctx), input, actor(ctx.now), ctx.locale),
     'subs.candidates': (input, ctx) => candidates(d.db, requireSession(ctx), input, ctx.locale),
     'subs.assign': (input, ctx) => assign(d.db, requireSession(ctx), input, actor(ctx.now), ctx.locale),
-    'subs.cancel': (input, ctx) => cancel(d.db, requireSession(ctx), input, actor(ctx.now)),
+    'subs.cancel': (input, ctx) => cancel(d.db, requireSession(ctx), input, actor(ctx.now), ctx.locale),
     'subs.order': async (input, ctx) => {
       const session = requireSession(ctx);
       const data = orderData(d.db, session, input.absenceId);

@@ -56,7 +56,7 @@ function registrant(app: App, login: string | undefined, unit: ArchiveUnit, usag
   const facts = unitFacts(app.db, unit);
   if (!found || !facts || !canArchive(found.grants, facts.target, 'make'))
     throw usage(`--as ${login}: not an archivist of that unit`);
-  return found.user;
+  return { ...found.user, grants: found.grants };
 }
 
 export async function archiveCreate(
@@ -96,7 +96,13 @@ export async function archiveCreate(
       { onProgress: out.progress },
     );
     out.done();
-    if (by) registerPackage(app.db, { userId: by.id, deviceId: app.deps.deviceId, now }, r, basename(r.file));
+    if (by)
+      registerPackage(
+        app.db,
+        { userId: by.id, teacherId: by.teacherId, grants: by.grants, deviceId: app.deps.deviceId, now },
+        r,
+        basename(r.file),
+      );
     const rows = Object.values(r.counts).reduce((s, n) => s + n, 0);
     out.log(
       `${r.file}: ${r.files} files, ${rows} records, ${r.sizeBytes} bytes in ${((performance.now() - started) / 1000).toFixed(1)} s`,

@@ -4,7 +4,7 @@ import { canArchive, type RoleGrant } from '../../src-shared/domain/roles';
 import { translate, type Locale, type MessageKey } from '../../src-shared/i18n/translate';
 import { formatNumber } from '../../src-shared/i18n/format';
 import type { Db } from '../db/open';
-import { writeLocal } from '../db/write-path';
+import { commitLocal, type LocalActor } from '../db/write-path';
 import { documentFrame, documentNumber, PdfWriter, stamp } from '../print/pdf';
 import type { PackageResult } from './package';
 import { unitFacts } from './scope';
@@ -15,7 +15,7 @@ import { unitFacts } from './scope';
  * registered digest is recorded verified (`archive.verified`); the transfer act prints the digest.
  */
 
-type Actor = { userId: number; deviceId: string; now: number };
+type Actor = LocalActor;
 
 /** Enter a finished package in the register. */
 export function registerPackage(db: Db, actor: Actor, r: PackageResult, fileName: string): void {
@@ -31,52 +31,12 @@ export function registerPackage(db: Db, actor: Actor, r: PackageResult, fileName
     digest: r.digest,
     counts: r.counts,
   };
-  writeLocal(db, actor, [
-    {
-      name: 'archive.registered',
-      args,
-      baseVersion: null,
-      changes: [
-        {
-          table: 'archive_packages',
-          key: { id: r.packageId },
-          set: {
-            unit_kind: args.unitKind,
-            unit_id: args.unitId,
-            period_kind: args.periodKind,
-            period_id: args.periodId,
-            academic_year_id: args.academicYearId,
-            file_name: fileName,
-            size_bytes: args.sizeBytes,
-            digest: args.digest,
-            counts: JSON.stringify(args.counts),
-            made_at: actor.now,
-            made_by: actor.userId,
-            verified_at: null,
-            verified_by: null,
-          },
-        },
-      ],
-    },
-  ]);
+  commitLocal(db, actor, [{ name: 'archive.registered', args }]);
 }
 
 /** Record a registered package verified whole now. */
 export function recordVerified(db: Db, actor: Actor, packageId: string, digest: string): void {
-  writeLocal(db, actor, [
-    {
-      name: 'archive.verified',
-      args: { packageId, digest },
-      baseVersion: null,
-      changes: [
-        {
-          table: 'archive_packages',
-          key: { id: packageId },
-          set: { verified_at: actor.now, verified_by: actor.userId },
-        },
-      ],
-    },
-  ]);
+  commitLocal(db, actor, [{ name: 'archive.verified', args: { packageId, digest } }]);
 }
 
 type Row = {

@@ -12,7 +12,7 @@ import { translate, type Locale } from '../../src-shared/i18n/translate';
 import type { Viewer } from '../db/access';
 import { unitNames, type UnitFilter } from '../db/control.repo';
 import type { Db } from '../db/open';
-import { writeLocal } from '../db/write-path';
+import { commitLocal } from '../db/write-path';
 import { controlReport, type PeriodInput } from './report';
 
 /**
@@ -74,7 +74,7 @@ export function recordCheck(
   const p = snap.units.period;
   const checkId = uuidv7(actor.now, randomBytes(10));
   const snapshot = JSON.stringify(snap);
-  writeLocal(db, { userId: session.user.id, deviceId: actor.deviceId, now: actor.now }, [
+  commitLocal(db, { userId: session.user.id, teacherId: session.teacherId, grants: session.grants, ...actor }, [
     {
       name: 'checks.record',
       args: {
@@ -87,24 +87,6 @@ export function recordCheck(
         comment: input.comment,
         snapshot,
       },
-      baseVersion: null,
-      changes: [
-        {
-          table: 'weekly_checks',
-          key: { id: checkId },
-          set: {
-            unit_kind: unit.kind,
-            unit_id: unit.id,
-            period_from: p.from,
-            period_to: p.to,
-            week: p.week,
-            checked_by: session.user.id,
-            checked_at: actor.now,
-            comment: input.comment,
-            snapshot,
-          },
-        },
-      ],
     },
   ]);
   const stored = readChecks(db, sql`c.id = ${checkId}`, 1)[0];

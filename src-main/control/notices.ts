@@ -6,7 +6,7 @@ import { translate, type Locale } from '../../src-shared/i18n/translate';
 import type { Viewer } from '../db/access';
 import type { UnitFilter } from '../db/control.repo';
 import type { Db } from '../db/open';
-import { writeLocal, type LocalMutation } from '../db/write-path';
+import { commitLocal, type Intent } from '../db/write-path';
 import { owedByTeacher, whatMissing } from './documents';
 import { controlLessonList, type PeriodInput } from './report';
 
@@ -31,7 +31,7 @@ export function sendNotices(
   const period = `${p.week ? `${p.week}, ` : ''}${formatDateShort(p.from)} – ${formatDateShort(p.to)}`;
   const t = (k: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
     translate(locale, k, params);
-  const mutations: LocalMutation[] = [];
+  const mutations: Intent[] = [];
   const teachers = owed.map((teacher) => {
     const user = db.get<{ id: number }>(
       sql`SELECT id FROM users WHERE teacher_id = ${teacher.teacherId} AND active = 1 ORDER BY id LIMIT 1`,
@@ -61,8 +61,6 @@ export function sendNotices(
           subject: t('notice.subject', { period }).slice(0, 200),
           body,
         },
-        baseVersion: null,
-        changes: [],
       });
     }
     return {
@@ -73,6 +71,10 @@ export function sendNotices(
     };
   });
   if (mutations.length > 0)
-    writeLocal(db, { userId: session.user.id, deviceId: actor.deviceId, now: actor.now }, mutations);
+    commitLocal(
+      db,
+      { userId: session.user.id, teacherId: session.teacherId, grants: session.grants, ...actor },
+      mutations,
+    );
   return { queued: mutations.length, teachers };
 }

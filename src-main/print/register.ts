@@ -8,7 +8,8 @@ import { canPrint, type RoleGrant } from '../../src-shared/domain/roles';
 import { translate, type Locale, type MessageKey } from '../../src-shared/i18n/translate';
 import { uuidv7 } from '../../src-shared/ids';
 import type { Db } from '../db/open';
-import { writeLocal, type LocalMutation } from '../db/write-path';
+import { commitLocal, type Intent, type LocalActor } from '../db/write-path';
+import { judged } from '../api/refusals';
 import type { PrintedFile } from './batch';
 
 /**
@@ -17,7 +18,7 @@ import type { PrintedFile } from './batch';
  * through the one write path and synced with the offering's scope.
  */
 
-type Actor = { userId: number; deviceId: string; now: number };
+type Actor = LocalActor;
 
 /** Enter every journal of a finished print job in the register, in one transaction. */
 export function registerPrinted(
@@ -26,35 +27,20 @@ export function registerPrinted(
   files: readonly PrintedFile[],
   locale: 'ru' | 'ky',
 ): void {
-  const mutations: LocalMutation[] = files.flatMap((f) =>
-    f.journals.map((j) => {
-      const paperId = uuidv7(actor.now, randomBytes(10));
-      return {
-        name: 'paper.printed' as const,
-        args: { paperId, offeringId: j.offeringId, number: j.number, code: j.code, locale, pages: j.pages },
-        baseVersion: null,
-        changes: [
-          {
-            table: 'paper_journals',
-            key: { id: paperId },
-            set: {
-              offering_id: j.offeringId,
-              number: j.number,
-              code: j.code,
-              locale,
-              pages: j.pages,
-              printed_at: actor.now,
-              printed_by: actor.userId,
-              signed_on: null,
-              archived_on: null,
-              transfer_act: null,
-            },
-          },
-        ],
-      };
-    }),
+  const mutations: Intent[] = files.flatMap((f) =>
+    f.journals.map((j) => ({
+      name: 'paper.printed' as const,
+      args: {
+        paperId: uuidv7(actor.now, randomBytes(10)),
+        offeringId: j.offeringId,
+        number: j.number,
+        code: j.code,
+        locale,
+        pages: j.pages,
+      },
+    })),
   );
-  if (mutations.length > 0) writeLocal(db, actor, mutations);
+  if (mutations.length > 0) judged(locale, () => commitLocal(db, actor, mutations));
 }
 
 type Row = {
@@ -164,15 +150,12 @@ export function setSigned(
   input: { paperId: string; signedOn: string | null },
   locale: Locale,
 ): PaperView {
-  const p = one(db, grants, input.paperId, actor.now, locale);
-  writeLocal(db, actor, [
-    {
-      name: 'paper.signed',
-      args: { paperId: input.paperId, signedOn: input.signedOn },
-      baseVersion: p.version,
-      changes: [{ table: 'paper_journals', key: { id: input.paperId }, set: { signed_on: input.signedOn } }],
-    },
-  ]);
+  one(db, grants, input.paperId, actor.now, locale);
+  judged(locale, () =>
+    commitLocal(db, actor, [
+      { name: 'paper.signed', args: { paperId: input.paperId, signedOn: input.signedOn } },
+    ]),
+  );
   return one(db, grants, input.paperId, actor.now, locale);
 }
 
@@ -183,20 +166,14 @@ export function setArchived(
   input: { paperId: string; archivedOn: string | null; transferAct: string | null },
   locale: Locale,
 ): PaperView {
-  const p = one(db, grants, input.paperId, actor.now, locale);
-  writeLocal(db, actor, [
-    {
-      name: 'paper.archived',
-      args: { paperId: input.paperId, archivedOn: input.archivedOn, transferAct: input.transferAct },
-      baseVersion: p.version,
-      changes: [
-        {
-          table: 'paper_journals',
-          key: { id: input.paperId },
-          set: { archived_on: input.archivedOn, transfer_act: input.transferAct },
-        },
-      ],
-    },
-  ]);
+  one(db, grants, input.paperId, actor.now, locale);
+  judged(locale, () =>
+    commitLocal(db, actor, [
+      {
+        name: 'paper.archived',
+        args: { paperId: input.paperId, archivedOn: input.archivedOn, transferAct: input.transferAct },
+      },
+    ]),
+  );
   return one(db, grants, input.paperId, actor.now, locale);
 }

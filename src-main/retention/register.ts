@@ -21,7 +21,8 @@ import { canArchive, type RoleGrant } from '../../src-shared/domain/roles';
 import { translate, type Locale } from '../../src-shared/i18n/translate';
 import { uuidv7 } from '../../src-shared/ids';
 import type { Db } from '../db/open';
-import { writeLocal, type Actor } from '../db/write-path';
+import { commitLocal, type LocalActor } from '../db/write-path';
+import { judged } from '../api/refusals';
 
 /**
  * The retention register (issue 7, item 3; §1.7, §5.6, §5.7): per academic year and archive unit, when
@@ -208,7 +209,7 @@ export type PurgeRequest = {
 export function requestPurge(
   db: Db,
   grants: readonly RoleGrant[],
-  actor: Actor,
+  actor: LocalActor,
   input: PurgeRequest,
   locale: Locale,
 ): string {
@@ -236,34 +237,19 @@ export function requestPurge(
   if (refusal)
     throw new AppError('PURGE_REFUSED', { reason: translate(locale, `retention.refusal.${refusal}`) });
   const purgeId = uuidv7(actor.now, randomBytes(10));
-  writeLocal(db, actor, [
-    {
-      name: 'archive.purge',
-      args: {
-        purgeId,
-        packageId: input.packageId,
-        academicYearId: year.id,
-        unitKind: input.unit.kind,
-        unitId: input.unit.id,
-      },
-      baseVersion: null,
-      changes: [
-        {
-          table: 'archive_purges',
-          key: { id: purgeId },
-          set: {
-            academic_year_id: year.id,
-            unit_kind: input.unit.kind,
-            unit_id: input.unit.id,
-            package_id: input.packageId,
-            requested_at: actor.now,
-            requested_by: actor.userId,
-            purged_at: null,
-            counts: null,
-          },
+  judged(locale, () =>
+    commitLocal(db, actor, [
+      {
+        name: 'archive.purge',
+        args: {
+          purgeId,
+          packageId: input.packageId,
+          academicYearId: year.id,
+          unitKind: input.unit.kind,
+          unitId: input.unit.id,
         },
-      ],
-    },
-  ]);
+      },
+    ]),
+  );
   return purgeId;
 }

@@ -20,7 +20,8 @@ import { formatDateShort } from '../../src-shared/i18n/format';
 import { translate, type Locale, type MessageKey } from '../../src-shared/i18n/translate';
 import { uuidv7 } from '../../src-shared/ids';
 import type { Db } from '../db/open';
-import { writeLocal, type LocalMutation, type RowChange } from '../db/write-path';
+import { commitLocal, type Intent, type LocalActor } from '../db/write-path';
+import { judged } from '../api/refusals';
 import {
   absenceLessons,
   absenceSummaryOf,
@@ -56,6 +57,15 @@ type Session = { grants: readonly RoleGrant[]; teacherId: number | null; user: {
 type Actor = { deviceId: string; now: number };
 
 const newId = (now: number) => uuidv7(now, randomBytes(10));
+
+/** The session's person and this PC, as the one write path judges them. */
+const actorOf = (s: Session, a: Actor): LocalActor => ({
+  userId: s.user.id,
+  teacherId: s.teacherId,
+  grants: s.grants,
+  deviceId: a.deviceId,
+  now: a.now,
+});
 
 /** The head may manage an absence of a teacher of a department they head. */
 function mayManage(db: Db, s: Session, teacherId: number): boolean {
@@ -187,28 +197,7 @@ export function registerAbsence(
     reason: input.reason,
     documentRef: input.documentRef || null,
   };
-  writeLocal(db, { userId: s.user.id, ...actor }, [
-    {
-      name: 'absences.register',
-      args,
-      baseVersion: null,
-      changes: [
-        {
-          table: 'absences',
-          key: { id: absenceId },
-          set: {
-            teacher_id: args.teacherId,
-            starts_on: args.startsOn,
-            ends_on: args.endsOn,
-            pairs: pairs === null ? null : JSON.stringify(pairs),
-            reason: args.reason,
-            document_ref: args.documentRef,
-            created_by: s.user.id,
-          },
-        },
-      ],
-    },
-  ]);
+  judged(locale, () => commitLocal(db, actorOf(s, actor), [{ name: 'absences.register', args }]));
   const a = getAbsence(db, absenceId);
   if (!a) throw new Error('the registered absence was not stored');
   return { absence: absenceSummaryOf(db, a), lessons: lessonsView(db, a) };
@@ -287,7 +276,7 @@ export function assign(
   if (teacherName(db, input.substituteId) === null) throw new AppError('NOT_FOUND', {}, 'substituteId');
   const lessonIds = [...new Set(input.lessonIds)];
   const covers = coversOf(db, lessonIds);
-  const mutations: LocalMutation[] = [];
+  const mutations: Intent[] = [];
   const assignedRows: LessonRow[] = [];
   const batch: Array<{ lessonId: number; substituteId: number; date: IsoDate; pair: number }> = [];
   let changed = 0;
@@ -315,32 +304,16 @@ export function assign(
       );
     if (current) {
       changed++;
-      mutations.push({
-        name: 'substitutions.cancel',
-        args: { substitutionId: current.id },
-        baseVersion: null,
-        changes: [{ table: 'substitutions', key: { id: current.id }, set: { cancelled_at: actor.now } }],
-      });
+      mutations.push({ name: 'substitutions.cancel', args: { substitutionId: current.id } });
     }
-    const substitutionId = newId(actor.now);
-    const row: RowChange = {
-      table: 'substitutions',
-      key: { id: substitutionId },
-      set: {
-        lesson_id: lessonId,
-        absence_id: a.id,
-        absent_teacher_id: a.teacherId,
-        substitute_teacher_id: input.substituteId,
-        assigned_by: s.user.id,
-        assigned_at: actor.now,
-        cancelled_at: null,
-      },
-    };
     mutations.push({
       name: 'substitutions.assign',
-      args: { substitutionId, lessonId, absenceId: a.id, substituteTeacherId: input.substituteId },
-      baseVersion: null,
-      changes: [row],
+      args: {
+        substitutionId: newId(actor.now),
+        lessonId,
+        absenceId: a.id,
+        substituteTeacherId: input.substituteId,
+      },
     });
     batch.push({ lessonId, substituteId: input.substituteId, date: l.date, pair: l.pair });
     assignedRows.push(l);
@@ -371,12 +344,10 @@ export function assign(
         subject: translate(to, 'subs.msg.subject', { teacher: a.teacherName }).slice(0, 200),
         body,
       },
-      baseVersion: null,
-      changes: [],
     });
     messages = 1;
   }
-  if (mutations.length > 0) writeLocal(db, { userId: s.user.id, ...actor }, mutations);
+  if (mutations.length > 0) judged(locale, () => commitLocal(db, actorOf(s, actor), mutations));
   return { assigned: assignedRows.length, changed, messages };
 }
 
@@ -386,22 +357,18 @@ export function cancel(
   s: Session,
   input: { substitutionIds: string[] },
   actor: Actor,
+  locale: Locale,
 ): { cancelled: number } {
-  const mutations: LocalMutation[] = [];
+  const mutations: Intent[] = [];
   [...new Set(input.substitutionIds)].forEach((id, i) => {
     const field = `substitutionIds.${i}`;
     const row = substitutionRow(db, id);
     if (!row) throw new AppError('NOT_FOUND', {}, field);
     if (!mayManage(db, s, row.absentTeacherId)) throw new AppError('SCOPE_FORBIDDEN', {}, field);
     if (row.cancelledAt !== null) return;
-    mutations.push({
-      name: 'substitutions.cancel',
-      args: { substitutionId: id },
-      baseVersion: null,
-      changes: [{ table: 'substitutions', key: { id }, set: { cancelled_at: actor.now } }],
-    });
+    mutations.push({ name: 'substitutions.cancel', args: { substitutionId: id } });
   });
-  if (mutations.length > 0) writeLocal(db, { userId: s.user.id, ...actor }, mutations);
+  if (mutations.length > 0) judged(locale, () => commitLocal(db, actorOf(s, actor), mutations));
   return { cancelled: mutations.length };
 }
 

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { hashPassword } from '../auth/password';
-import { MUTATIONS, type MutationName } from '../../src-shared/sync/mutations';
+import type { MutationName } from '../../src-shared/sync/mutations';
+import { parseArgs, targetOf } from '../../src-shared/sync/registry';
 import { parseScopeKey, SYNCED_TABLES, syncedTable, type SyncedTable } from '../../src-shared/sync/tables';
 import {
   checksumsResponse,
+  HEADER,
   loginResponse,
   partitionsResponse,
   pullResponse,
@@ -16,6 +19,7 @@ import {
 import { getMeta, setMeta } from '../db/meta';
 import type { Db } from '../db/open';
 import { jobContext, type JobOptions } from '../jobs/job';
+import { reapplyOutbox } from '../db/write-path';
 import { Checksum, type Cell } from '../../src-shared/sync/checksum';
 import { GatewayClient, GatewayRequestError } from './http';
 import { replicaChecksums, replicaColumns, replicaPartitions, TableWriter } from './rows';
@@ -56,6 +60,11 @@ export type SyncReport = {
   repairedPartitions: number;
   /** The author of the next pending edit, who must log in online on this PC before it can be pushed. */
   waitingForLogin: number | null;
+  /**
+   * The pull waits: the account that pulls has edits still queued behind someone else's (waiting for
+   * that person's login) — pulling first would make them look newer than they are.
+   */
+  pullDeferred: boolean;
 };
 
 export type SyncStatus = {
@@ -81,39 +90,11 @@ export const VERIFY_INTERVAL_MS = 10 * 60_000;
 
 export type SyncOptions = JobOptions & { verify?: 'always' | 'auto' | 'never' };
 
-/** The row a mutation changes locally (messages change none). */
-function targetOf(
-  name: MutationName,
-  args: Record<string, unknown>,
-): { table: string; key: unknown[] } | null {
-  switch (name) {
-    case 'marks.set':
-      return { table: 'marks', key: [args.lessonId, args.studentId] };
-    case 'lessons.setTopic':
-      return { table: 'lessons', key: [args.lessonId] };
-    case 'locks.close':
-      return { table: 'locks', key: [args.lockId] };
-    case 'unlocks.grant':
-      return { table: 'unlocks', key: [args.unlockId] };
-    case 'checks.record':
-      return { table: 'weekly_checks', key: [args.checkId] };
-    case 'absences.register':
-      return { table: 'absences', key: [args.absenceId] };
-    case 'substitutions.assign':
-    case 'substitutions.cancel':
-      return { table: 'substitutions', key: [args.substitutionId] };
-    case 'paper.printed':
-    case 'paper.signed':
-    case 'paper.archived':
-      return { table: 'paper_journals', key: [args.paperId] };
-    case 'archive.registered':
-    case 'archive.verified':
-      return { table: 'archive_packages', key: [args.packageId] };
-    case 'archive.purge':
-      return { table: 'archive_purges', key: [args.purgeId] };
-    case 'messages.send':
-      return null;
-  }
+/** The row a queued mutation is about (the registry's target), or null (messages, resolutions, bad args). */
+function rowOf(name: MutationName, rawArgs: string): { table: string; key: unknown[] } | null {
+  const args = parseArgs(name, JSON.parse(rawArgs) as unknown);
+  const row = args === null ? null : targetOf(name, args).row;
+  return row ? { table: row.table, key: Object.values(row.key) } : null;
 }
 
 /** How far a download has come: the head it started at, the tables done, where the others stand. */
@@ -196,11 +177,23 @@ export class SyncEngine {
    * refuses (the local login then decides alone).
    */
   async centralLogin(login: string, password: string): Promise<{ userId: number } | null> {
-    if (!getMeta(this.db, SYNC_META.gateway)) return null;
+    const url = getMeta(this.db, SYNC_META.gateway);
+    if (!url) return null;
     try {
+      // A login is a contact: this person's edits still queued under their earlier token go first, so
+      // they are judged by the time they were made (DOMAIN.md, Time).
+      const known = this.sql.prepare('SELECT id FROM users WHERE login = ?').get(login) as
+        { id: number } | undefined;
+      if (known && this.tokenOf(known.id)) {
+        const queued = this.sql
+          .prepare('SELECT count(*) AS n FROM outbox WHERE acked_seq IS NULL AND user_id = ?')
+          .get(known.id) as { n: number };
+        if (queued.n > 0) await this.sync({ verify: 'never' }).catch(() => undefined);
+      }
       const r = await this.gateway().request('POST', '/auth/login', loginResponse, {
-        body: { login, password, deviceId: this.deviceId },
+        body: { login, password, deviceId: this.deviceId, ...this.deviceSecretFor(url) },
       });
+      this.keepDeviceSecret(url, r.deviceSecret);
       this.secrets.set(`sync.token.${r.userId}`, r.token);
       this.sql
         .prepare('UPDATE users SET password_hash = ? WHERE id = ?')
@@ -225,8 +218,9 @@ export class SyncEngine {
   ): Promise<{ userId: number; scopes: string[]; scope: string }> {
     const client = new GatewayClient(gatewayUrl, this.now);
     const r = await client.request('POST', '/auth/login', loginResponse, {
-      body: { login, password, deviceId: this.deviceId },
+      body: { login, password, deviceId: this.deviceId, ...this.deviceSecretFor(gatewayUrl) },
     });
+    this.keepDeviceSecret(gatewayUrl, r.deviceSecret);
     const chosen = scope ?? getMeta(this.db, SYNC_META.scope) ?? r.scopes[0];
     if (!chosen || !r.scopes.includes(chosen)) {
       throw new GatewayRequestError(
@@ -255,6 +249,19 @@ export class SyncEngine {
     this.client = new GatewayClient(gatewayUrl, this.now);
     this.emit();
     return { userId: r.userId, scopes: r.scopes, scope: chosen };
+  }
+
+  /**
+   * The device's secret for a gateway (given by it when this device first logged in there): other
+   * accounts log in through this PC with it. Kept per gateway, so no gateway ever sees another's.
+   */
+  private deviceSecretFor(url: string): { deviceSecret?: string } {
+    const secret = this.secrets.get(`sync.device_secret@${url}`);
+    return secret ? { deviceSecret: secret } : {};
+  }
+
+  private keepDeviceSecret(url: string, secret: string | null | undefined): void {
+    if (secret) this.secrets.set(`sync.device_secret@${url}`, secret);
   }
 
   /** A verifier to store once the user's own row has arrived (first sync into an empty replica). */
@@ -325,6 +332,7 @@ export class SyncEngine {
   private async cycle(opts: SyncOptions): Promise<SyncReport> {
     const ctx = jobContext(opts);
     const report: SyncReport = {
+      pullDeferred: false,
       pushed: 0,
       applied: 0,
       conflicts: 0,
@@ -340,8 +348,20 @@ export class SyncEngine {
       if (!scopeKey || !parseScopeKey(scopeKey)) throw new NotConnectedError('no replica scope chosen');
       const gw = this.gateway();
       this.runningSums = null;
-      await this.push(gw, report);
+      // One id for this cycle's pushes: one after another they count as one contact (DOMAIN.md, Time).
+      await this.push(gw, report, randomUUID());
       ctx.checkCancelled();
+      // Never pull for an author whose edits still wait to be pushed: the pull would be a contact after
+      // which their queued edits could not be believed to be as old as they are (DOMAIN.md, Time).
+      const puller = Number(getMeta(this.db, SYNC_META.userId));
+      const queued = this.sql
+        .prepare('SELECT count(*) AS n FROM outbox WHERE acked_seq IS NULL AND user_id = ?')
+        .get(puller) as { n: number };
+      if (queued.n > 0) {
+        report.pullDeferred = true;
+        this.online = true;
+        return report;
+      }
       let caughtUp = false;
       while (!caughtUp) {
         if (getMeta(this.db, SYNC_META.cursor) === null) {
@@ -392,13 +412,13 @@ export class SyncEngine {
    * Push pending mutations in order, each person's with their own token; store every permanent refusal
    * durably. The queue stops at an edit whose author has not logged in online on this PC yet.
    */
-  private async push(gw: GatewayClient, report: SyncReport): Promise<void> {
+  private async push(gw: GatewayClient, report: SyncReport, cycleId: string): Promise<void> {
     let retriedOrder = false;
     for (;;) {
       const pending = this.sql
         .prepare(
           `SELECT local_seq AS localSeq, mutation_id AS mutationId, user_id AS userId, name, args, base_version AS baseVersion,
-          created_at AS createdAt FROM outbox WHERE acked_seq IS NULL ORDER BY local_seq LIMIT 200`,
+          after, created_at AS createdAt FROM outbox WHERE acked_seq IS NULL ORDER BY local_seq LIMIT 200`,
         )
         .all() as Array<{
         localSeq: number;
@@ -407,6 +427,7 @@ export class SyncEngine {
         name: MutationName;
         args: string;
         baseVersion: number | null;
+        after: string | null;
         createdAt: number;
       }>;
       const first = pending[0];
@@ -422,6 +443,7 @@ export class SyncEngine {
       try {
         res = await gw.request('POST', '/sync/push', pushResponse, {
           token,
+          headers: { [HEADER.cycle]: cycleId },
           body: {
             deviceId: this.deviceId,
             mutations: batch.map(({ userId: _u, ...m }) => ({ ...m, args: JSON.parse(m.args) as unknown })),
@@ -483,8 +505,8 @@ export class SyncEngine {
     report.conflicts++;
     this.sql
       .prepare(
-        `INSERT INTO sync_conflicts (mutation_id, name, args, base_version, outcome, reason, server_row, created_at, user_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (mutation_id) DO NOTHING`,
+        `INSERT INTO sync_conflicts (mutation_id, name, args, base_version, outcome, reason, code, server_row, created_at, user_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (mutation_id) DO NOTHING`,
       )
       .run(
         m.mutationId,
@@ -493,33 +515,35 @@ export class SyncEngine {
         m.baseVersion,
         outcome,
         o.reason,
+        o.code ?? null,
         o.serverRow === null ? null : JSON.stringify(o.serverRow),
         this.now(),
         m.userId,
       );
     this.sql.prepare('DELETE FROM outbox WHERE local_seq = ?').run(m.localSeq);
     // The local row goes back to what the centre holds; the refused edit waits in sync_conflicts.
-    this.restoreServerRow(m.name, JSON.parse(m.args) as Record<string, unknown>, o.serverRow);
+    this.restoreServerRow(m.name, m.args, o.serverRow);
   }
 
   private restoreServerRow(
     name: MutationName,
-    args: Record<string, unknown>,
+    rawArgs: string,
     serverRow: Record<string, unknown> | null,
   ): void {
+    const args = parseArgs(name, JSON.parse(rawArgs) as unknown);
+    if (args === null) return;
     const target = targetOf(name, args);
-    if (!target) return;
-    const t = syncedTable(target.table) as SyncedTable;
+    if (!target.row) return;
+    const t = syncedTable(target.row.table) as SyncedTable;
+    const key = Object.values(target.row.key);
     const cols = replicaColumns(t);
     const where = t.pk.map((k) => `"${k}" = ?`).join(' AND ');
     // A refused absence takes our own assignments to it along (they are refused next, in order).
-    if (target.table === 'absences' && !serverRow)
-      this.sql
-        .prepare('DELETE FROM substitutions WHERE absence_id = ? AND row_version = 0')
-        .run(...target.key);
-    // Our own new row (a closing, an unlock) goes; the centre's row, if any, comes back.
-    if (target.table === 'locks' || target.table === 'unlocks' || !serverRow)
-      this.sql.prepare(`DELETE FROM "${t.name}" WHERE ${where}`).run(...target.key);
+    if (t.name === 'absences' && !serverRow)
+      this.sql.prepare('DELETE FROM substitutions WHERE absence_id = ? AND row_version = 0').run(...key);
+    // Our own new row (a closing, an unlock, any create) goes; the centre's row, if any, comes back —
+    // by its own key (a closing refused because another one stands returns that other one).
+    if (target.creates || !serverRow) this.sql.prepare(`DELETE FROM "${t.name}" WHERE ${where}`).run(...key);
     if (serverRow)
       new TableWriter(this.sql, t, cols).force(cols.map((c) => (serverRow[c] ?? null) as unknown));
   }
@@ -558,7 +582,7 @@ export class SyncEngine {
     }>;
     const out = new Map<string, number>();
     for (const r of rows) {
-      const target = targetOf(r.name, JSON.parse(r.args) as Record<string, unknown>);
+      const target = rowOf(r.name, r.args);
       if (!target) continue;
       const key = `${target.table}|${target.key.join('|')}`;
       out.set(key, Math.max(out.get(key) ?? 0, r.acked ?? Number.MAX_SAFE_INTEGER));
@@ -737,7 +761,7 @@ export class SyncEngine {
       setMeta(this.db, SYNC_META.referencesUnchecked, '1');
       this.sql.prepare('DELETE FROM meta WHERE key = ?').run(SYNC_META.snapshot);
       this.sql.prepare('DELETE FROM outbox WHERE acked_seq IS NOT NULL AND acked_seq <= ?').run(head);
-      this.reapplyPending();
+      reapplyOutbox(this.sql);
     })();
     const pendingEdits = (this.sql.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
     this.runningSums = sums && pendingEdits === 0 ? sums : null;
@@ -756,234 +780,6 @@ export class SyncEngine {
       throw new Error(
         `the downloaded replica has ${bad.length} dangling reference(s), e.g. ${first?.table} → ${first?.parent}`,
       );
-    }
-  }
-
-  /** Re-apply the effects of unconfirmed local edits on freshly downloaded rows. */
-  private reapplyPending(): void {
-    const rows = this.sql
-      .prepare('SELECT name, args, user_id AS userId, created_at AS at FROM outbox ORDER BY local_seq')
-      .all() as Array<{
-      name: MutationName;
-      args: string;
-      userId: number;
-      at: number;
-    }>;
-    for (const r of rows) {
-      const raw = JSON.parse(r.args) as unknown;
-      switch (r.name) {
-        case 'marks.set': {
-          const a = MUTATIONS['marks.set'].parse(raw);
-          if (a.attendance === null)
-            this.sql
-              .prepare('DELETE FROM marks WHERE lesson_id = ? AND student_id = ?')
-              .run(a.lessonId, a.studentId);
-          else {
-            this.sql
-              .prepare(
-                `INSERT INTO marks (lesson_id, student_id, attendance, grade, row_version, updated_at, updated_by) VALUES (?, ?, ?, ?, 0, ?, ?)
-                ON CONFLICT (lesson_id, student_id) DO UPDATE SET attendance = excluded.attendance, grade = excluded.grade`,
-              )
-              .run(a.lessonId, a.studentId, a.attendance, a.grade, r.at, r.userId);
-          }
-          break;
-        }
-        case 'lessons.setTopic': {
-          const a = MUTATIONS['lessons.setTopic'].parse(raw);
-          this.sql.prepare('UPDATE lessons SET topic = ? WHERE id = ?').run(a.topic, a.lessonId);
-          break;
-        }
-        case 'locks.close': {
-          const a = MUTATIONS['locks.close'].parse(raw);
-          this.sql
-            .prepare(
-              `INSERT INTO locks (id, offering_id, closed_on, closed_at, closed_by, row_version, updated_at, updated_by)
-               SELECT ?, ?, ?, ?, ?, 0, ?, ? WHERE NOT EXISTS (SELECT 1 FROM locks WHERE offering_id = ?)`,
-            )
-            .run(a.lockId, a.offeringId, a.closedOn, r.at, r.userId, r.at, r.userId, a.offeringId);
-          break;
-        }
-        case 'unlocks.grant': {
-          const a = MUTATIONS['unlocks.grant'].parse(raw);
-          this.sql
-            .prepare(
-              `INSERT OR IGNORE INTO unlocks (id, offering_id, lesson_id, student_id, reason, granted_by, granted_at, expires_at, row_version, updated_at, updated_by)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-            )
-            .run(
-              a.unlockId,
-              a.offeringId,
-              a.lessonId,
-              a.studentId,
-              a.reason,
-              r.userId,
-              r.at,
-              a.expiresAt,
-              r.at,
-              r.userId,
-            );
-          break;
-        }
-        case 'checks.record': {
-          const a = MUTATIONS['checks.record'].parse(raw);
-          this.sql
-            .prepare(
-              `INSERT OR IGNORE INTO weekly_checks (id, unit_kind, unit_id, period_from, period_to, week, checked_by, checked_at, comment, snapshot, row_version, updated_at, updated_by)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-            )
-            .run(
-              a.checkId,
-              a.unitKind,
-              a.unitId,
-              a.periodFrom,
-              a.periodTo,
-              a.week,
-              r.userId,
-              r.at,
-              a.comment,
-              a.snapshot,
-              r.at,
-              r.userId,
-            );
-          break;
-        }
-        case 'absences.register': {
-          const a = MUTATIONS['absences.register'].parse(raw);
-          this.sql
-            .prepare(
-              `INSERT OR IGNORE INTO absences (id, teacher_id, starts_on, ends_on, pairs, reason, document_ref, created_by, row_version, updated_at, updated_by)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-            )
-            .run(
-              a.absenceId,
-              a.teacherId,
-              a.startsOn,
-              a.endsOn,
-              a.pairs === null ? null : JSON.stringify(a.pairs),
-              a.reason,
-              a.documentRef,
-              r.userId,
-              r.at,
-              r.userId,
-            );
-          break;
-        }
-        case 'substitutions.assign': {
-          const a = MUTATIONS['substitutions.assign'].parse(raw);
-          this.sql
-            .prepare(
-              `INSERT OR IGNORE INTO substitutions (id, lesson_id, absence_id, absent_teacher_id, substitute_teacher_id, assigned_by, assigned_at, cancelled_at, row_version, updated_at, updated_by)
-               SELECT ?, ?, a.id, a.teacher_id, ?, ?, ?, NULL, 0, ?, ? FROM absences a WHERE a.id = ?`,
-            )
-            .run(
-              a.substitutionId,
-              a.lessonId,
-              a.substituteTeacherId,
-              r.userId,
-              r.at,
-              r.at,
-              r.userId,
-              a.absenceId,
-            );
-          break;
-        }
-        case 'substitutions.cancel': {
-          const a = MUTATIONS['substitutions.cancel'].parse(raw);
-          this.sql
-            .prepare('UPDATE substitutions SET cancelled_at = coalesce(cancelled_at, ?) WHERE id = ?')
-            .run(r.at, a.substitutionId);
-          break;
-        }
-        case 'paper.printed': {
-          const a = MUTATIONS['paper.printed'].parse(raw);
-          this.sql
-            .prepare(
-              `INSERT OR IGNORE INTO paper_journals (id, offering_id, number, code, locale, pages, printed_at, printed_by, row_version, updated_at, updated_by)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-            )
-            .run(
-              a.paperId,
-              a.offeringId,
-              a.number,
-              a.code,
-              a.locale,
-              a.pages,
-              r.at,
-              r.userId,
-              r.at,
-              r.userId,
-            );
-          break;
-        }
-        case 'paper.signed': {
-          const a = MUTATIONS['paper.signed'].parse(raw);
-          this.sql.prepare('UPDATE paper_journals SET signed_on = ? WHERE id = ?').run(a.signedOn, a.paperId);
-          break;
-        }
-        case 'paper.archived': {
-          const a = MUTATIONS['paper.archived'].parse(raw);
-          this.sql
-            .prepare('UPDATE paper_journals SET archived_on = ?, transfer_act = ? WHERE id = ?')
-            .run(a.archivedOn, a.transferAct, a.paperId);
-          break;
-        }
-        case 'archive.registered': {
-          const a = MUTATIONS['archive.registered'].parse(raw);
-          this.sql
-            .prepare(
-              `INSERT OR IGNORE INTO archive_packages (id, unit_kind, unit_id, period_kind, period_id, academic_year_id, file_name, size_bytes, digest, counts, made_at, made_by, row_version, updated_at, updated_by)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-            )
-            .run(
-              a.packageId,
-              a.unitKind,
-              a.unitId,
-              a.periodKind,
-              a.periodId,
-              a.academicYearId,
-              a.fileName,
-              a.sizeBytes,
-              a.digest,
-              JSON.stringify(a.counts),
-              r.at,
-              r.userId,
-              r.at,
-              r.userId,
-            );
-          break;
-        }
-        case 'archive.verified': {
-          const a = MUTATIONS['archive.verified'].parse(raw);
-          this.sql
-            .prepare(
-              'UPDATE archive_packages SET verified_at = ?, verified_by = ? WHERE id = ? AND digest = ?',
-            )
-            .run(r.at, r.userId, a.packageId, a.digest);
-          break;
-        }
-        case 'archive.purge': {
-          const a = MUTATIONS['archive.purge'].parse(raw);
-          this.sql
-            .prepare(
-              `INSERT OR IGNORE INTO archive_purges (id, academic_year_id, unit_kind, unit_id, package_id, requested_at, requested_by, row_version, updated_at, updated_by)
-               VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-            )
-            .run(
-              a.purgeId,
-              a.academicYearId,
-              a.unitKind,
-              a.unitId,
-              a.packageId,
-              r.at,
-              r.userId,
-              r.at,
-              r.userId,
-            );
-          break;
-        }
-        case 'messages.send':
-          break;
-      }
     }
   }
 

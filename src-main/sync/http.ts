@@ -35,10 +35,11 @@ export class GatewayClient {
     method: 'GET' | 'POST',
     path: string,
     schema: T,
-    opts: { token?: string | null; body?: unknown } = {},
+    opts: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<z.infer<T>> {
     const { token, body } = opts;
     const headers: Record<string, string> = {
+      ...opts.headers,
       [HEADER.protocol]: String(PROTOCOL_VERSION),
       [HEADER.schema]: String(SCHEMA_VERSION),
       [HEADER.deviceTime]: String(this.deviceNow()),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ROLES } from '../domain/roles';
 import { ATTENDANCE } from '../domain/journal';
-import { grade } from '../sync/mutations';
+import { grade, MUTATION_NAMES, type MutationName } from '../sync/mutations';
+import { REFUSED } from '../sync/registry/types';
 import { empty, id, method } from './common';
 
 export const syncStatus = z.object({
@@ -29,15 +30,33 @@ export const syncReport = z.object({
   verified: z.enum(['equal', 'repaired', 'skipped']),
   repairedPartitions: z.number().int(),
   waitingForLogin: id.nullable(),
+  /** The pull waits until edits of the account that pulls, queued behind someone else's, are pushed. */
+  pullDeferred: z.boolean(),
 });
 
+/** What a refused edit held and what the centre holds, for a person (marks and topics). */
+const cellValue = z.object({
+  attendance: z.enum(ATTENDANCE).nullable().optional(),
+  grade: grade.nullable().optional(),
+  topic: z.string().nullable().optional(),
+});
+
+/**
+ * A refused edit (SYNC.md: nothing is dropped silently) of any mutation of the registry: what it was
+ * about in words, why it was refused in the reader's language, what it held and what the centre holds
+ * (marks and topics), and how its author may resolve it.
+ */
 export const conflictDto = z.object({
   id,
-  name: z.enum(['marks.set', 'lessons.setTopic', 'locks.close', 'unlocks.grant', 'messages.send']),
-  outcome: z.enum(['CONFLICT', 'LOCKED', 'FORBIDDEN', 'INVALID']),
-  reason: z.string().nullable(),
+  name: z.enum(MUTATION_NAMES as [MutationName, ...MutationName[]]),
+  outcome: z.enum(REFUSED),
+  /** Why, in the caller's language (the registry's refusal code, translated). */
+  reason: z.string(),
   createdAt: z.number().int(),
-  /** What was edited, for a person: lesson date and pair, group, discipline, student. */
+  /** What kind of edit it was, and what it named, in the caller's language. */
+  kind: z.string(),
+  subject: z.string(),
+  /** The lesson and student of a mark or topic. */
   lesson: z
     .object({
       id,
@@ -49,18 +68,10 @@ export const conflictDto = z.object({
     })
     .nullable(),
   student: z.object({ id, name: z.string() }).nullable(),
-  mine: z.object({
-    attendance: z.enum(ATTENDANCE).nullable().optional(),
-    grade: grade.nullable().optional(),
-    topic: z.string().nullable().optional(),
-  }),
-  theirs: z
-    .object({
-      attendance: z.enum(ATTENDANCE).nullable().optional(),
-      grade: grade.nullable().optional(),
-      topic: z.string().nullable().optional(),
-    })
-    .nullable(),
+  mine: cellValue.nullable(),
+  theirs: cellValue.nullable(),
+  /** How it may be resolved: marks and topics may be re-applied or edited; the rest only dismissed. */
+  resolutions: z.array(z.enum(['keep_theirs', 'reapply_mine', 'edit'])),
 });
 export type ConflictDto = z.infer<typeof conflictDto>;
 
@@ -89,11 +100,19 @@ export const syncContract = {
   }),
   /** Sync now: push the outbox, pull, verify (progress arrives as `sync.progress` events). */
   'sync.run': method({ input: empty, output: syncReport, access: 'session', writes: true }),
-  /** Refused edits waiting for a person (SYNC.md: nothing is dropped silently). */
-  'sync.conflicts': method({ input: empty, output: z.array(conflictDto), access: 'session' }),
   /**
-   * Resolve a refused edit: keep the centre's value, re-apply mine (a new edit on the current version),
-   * or enter another value. Re-applying and editing follow the journal's rights and locks.
+   * The caller's refused edits waiting for them (SYNC.md: nothing is dropped silently), and how many
+   * refused edits of other people of this PC wait for their authors (only an author resolves theirs).
+   */
+  'sync.conflicts': method({
+    input: empty,
+    output: z.object({ items: z.array(conflictDto), others: z.number().int() }),
+    access: 'session',
+  }),
+  /**
+   * Resolve one's own refused edit (DOMAIN.md: resolve a refused edit — own): keep the centre's value,
+   * re-apply mine (a new edit on the current version), or enter another value. Re-applying and editing
+   * follow the journal's rights and locks; the resolution is audited here and at the gateway.
    */
   'sync.resolve': method({
     input: z

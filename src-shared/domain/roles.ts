@@ -88,7 +88,8 @@ export const ROLE_SCOPE: Readonly<Record<Role, readonly ScopeKind[]>> = {
  */
 export function canPrint(
   grants: readonly RoleGrant[],
-  target: { faculty: number | null; department: number | null },
+  target: { faculty: number | null; department: number | null; teacher?: number | null },
+  _callerTeacherId?: number | null,
 ): boolean {
   return grants.some(
     (g) =>

@@ -1,14 +1,18 @@
 import { z } from 'zod';
 import { ABSENCE_REASONS, ATTENDANCE, GRADES } from '../domain/journal';
+import { UNLOCK_MAX_DAYS } from '../domain/locks';
 
 /**
  * The sync wire format of local edits (SYNC.md, Push): a mutation states intent — "set this cell",
  * "set this topic" — not whole rows. The desktop writes them to its outbox in the same transaction as
- * the edit; the gateway (a later issue) validates and applies them with the same schemas.
+ * the edit; the gateway validates them with the same schemas. Arguments carry no times and no derived
+ * values the gateway could be lied to about: when an edit happened, and what follows from it (a
+ * closing's date, an unlock's end), the gateway judges itself. What each mutation may do, to which rows
+ * and when, is in the registry (`registry/index.ts`).
  */
 export const PROTOCOL_VERSION = 1;
 /** Bumped with every change of a mutation's arguments or of the synced tables. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 const id = z.number().int().positive();
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -27,20 +31,22 @@ export const MUTATIONS = {
   }),
   /** Set (or clear) the topic of a lesson. */
   'lessons.setTopic': z.object({ lessonId: id, topic: z.string().min(1).max(500).nullable() }),
-  /** Close an offering's intermediate assessment (§4.3): its lessons up to `closedOn` lock. */
-  'locks.close': z.object({
-    lockId: uuid,
-    offeringId: id,
-    closedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  }),
-  /** A time-limited unlock granted by the deanery, with a reason (DOMAIN.md, Locks). */
+  /**
+   * Close an offering's intermediate assessment (§4.3): its lessons up to the day of the closing (in
+   * Asia/Bishkek, by the time the edit happened) lock.
+   */
+  'locks.close': z.object({ lockId: uuid, offeringId: id }),
+  /**
+   * A time-limited unlock granted by the deanery, with a reason (DOMAIN.md, Locks): of the offering, one
+   * of its lessons, or one student; for `days` from the time it was granted.
+   */
   'unlocks.grant': z.object({
     unlockId: uuid,
     offeringId: id,
     lessonId: id.nullable(),
     studentId: id.nullable(),
     reason: z.string().min(3).max(500),
-    expiresAt: z.number().int(),
+    days: z.number().int().min(1).max(UNLOCK_MAX_DAYS),
   }),
   /** A message to a person's AVN cabinet: a notice to a teacher, a message to a substitute. */
   'messages.send': z.object({
@@ -132,7 +138,17 @@ export const MUTATIONS = {
     unitKind: archiveUnitKind,
     unitId: id.nullable(),
   }),
+  /**
+   * A refused edit resolved by its author (SYNC.md: the desktop shows it for a person to resolve): the
+   * centre's value kept, or the edit made again (a new mutation that follows this one).
+   */
+  'conflicts.resolve': z.object({
+    mutationId: uuid,
+    resolution: z.enum(['keep_theirs', 'reapply_mine', 'edited']),
+  }),
 } as const;
 
 export type MutationName = keyof typeof MUTATIONS;
+/** Every mutation name. */
+export const MUTATION_NAMES = Object.keys(MUTATIONS) as MutationName[];
 export type MutationArgs<N extends MutationName> = z.infer<(typeof MUTATIONS)[N]>;

@@ -11,6 +11,11 @@ export const HEADER = {
   protocol: 'x-protocol-version',
   schema: 'x-schema-version',
   deviceTime: 'x-device-time',
+  /**
+   * One sync cycle's id on its pushes: pushes one after another within one cycle count as one contact
+   * for the window of claimed edit times (DOMAIN.md, Time).
+   */
+  cycle: 'x-sync-cycle',
 } as const;
 
 export const GATEWAY_ERRORS = [
@@ -32,6 +37,8 @@ export const loginRequest = z.object({
   login: z.string().min(1).max(64),
   password: z.string().min(1).max(256),
   deviceId: z.string().uuid(),
+  /** The device's secret, given at its registration: other accounts log in through the device with it. */
+  deviceSecret: z.string().min(1).max(200).optional(),
 });
 export const grant = z.object({
   role: z.enum(ROLES),
@@ -47,6 +54,8 @@ export const loginResponse = z.object({
   serverTime: z.number().int(),
   /** The last outbox entry of this device the gateway processed (for a restored replica). */
   lastLocalSeq: z.number().int(),
+  /** Given once, when this login registered the device: the desktop keeps it for later logins. */
+  deviceSecret: z.string().nullable().optional(),
 });
 
 /** A change-log entry: the table, the op, the row version, and the values (or the key for a delete). */
@@ -84,6 +93,8 @@ export const pushMutation = z.object({
   name: z.enum(Object.keys(MUTATIONS) as [keyof typeof MUTATIONS, ...Array<keyof typeof MUTATIONS>]),
   args: z.unknown(),
   baseVersion: z.number().int().nullable(),
+  /** An earlier mutation of this device on the same row: this edit is based on what that one left. */
+  after: z.string().uuid().nullable().optional(),
   createdAt: z.number().int(),
 });
 export type PushMutation = z.infer<typeof pushMutation>;
@@ -110,6 +121,8 @@ export const outcome = z.object({
   /** The seq at which the effect entered the log (APPLIED). */
   seq: z.number().int().nullable(),
   reason: z.string().nullable(),
+  /** The registry's refusal code (translated for people as `refusal.<code>`). */
+  code: z.string().nullable().optional(),
   /** The row as it stands centrally (CONFLICT, LOCKED, FORBIDDEN), for the person resolving it. */
   serverRow: z.record(z.string(), z.unknown()).nullable(),
 });

@@ -12,7 +12,7 @@ export async function startGatewayProcess(): Promise<GatewayProcess> {
   delete env.DATABASE_URL;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src-gateway/server.ts', '--data', data, '--scale', 'tiny', '--port', '0'],
+    ['--import', 'tsx', 'scripts/gateway.ts', '--data', data, '--scale', 'tiny', '--port', '0'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,7 +100,8 @@ export async function centralEdit(gatewayUrl: string, changes: unknown[]): Promi
     body: JSON.stringify({
       login: 'admin',
       password: 'demo',
-      deviceId: '00000000-0000-4000-8000-000000000001',
+      // A device of its own each time: a device id belongs to the account that registered it.
+      deviceId: randomUUID(),
     }),
   });
   const { token } = (await login.json()) as { token: string };

@@ -64,4 +64,24 @@ describe('import boundaries', () => {
     );
     expect(fine.filter((m) => m.startsWith('no-restricted-imports'))).toEqual([]);
   });
+
+  it('the gateway imports only src-shared and its own code', async () => {
+    for (const line of [
+      "import { hashPassword } from '../../src-main/auth/password';",
+      "import { generateDemo } from '../../src-main/demo/generate';",
+      "import Database from 'better-sqlite3';",
+      "import { app } from 'electron';",
+    ]) {
+      const messages = await ruleIds('src-gateway/sync/auth.ts', `${line}\nexport const z = 1;\n`);
+      expect(
+        messages.some((m) => m.startsWith('no-restricted-imports')),
+        line,
+      ).toBe(true);
+    }
+    const fine = await ruleIds(
+      'src-gateway/sync/auth.ts',
+      "import { REGISTRY } from '../../src-shared/sync/registry';\nexport const z = REGISTRY;\n",
+    );
+    expect(fine.filter((m) => m.startsWith('no-restricted-imports'))).toEqual([]);
+  });
 });

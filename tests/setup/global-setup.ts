@@ -5,7 +5,8 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { generateDemo } from '../../src-main/demo/generate';
 import { openCentral } from '../../src-gateway/db/client';
-import { loadDemoIntoCentral } from '../../src-gateway/db/load-demo';
+import { seedCentral } from '../../src-gateway/db/seed';
+import { demoRows } from '../../src-main/demo/central-rows';
 
 /**
  * Prepared once per test run, copied by every test file (ARCHITECTURE.md, Tests: nothing shared between
@@ -23,8 +24,9 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('tinyTemplate', template);
 
   const pgliteDir = join(dir, 'central-pglite');
+  const demo = demoRows({ scale: 'tiny' });
   const central = await openCentral({ dataDir: pgliteDir });
-  await loadDemoIntoCentral(central, { scale: 'tiny' });
+  await seedCentral(central, demo);
   await central.close();
   project.provide('centralTemplate', pgliteDir);
 
@@ -39,9 +41,10 @@ export async function setup(project: TestProject): Promise<void> {
     const u = new URL(url);
     u.pathname = `/${pgTemplate}`;
     const db = await openCentral({ databaseUrl: u.toString() });
-    await loadDemoIntoCentral(db, { scale: 'tiny' });
+    await seedCentral(db, demo);
     await db.close();
   }
+  demo.close();
   project.provide('pgTemplate', pgTemplate);
 }
 

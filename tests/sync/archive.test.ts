@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ArchiveJobView, PackageView, VerifyReport } from '../../src-shared/contract/archive.contract';
-import { writeLocal } from '../../src-main/db/write-path';
+import { queueUnjudged } from '../helpers/outbox';
 import { callOk, DEMO_NOW } from '../helpers/replica';
 import { BACKENDS, testGateway } from '../helpers/central';
 import { closers, desktopLogin, emptyReplica, expectReplicaEqualsCentral } from '../helpers/sync';
@@ -52,7 +52,7 @@ describe.each(BACKENDS)('archive register through sync on %s', (backend) => {
       a.db.$client.prepare("SELECT id FROM users WHERE login = 'archivist'").get() as { id: number }
     ).id;
     const actor = { userId: user, deviceId: a.deps.deviceId, now: DEMO_NOW };
-    writeLocal(a.db, actor, [
+    queueUnjudged(a.db, actor, [
       {
         name: 'archive.registered',
         args: {

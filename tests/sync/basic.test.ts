@@ -191,7 +191,10 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
     const conflicts = await app.dispatch({ method: 'sync.conflicts', input: {}, session });
     expect(conflicts).toMatchObject({
       ok: true,
-      value: [{ outcome: 'CONFLICT', mine: { attendance: 'a' }, theirs: { attendance: 'p', grade: 5 } }],
+      value: {
+        items: [{ outcome: 'CONFLICT', mine: { attendance: 'a' }, theirs: { attendance: 'p', grade: 5 } }],
+        others: 0,
+      },
     });
     // The replica shows what the centre holds; nothing was overwritten silently.
     expect(
@@ -201,7 +204,7 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
     ).toEqual({ attendance: 'p', grade: 5 });
     await expectReplicaEqualsCentral(app, gw.db, scope);
 
-    const id = (conflicts as { value: Array<{ id: number }> }).value[0]?.id;
+    const id = (conflicts as { value: { items: Array<{ id: number }> } }).value.items[0]?.id;
     expect(
       await app.dispatch({
         method: 'sync.resolve',
@@ -210,7 +213,8 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
       }),
     ).toMatchObject({ ok: true });
     const r2 = await app.deps.sync.sync();
-    expect(r2).toMatchObject({ pushed: 1, applied: 1, conflicts: 0 });
+    // The edit made again, and the resolution itself (audited centrally with the refused mutation).
+    expect(r2).toMatchObject({ pushed: 2, applied: 2, conflicts: 0 });
     const [m] = await gw.db.query<{ attendance: string }>(
       'SELECT attendance FROM marks WHERE lesson_id = $1 AND student_id = $2',
       [lessonId, studentId],
@@ -218,7 +222,12 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
     expect(m?.attendance).toBe('a');
     expect(app.deps.sync.status().conflicts).toBe(0);
     const o = await centralOutcomes(gw.db, app.deps.deviceId);
-    expect(o).toEqual({ byOutcome: { CONFLICT: 1, APPLIED: 1 }, audited: 2, total: 2 });
+    expect(o).toEqual({ byOutcome: { CONFLICT: 1, APPLIED: 2 }, audited: 3, total: 3 });
+    const [refused] = await gw.db.query<{ resolution: string | null }>(
+      "SELECT resolution FROM mutations WHERE device_id = $1 AND outcome = 'CONFLICT'",
+      [app.deps.deviceId],
+    );
+    expect(refused?.resolution).toBe('reapply_mine');
     await expectReplicaEqualsCentral(app, gw.db, scope);
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src-main/boot';
-import { writeLocal } from '../../src-main/db/write-path';
+import { queueUnjudged } from '../helpers/outbox';
 import { DEMO_NOW } from '../helpers/replica';
 import { BACKENDS, testGateway } from '../helpers/central';
 import {
@@ -143,7 +143,7 @@ describe.each(BACKENDS)('closing through sync on %s', (backend) => {
     // A forged record for the other faculty, straight into the outbox, is refused centrally.
     const userId = (a.db.$client.prepare("SELECT id FROM users WHERE login = 'dean'").get() as { id: number })
       .id;
-    writeLocal(a.db, { userId, deviceId: a.deps.deviceId, now: DEMO_NOW }, [
+    queueUnjudged(a.db, { userId, deviceId: a.deps.deviceId, now: DEMO_NOW }, [
       {
         name: 'checks.record',
         args: {

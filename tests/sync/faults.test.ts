@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { boot, type App } from '../../src-main/boot';
 import { backupDirOf, createBackup, listBackups, restoreBackup } from '../../src-main/db/backup';
-import { writeLocal } from '../../src-main/db/write-path';
+import { queueUnjudged } from '../helpers/outbox';
 import { hashPassword } from '../../src-main/auth/password';
 import { bishkekInstant } from '../../src-shared/domain/time';
 import { BACKENDS, testGateway, type Backend, type TestGateway } from '../helpers/central';
@@ -230,7 +230,7 @@ describe.each(BACKENDS)('sync faults on %s', (backend) => {
         app.db.$client.prepare("SELECT id FROM users WHERE login = 'teacher'").get() as { id: number }
       ).id;
       const write = (c: Cell, attendance: 'a' | 'e') =>
-        writeLocal(app.db, { userId: teacherUser, deviceId: app.deps.deviceId, now: deviceTrue + skew }, [
+        queueUnjudged(app.db, { userId: teacherUser, deviceId: app.deps.deviceId, now: deviceTrue + skew }, [
           {
             name: 'marks.set',
             args: { ...c, attendance, grade: null },
@@ -320,7 +320,7 @@ describe.each(BACKENDS)('sync faults on %s', (backend) => {
     // Straight into the outbox, as a desktop that had not yet heard of the lock would have accepted them:
     // the owner after the lock, the deanery (no journal rights) and another teacher (not theirs).
     for (const userId of [owner.id, deanUser, teacher]) {
-      writeLocal(app.db, { userId, deviceId: app.deps.deviceId, now: DEMO_NOW }, [
+      queueUnjudged(app.db, { userId, deviceId: app.deps.deviceId, now: DEMO_NOW }, [
         { name: 'marks.set', args, baseVersion: base, changes: [] },
       ]);
     }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PaperView, PrintJobView } from '../../src-shared/contract/print.contract';
-import { writeLocal } from '../../src-main/db/write-path';
+import { queueUnjudged } from '../helpers/outbox';
 import { callOk, DEMO_NOW } from '../helpers/replica';
 import { BACKENDS, testGateway } from '../helpers/central';
 import { closers, desktopLogin, emptyReplica, expectReplicaEqualsCentral } from '../helpers/sync';
@@ -45,7 +45,7 @@ describe.each(BACKENDS)('paper register through sync on %s', (backend) => {
     const deanUser = (
       a.db.$client.prepare("SELECT id FROM users WHERE login = 'dean'").get() as { id: number }
     ).id;
-    writeLocal(a.db, { userId: deanUser, deviceId: a.deps.deviceId, now: DEMO_NOW }, [
+    queueUnjudged(a.db, { userId: deanUser, deviceId: a.deps.deviceId, now: DEMO_NOW }, [
       {
         name: 'paper.printed',
         args: {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src-main/boot';
-import { writeLocal, type LocalMutation } from '../../src-main/db/write-path';
+import { queueUnjudged, type Queued } from '../helpers/outbox';
 import type { CentralDb } from '../../src-gateway/db/client';
 import { callOk, DEMO_NOW } from '../helpers/replica';
 import { BACKENDS, testGateway } from '../helpers/central';
@@ -193,12 +193,7 @@ const userOf = (app: App, login: string) =>
   (app.db.$client.prepare('SELECT id FROM users WHERE login = ?').get(login) as { id: number }).id;
 
 /** A registered (and, if asked, verified) package of a year and faculty, as the packager would write it. */
-function packageMutations(
-  packageId: string,
-  year: number,
-  faculty: number,
-  verified: boolean,
-): LocalMutation[] {
+function packageMutations(packageId: string, year: number, faculty: number, verified: boolean): Queued[] {
   const row = {
     unit_kind: 'faculty',
     unit_id: faculty,
@@ -240,7 +235,7 @@ function packageMutations(
             baseVersion: null,
             changes: [
               {
-                table: 'archive_packages',
+                table: 'archive_packages' as const,
                 key: { id: packageId },
                 set: { verified_at: DEMO_NOW, verified_by: null },
               },
@@ -252,7 +247,7 @@ function packageMutations(
 }
 
 /** A purge mutation written straight into the outbox, past the desktop's checks. */
-function forgedPurge(purgeId: string, packageId: string, year: number, faculty: number): LocalMutation {
+function forgedPurge(purgeId: string, packageId: string, year: number, faculty: number): Queued {
   return {
     name: 'archive.purge',
     args: { purgeId, packageId, academicYearId: year, unitKind: 'faculty', unitId: faculty },
@@ -294,15 +289,17 @@ describe.each(BACKENDS)('retention purge through sync on %s', (backend) => {
     const actor = (userId: number) => ({ userId, deviceId: a.deps.deviceId, now: DEMO_NOW });
 
     // Verified packages of faculty 1's 2019–2020 and 2022–2023, registered as the packager does.
-    writeLocal(a.db, actor(archivistId), [
+    queueUnjudged(a.db, actor(archivistId), [
       ...packageMutations(PKG_OLD, OLD, 1, true),
       ...packageMutations(PKG_NOT_DUE, NOT_DUE, 1, true),
     ]);
     // Forged past the desktop: a year not due (with a verified package), and a purge by the deanery.
-    writeLocal(a.db, actor(archivistId), [
+    queueUnjudged(a.db, actor(archivistId), [
       forgedPurge('0190a0a0-0000-7000-8000-0000000000d1', PKG_NOT_DUE, NOT_DUE, 1),
     ]);
-    writeLocal(a.db, actor(deanId), [forgedPurge('0190a0a0-0000-7000-8000-0000000000d2', PKG_OLD, OLD, 1)]);
+    queueUnjudged(a.db, actor(deanId), [
+      forgedPurge('0190a0a0-0000-7000-8000-0000000000d2', PKG_OLD, OLD, 1),
+    ]);
     expect(await a.deps.sync.sync()).toMatchObject({ applied: 4, conflicts: 2 });
 
     // The real request, through the API, as the Retention screen makes it.
@@ -319,7 +316,7 @@ describe.each(BACKENDS)('retention purge through sync on %s', (backend) => {
       archivist,
     );
     // Forged: a purge of faculty 2's 2019–2020, outside the archivist's unit.
-    writeLocal(a.db, actor(archivistId), [
+    queueUnjudged(a.db, actor(archivistId), [
       forgedPurge('0190a0a0-0000-7000-8000-0000000000d3', PKG_OLD, OLD, 2),
     ]);
     expect(await a.deps.sync.sync({ verify: 'always' })).toMatchObject({
@@ -355,9 +352,10 @@ describe.each(BACKENDS)('retention purge through sync on %s', (backend) => {
       "SELECT outcome, reason FROM mutations WHERE name = 'archive.purge' AND outcome <> 'APPLIED' ORDER BY local_seq",
     );
     expect(refused.map((r) => [r.outcome, r.reason])).toEqual([
-      ['INVALID', 'purge refused: notDue'],
-      ['FORBIDDEN', 'the unit is outside the caller’s archive scope'],
-      ['FORBIDDEN', 'the unit is outside the caller’s archive scope'],
+      ['INVALID', 'purge_not_due'],
+      // The deanery only looks at the archive (DOMAIN.md's matrix); another faculty's archivist is out of scope.
+      ['FORBIDDEN', 'role'],
+      ['FORBIDDEN', 'out_of_scope (unitId)'],
     ]);
     expect(await gw.db.query('SELECT id FROM archive_purges')).toHaveLength(1);
 
@@ -405,9 +403,9 @@ describe.each(BACKENDS)('retention purge through sync on %s', (backend) => {
     await desktopLogin(a, 'archivist');
     const actor = { userId: userOf(a, 'archivist'), deviceId: a.deps.deviceId, now: DEMO_NOW };
     // No package at all, then a registered but unverified one.
-    writeLocal(a.db, actor, [forgedPurge('0190a0a0-0000-7000-8000-0000000000e1', PKG_OLD, OLD, 1)]);
-    writeLocal(a.db, actor, packageMutations(PKG_OLD, OLD, 1, false));
-    writeLocal(a.db, actor, [forgedPurge('0190a0a0-0000-7000-8000-0000000000e2', PKG_OLD, OLD, 1)]);
+    queueUnjudged(a.db, actor, [forgedPurge('0190a0a0-0000-7000-8000-0000000000e1', PKG_OLD, OLD, 1)]);
+    queueUnjudged(a.db, actor, packageMutations(PKG_OLD, OLD, 1, false));
+    queueUnjudged(a.db, actor, [forgedPurge('0190a0a0-0000-7000-8000-0000000000e2', PKG_OLD, OLD, 1)]);
     expect(await a.deps.sync.sync({ verify: 'always' })).toMatchObject({
       applied: 1,
       conflicts: 2,
@@ -416,7 +414,7 @@ describe.each(BACKENDS)('retention purge through sync on %s', (backend) => {
     const refused = await gw.db.query<{ reason: string }>(
       "SELECT reason FROM mutations WHERE name = 'archive.purge' ORDER BY local_seq",
     );
-    expect(refused.map((r) => r.reason)).toEqual(['purge refused: noPackage', 'purge refused: notVerified']);
+    expect(refused.map((r) => r.reason)).toEqual(['purge_no_package', 'purge_not_verified']);
     expect(await centralCounts(gw.db, ids.faculty1)).toEqual(before);
     expect(await gw.db.query('SELECT id FROM archive_purges')).toHaveLength(0);
     // The refused requests' local rows are gone again (the refusals wait on the Sync screen).

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src-main/boot';
-import { writeLocal } from '../../src-main/db/write-path';
+import { queueUnjudged } from '../helpers/outbox';
 import { callOk, DEMO_NOW } from '../helpers/replica';
 import { BACKENDS, testGateway } from '../helpers/central';
 import {
@@ -77,7 +77,7 @@ describe.each(BACKENDS)('substitutions through sync on %s', (backend) => {
     // Forged past the desktop's checks: teacher 16 at 605's pair (they teach lesson 621 then), and an
     // assignment by the deanery, which may only look.
     const forged = (login: string, substitutionId: string, lessonId: number, substituteTeacherId: number) =>
-      writeLocal(a.db, { userId: userOf(a, login), deviceId: a.deps.deviceId, now: DEMO_NOW }, [
+      queueUnjudged(a.db, { userId: userOf(a, login), deviceId: a.deps.deviceId, now: DEMO_NOW }, [
         {
           name: 'substitutions.assign',
           args: { substitutionId, lessonId, absenceId, substituteTeacherId },
@@ -106,7 +106,7 @@ describe.each(BACKENDS)('substitutions through sync on %s', (backend) => {
     ).id;
     await ok(a, 'subs.cancel', { substitutionIds: [coverId] }, head);
     expect(await a.deps.sync.sync()).toMatchObject({ applied: 1, conflicts: 0 });
-    writeLocal(a.db, { userId: userOf(a, 'teacher'), deviceId: a.deps.deviceId, now: DEMO_NOW }, [
+    queueUnjudged(a.db, { userId: userOf(a, 'teacher'), deviceId: a.deps.deviceId, now: DEMO_NOW }, [
       {
         name: 'lessons.setTopic',
         args: { lessonId: 589, topic: 'После отмены замены' },

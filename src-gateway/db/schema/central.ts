@@ -1,4 +1,14 @@
-import { bigint, bigserial, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { ms } from './common';
 
 /**
@@ -62,16 +72,42 @@ export const checksumBases = pgTable('checksum_bases', {
   gen: bigint('gen', { mode: 'number' }).notNull(),
 });
 
-/** A registered desktop. `lastLocalSeq` is the last outbox entry it processed (in-order push). */
+/**
+ * A registered desktop. `lastLocalSeq` is the last outbox entry it processed (in-order push). The device
+ * belongs to the account that registered it (its first login); other accounts log in through it only
+ * with the device's secret (given once, at registration, and kept by the desktop), so nobody can take
+ * over another PC's device id.
+ */
 export const devices = pgTable('devices', {
   id: text('id').primaryKey(),
   userId: integer('user_id').notNull(),
+  /** SHA-256 of the device secret (null only for devices registered before secrets existed). */
+  secretHash: text('secret_hash'),
   incarnation: integer('incarnation').notNull(),
   lastLocalSeq: bigint('last_local_seq', { mode: 'number' }).notNull(),
   clockOffsetMs: bigint('clock_offset_ms', { mode: 'number' }).notNull(),
   registeredAt: ms('registered_at').notNull(),
   lastSeenAt: ms('last_seen_at').notNull(),
 });
+
+/**
+ * The latest contact of each person with the gateway through each device (DOMAIN.md, Time): a login,
+ * a pull or a push with their token. An edit's claimed time is believed only after the contact before
+ * the push cycle that brings it — pushes one after another within one cycle (`cycleId`, at most a few
+ * minutes long, no other request between) count as one contact, whose window starts at `cycleFrom`.
+ */
+export const deviceContacts = pgTable(
+  'device_contacts',
+  {
+    deviceId: text('device_id').notNull(),
+    userId: integer('user_id').notNull(),
+    contactAt: ms('contact_at').notNull(),
+    cycleId: text('cycle_id'),
+    cycleFrom: ms('cycle_from'),
+    cycleStartedAt: ms('cycle_started_at'),
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.userId] })],
+);
 
 /** Per-device bearer tokens, stored as SHA-256 hashes; revocable. */
 export const deviceTokens = pgTable(
@@ -103,6 +139,22 @@ export const mutations = pgTable(
     serverRow: jsonb('server_row'),
     receivedAt: ms('received_at').notNull(),
     editTime: ms('edit_time').notNull(),
+    /** The device's claimed time, corrected by its clock offset, before it was bounded. */
+    claimedAt: ms('claimed_at'),
+    /** The start of the window the claimed time was bounded into (DOMAIN.md, Time). */
+    windowFrom: ms('window_from'),
+    /** `before_lock`: accepted on an offline time that lies before a lock (for the deanery to look at). */
+    flag: text('flag'),
+    /** The earlier edit of this device on the same row that this one follows (its base is that one's result). */
+    afterMutation: text('after_mutation'),
+    /** The row version this edit was judged against: its own base, or what the edit it follows left. */
+    effectiveBase: integer('effective_base'),
+    /** The version of the edited row after an applied edit (null: deleted or none). */
+    resultVersion: integer('result_version'),
+    /** A refused edit resolved by its author: when, how, by whom. */
+    resolvedAt: ms('resolved_at'),
+    resolution: text('resolution'),
+    resolvedBy: integer('resolved_by'),
   },
   (t) => [uniqueIndex('mutations_device_seq').on(t.deviceId, t.localSeq)],
 );
@@ -123,8 +175,13 @@ export const centralAudit = pgTable(
     oldValue: jsonb('old_value'),
     newValue: jsonb('new_value'),
     reason: text('reason'),
+    /** The claimed time (corrected by the device's offset) and the window start it was bounded by. */
+    claimedAt: ms('claimed_at'),
+    windowFrom: ms('window_from'),
+    /** `before_lock`: an edit accepted on an offline time before a lock, for the deanery. */
+    flag: text('flag'),
   },
-  (t) => [index('central_audit_mutation').on(t.mutationId)],
+  (t) => [index('central_audit_mutation').on(t.mutationId), index('central_audit_flag').on(t.flag)],
 );
 
 /** Facts about the central database (the demo's "now" for a demo gateway). */

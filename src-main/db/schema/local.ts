@@ -20,7 +20,8 @@ export const auditLog = sqliteTable(
     entity: text('entity').notNull(),
     entityKey: text('entity_key').notNull(),
     /** `refused`: an edit the API refused (who tried what, and why); nothing else was written. */
-    op: text('op', { enum: ['insert', 'update', 'delete', 'refused'] }).notNull(),
+    /** `resolved`: a refused edit resolved by its author (how, in `new_value`). */
+    op: text('op', { enum: ['insert', 'update', 'delete', 'refused', 'resolved'] }).notNull(),
     oldValue: text('old_value', { mode: 'json' }),
     newValue: text('new_value', { mode: 'json' }),
     reason: text('reason'),
@@ -49,8 +50,12 @@ export const outbox = sqliteTable(
     /** Set when the gateway applied it: the seq of its effect. The entry stays (as an overlay on pulled
      * rows) until the pulled cursor passes that seq. */
     ackedSeq: integer('acked_seq'),
+    /** The row the edit is about, `table|key…` (the registry's target): the overlay and the edit chain. */
+    target: text('target'),
+    /** An earlier edit of this device on the same row that this one follows (its base is that one's result). */
+    after: text('after'),
   },
-  (t) => [uniqueIndex('outbox_mutation').on(t.mutationId)],
+  (t) => [uniqueIndex('outbox_mutation').on(t.mutationId), index('outbox_target').on(t.target)],
 );
 
 /**
@@ -67,6 +72,8 @@ export const syncConflicts = sqliteTable(
     baseVersion: integer('base_version'),
     outcome: text('outcome', { enum: ['CONFLICT', 'LOCKED', 'FORBIDDEN', 'INVALID'] }).notNull(),
     reason: text('reason'),
+    /** The registry's refusal code (translated on the Sync screen as `refusal.<code>`). */
+    code: text('code'),
     /** The row as it stood centrally when the mutation was judged (null: no such row). */
     serverRow: text('server_row', { mode: 'json' }),
     createdAt: integer('created_at').notNull(),

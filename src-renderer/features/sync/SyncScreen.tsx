@@ -9,7 +9,7 @@ import { EmptyState, ErrorState, Loading } from '../../ui/States';
 import { useCall } from '../../ui/use-call';
 import { useSyncStatus, type SyncStatus } from './use-sync';
 
-type Conflict = Output<'sync.conflicts'>[number];
+type Conflict = Output<'sync.conflicts'>['items'][number];
 type Value = Conflict['mine'];
 
 const at = (ms: number) => `${formatDateShort(bishkekDate(ms))} ${bishkekTime(ms)}`;
@@ -30,11 +30,11 @@ export function SyncScreen() {
     call('sync.run', {}).then(
       (r) => {
         setMessage(
-          t('sync.done', {
+          `${t('sync.done', {
             pushed: r.pushed,
             pulled: r.pulled + r.snapshotRows,
             verified: t(`sync.verified.${r.verified}`),
-          }),
+          })}${r.pullDeferred ? ` ${t('sync.pullDeferred')}` : ''}`,
         );
         setBusy(false);
         refresh();
@@ -106,15 +106,22 @@ export function SyncScreen() {
         <h2>{t('sync.conflictsTitle')}</h2>
         <p className="muted">{t('sync.conflictsHint')}</p>
         {conflicts.error ? <ErrorState error={conflicts.error} onRetry={conflicts.reload} /> : null}
-        {conflicts.data && conflicts.data.length === 0 ? <EmptyState title={t('sync.noConflicts')} /> : null}
-        {conflicts.data && conflicts.data.length > 0 ? (
+        {conflicts.data && conflicts.data.items.length === 0 ? (
+          <EmptyState title={t('sync.noConflicts')} />
+        ) : null}
+        {conflicts.data && conflicts.data.items.length > 0 ? (
           <ConflictTable
-            rows={conflicts.data}
+            rows={conflicts.data.items}
             onResolved={() => {
               conflicts.reload();
               refresh();
             }}
           />
+        ) : null}
+        {conflicts.data && conflicts.data.others > 0 ? (
+          <p className="muted" data-testid="others-conflicts">
+            {t('sync.othersConflicts', { n: conflicts.data.others })}
+          </p>
         ) : null}
       </section>
     </div>
@@ -267,17 +274,18 @@ function ConflictTable({ rows, onResolved }: { rows: Conflict[]; onResolved: () 
               <tr key={c.id} data-conflict={c.id}>
                 <td>{at(c.createdAt)}</td>
                 <td>
-                  {c.lesson
-                    ? `${formatDateShort(c.lesson.date)}, ${t('journal.pair', { n: c.lesson.pair })}, ${c.lesson.group}, ${locale === 'ky' ? c.lesson.disciplineKy : c.lesson.disciplineRu}`
-                    : '—'}
-                  <div className="muted">{topic ? t('sync.topicOf') : c.student?.name}</div>
+                  <div>{c.kind}</div>
+                  {c.lesson ? (
+                    <div>
+                      {`${formatDateShort(c.lesson.date)}, ${t('journal.pair', { n: c.lesson.pair })}, ${c.lesson.group}, ${locale === 'ky' ? c.lesson.disciplineKy : c.lesson.disciplineRu}`}
+                    </div>
+                  ) : null}
+                  <div className="muted">{topic ? t('sync.topicOf') : (c.student?.name ?? c.subject)}</div>
                 </td>
-                <td title={c.reason ?? ''}>{t(`sync.outcome.${c.outcome}`)}</td>
+                <td>{c.reason}</td>
+                <td>{c.mine ? <ValueText v={c.mine} topic={topic} /> : <span className="muted">—</span>}</td>
                 <td>
-                  <ValueText v={c.mine} topic={topic} />
-                </td>
-                <td>
-                  <ValueText v={c.theirs} topic={topic} />
+                  {c.mine ? <ValueText v={c.theirs} topic={topic} /> : <span className="muted">—</span>}
                 </td>
                 <td>
                   <div className="actions">
@@ -332,31 +340,35 @@ function ConflictTable({ rows, onResolved }: { rows: Conflict[]; onResolved: () 
                     ) : (
                       <>
                         <button type="button" className="btn" onClick={() => resolve(c, 'keep_theirs')}>
-                          {t('sync.keepTheirs')}
+                          {c.resolutions.includes('reapply_mine') ? t('sync.keepTheirs') : t('sync.dismiss')}
                         </button>
-                        <button
-                          type="button"
-                          className="btn"
-                          onClick={() => resolve(c, 'reapply_mine')}
-                          disabled={c.outcome === 'LOCKED' || c.outcome === 'FORBIDDEN'}
-                        >
-                          {t('sync.reapply')}
-                        </button>
-                        <button
-                          type="button"
-                          className="btn"
-                          onClick={() => {
-                            setDraft({
-                              attendance: c.mine.attendance ?? 'p',
-                              grade: c.mine.grade ?? null,
-                              topic: c.mine.topic ?? '',
-                            });
-                            setEditing(c.id);
-                          }}
-                          disabled={c.outcome === 'LOCKED' || c.outcome === 'FORBIDDEN'}
-                        >
-                          {t('sync.edit')}
-                        </button>
+                        {c.resolutions.includes('reapply_mine') ? (
+                          <>
+                            <button
+                              type="button"
+                              className="btn"
+                              onClick={() => resolve(c, 'reapply_mine')}
+                              disabled={c.outcome === 'LOCKED' || c.outcome === 'FORBIDDEN'}
+                            >
+                              {t('sync.reapply')}
+                            </button>
+                            <button
+                              type="button"
+                              className="btn"
+                              onClick={() => {
+                                setDraft({
+                                  attendance: c.mine?.attendance ?? 'p',
+                                  grade: c.mine?.grade ?? null,
+                                  topic: c.mine?.topic ?? '',
+                                });
+                                setEditing(c.id);
+                              }}
+                              disabled={c.outcome === 'LOCKED' || c.outcome === 'FORBIDDEN'}
+                            >
+                              {t('sync.edit')}
+                            </button>
+                          </>
+                        ) : null}
                       </>
                     )}
                   </div>

@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { seedCentral } from '../src-gateway/db/seed';
+import type { CentralDb } from '../src-gateway/db/client';
+import { startGateway } from '../src-gateway/server';
+import { demoRows } from '../src-main/demo/central-rows';
+import { SCALES, type Scale } from '../src-main/demo/structure';
+import { userDataDir } from '../src-main/paths';
+
+/**
+ * `npm run gateway [-- --port N] [--data DIR] [--scale S]`: the AVN gateway for demos and development.
+ * PostgreSQL when DATABASE_URL is set, else PGlite in a data folder; an empty database is loaded with
+ * the demo university of the desktop's generator. This script composes the two; the gateway itself
+ * (src-gateway) stands on src-shared and its own code.
+ */
+export function demoSeed(scale: Scale, log: (m: string) => void): (db: CentralDb) => Promise<void> {
+  return async (db) => {
+    log(`Empty central database: loading the demo university (${scale} scale)…`);
+    const demo = demoRows({ scale });
+    try {
+      const r = await seedCentral(db, demo);
+      log(`Loaded ${r.rows} rows.`);
+    } finally {
+      demo.close();
+    }
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+      scale: { type: 'string' },
+      now: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const defaultData = join(userDataDir(), 'gateway-pglite');
+  if (values.help) {
+    console.log(`Usage: npm run gateway -- [--port N] [--host H] [--data DIR] [--scale tiny|faculty|university]
+
+The AVN gateway: the central database behind the sync API. With DATABASE_URL set it uses that
+PostgreSQL; otherwise embedded PGlite in --data (default ${defaultData}). An empty database is loaded
+with the demo university of --scale (default faculty). Listens on 127.0.0.1:8787 unless told.`);
+    return;
+  }
+  const scale = (values.scale ?? 'faculty') as Scale;
+  if (!SCALES.includes(scale)) throw new Error(`--scale must be one of ${SCALES.join(', ')}`);
+  const g = await startGateway({
+    databaseUrl: process.env.DATABASE_URL,
+    dataDir: values.data ?? defaultData,
+    port: values.port === undefined ? 8787 : Number(values.port),
+    host: values.host,
+    seed: demoSeed(scale, (m) => console.error(m)),
+    now: values.now === undefined ? undefined : Number(values.now),
+  });
+  console.log(
+    `AVN gateway listening on ${g.url} (${g.db.kind === 'postgres' ? 'PostgreSQL' : `PGlite in ${values.data ?? defaultData}`})`,
+  );
+  const stop = () => void g.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    console.error(`AVN gateway failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

@@ -26,7 +26,9 @@ const snapshot = () => ({
   outbox: count('outbox'),
   // What is stored (a refused batch is rolled back whole: the rows, the audit and the outbox).
   stored: JSON.stringify(
-    sql.prepare('SELECT lesson_id, student_id, attendance, grade, row_version FROM marks ORDER BY 1, 2').all(),
+    sql
+      .prepare('SELECT lesson_id, student_id, attendance, grade, row_version FROM marks ORDER BY 1, 2')
+      .all(),
   ),
 });
 

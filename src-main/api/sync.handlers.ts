@@ -126,7 +126,7 @@ export function syncHandlers(
 
   const describe = (c: ConflictRow, locale: Locale): ConflictDto => {
     const parsed = MUTATIONS[c.name]?.safeParse(JSON.parse(c.args));
-    const args: Args = parsed?.success ? (parsed.data) : {};
+    const args: Args = parsed?.success ? parsed.data : {};
     const theirs = c.serverRow === null ? null : (JSON.parse(c.serverRow) as Record<string, unknown>);
     const isMark = c.name === 'marks.set';
     const isTopic = c.name === 'lessons.setTopic';
@@ -211,7 +211,7 @@ export function syncHandlers(
       const resolution = input.resolution === 'edit' ? 'edited' : input.resolution;
       if (input.resolution !== 'keep_theirs') {
         const parsed = MUTATIONS[c.name]?.safeParse(JSON.parse(c.args));
-        const args: Args = parsed?.success ? (parsed.data) : {};
+        const args: Args = parsed?.success ? parsed.data : {};
         const v = input.resolution === 'edit' ? (input.value ?? {}) : args;
         // Closings, unlocks, absences and the rest are redone from their own screens; here only dismissed.
         if ((c.name !== 'marks.set' && c.name !== 'lessons.setTopic') || typeof args.lessonId !== 'number') {

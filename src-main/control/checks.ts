@@ -74,21 +74,25 @@ export function recordCheck(
   const p = snap.units.period;
   const checkId = uuidv7(actor.now, randomBytes(10));
   const snapshot = JSON.stringify(snap);
-  commitLocal(db, { userId: session.user.id, teacherId: session.teacherId, grants: session.grants, ...actor }, [
-    {
-      name: 'checks.record',
-      args: {
-        checkId,
-        unitKind: unit.kind,
-        unitId: unit.id,
-        periodFrom: p.from,
-        periodTo: p.to,
-        week: p.week,
-        comment: input.comment,
-        snapshot,
+  commitLocal(
+    db,
+    { userId: session.user.id, teacherId: session.teacherId, grants: session.grants, ...actor },
+    [
+      {
+        name: 'checks.record',
+        args: {
+          checkId,
+          unitKind: unit.kind,
+          unitId: unit.id,
+          periodFrom: p.from,
+          periodTo: p.to,
+          week: p.week,
+          comment: input.comment,
+          snapshot,
+        },
       },
-    },
-  ]);
+    ],
+  );
   const stored = readChecks(db, sql`c.id = ${checkId}`, 1)[0];
   if (!stored) throw new Error('the recorded check was not stored');
   return stored.summary;

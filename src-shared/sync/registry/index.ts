@@ -50,7 +50,7 @@ export function definition(name: MutationName): MutationDef<unknown, unknown> {
 /** Parse a mutation's arguments with its schema: the args, or null when they do not fit. */
 export function parseArgs(name: MutationName, args: unknown): Record<string, unknown> | null {
   const r = MUTATIONS[name].safeParse(args);
-  return r.success ? (r.data) : null;
+  return r.success ? r.data : null;
 }
 
 /** What a mutation touches (see Target), from arguments that fit its schema. */

@@ -6,8 +6,6 @@ import { id, isoDate, method } from './common';
  * department or group with progress and cancel, the files for preview and download, and verifying a
  * paper journal by the number and code printed on it.
  */
-const PRINTERS = ['deanery', 'departmentHead', 'archivist', 'studyOffice'] as const;
-
 const unit = z.object({ kind: z.enum(['faculty', 'department', 'group']), id });
 const names = z.object({ ru: z.string(), ky: z.string() });
 
@@ -87,7 +85,6 @@ export const printContract = {
       semesters: z.array(z.object({ id, number: z.number().int(), year: z.string(), current: z.boolean() })),
       units: z.array(z.object({ kind: z.enum(['faculty', 'department', 'group']), id, name: names })),
     }),
-    access: PRINTERS,
   }),
   /** Start printing every journal of a unit and semester: one PDF per group, or one combined file. */
   'print.start': method({
@@ -100,24 +97,20 @@ export const printContract = {
       })
       .strict(),
     output: printJobView,
-    access: PRINTERS,
   }),
   /** A print job's progress and, when done, its files. */
   'print.job': method({
     input: z.object({ jobId: z.string().min(1).max(64) }).strict(),
     output: printJobView,
-    access: PRINTERS,
   }),
   'print.cancel': method({
     input: z.object({ jobId: z.string().min(1).max(64) }).strict(),
     output: printJobView,
-    access: PRINTERS,
   }),
   /** One printed file, for the preview and for saving. */
   'print.file': method({
     input: z.object({ jobId: z.string().min(1).max(64), index: z.number().int().min(0) }).strict(),
     output: z.object({ fileName: z.string(), mime: z.string(), base64: z.string() }),
-    access: PRINTERS,
   }),
   /** The paper register: printed journals of the caller's scope, newest first; `due` only those due for the archive. */
   'print.register': method({
@@ -125,13 +118,11 @@ export const printContract = {
       .object({ due: z.boolean().default(false), search: z.string().trim().max(60).optional() })
       .strict(),
     output: z.object({ items: z.array(paperView), due: z.number().int() }),
-    access: PRINTERS,
   }),
   /** The date the teacher signed the paper journal (entered by the deanery); null clears it. */
   'print.setSigned': method({
     input: z.object({ paperId: uuid, signedOn: isoDate.nullable() }).strict(),
     output: paperView,
-    access: PRINTERS,
     writes: true,
   }),
   /** The date the paper journal went to the archive, with the transfer act's number. */
@@ -149,7 +140,6 @@ export const printContract = {
         params: { reason: 'required' },
       }),
     output: paperView,
-    access: PRINTERS,
     writes: true,
   }),
   /**
@@ -159,7 +149,6 @@ export const printContract = {
   'print.system': method({
     input: z.object({ jobId: z.string().min(1).max(64), index: z.number().int().min(0) }).strict(),
     output: z.object({ available: z.boolean(), printed: z.boolean() }),
-    access: PRINTERS,
   }),
   /**
    * Verify a paper journal: the text of its QR code, its number and code as typed, or the code alone
@@ -169,6 +158,5 @@ export const printContract = {
   'print.verify': method({
     input: z.object({ text: z.string().trim().min(4).max(300) }).strict(),
     output: verifyVerdict,
-    access: PRINTERS,
   }),
 };

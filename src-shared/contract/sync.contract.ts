@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ROLES } from '../domain/roles';
 import { ATTENDANCE } from '../domain/journal';
 import { grade } from '../sync/mutations';
 import { empty, id, method } from './common';
@@ -64,11 +63,9 @@ export const conflictDto = z.object({
 });
 export type ConflictDto = z.infer<typeof conflictDto>;
 
-const everyone = ROLES;
-
 export const syncContract = {
   /** Sync state for the shell: online, last sync, pending and conflicted counts. */
-  'sync.status': method({ input: empty, output: syncStatus, access: 'session' }),
+  'sync.status': method({ input: empty, output: syncStatus }),
   /**
    * Connect this replica to the AVN gateway as the logged-in person's central account; chooses the
    * replica scope (the first the account may hold unless named). The token is kept encrypted where the
@@ -84,13 +81,12 @@ export const syncContract = {
       })
       .strict(),
     output: z.object({ scope: z.string(), scopes: z.array(z.string()) }),
-    access: everyone,
     writes: true,
   }),
   /** Sync now: push the outbox, pull, verify (progress arrives as `sync.progress` events). */
-  'sync.run': method({ input: empty, output: syncReport, access: 'session', writes: true }),
+  'sync.run': method({ input: empty, output: syncReport, writes: true }),
   /** Refused edits waiting for a person (SYNC.md: nothing is dropped silently). */
-  'sync.conflicts': method({ input: empty, output: z.array(conflictDto), access: 'session' }),
+  'sync.conflicts': method({ input: empty, output: z.array(conflictDto) }),
   /**
    * Resolve a refused edit: keep the centre's value, re-apply mine (a new edit on the current version),
    * or enter another value. Re-applying and editing follow the journal's rights and locks.
@@ -111,7 +107,6 @@ export const syncContract = {
       })
       .strict(),
     output: z.object({ resolved: z.boolean() }),
-    access: everyone,
     writes: true,
   }),
 };

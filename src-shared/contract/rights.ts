@@ -121,13 +121,17 @@ export const METHOD_ACCESS: Readonly<Record<MethodName, Access>> = Object.fromEn
   Object.entries(METHOD_RIGHTS).map(([m, r]) => [m, accessOf(r)]),
 ) as Record<MethodName, Access>;
 
+/** Whether a right lets a logged-in user with these grants through the door (their scope aside). */
+export function rightAllows(right: MethodRight, grants: readonly RoleGrant[]): boolean {
+  return right === 'public' || right === 'session' || mayAct(grants, right.action, right.need);
+}
+
 /**
  * Whether a logged-in user with these grants may call a method at all (their scope aside): for the
  * renderer, to offer only what the door lets through.
  */
 export function mayCall(method: MethodName, grants: readonly RoleGrant[]): boolean {
-  const right: MethodRight = METHOD_RIGHTS[method];
-  return right === 'public' || right === 'session' || mayAct(grants, right.action, right.need);
+  return rightAllows(METHOD_RIGHTS[method], grants);
 }
 
 const NEEDS: readonly string[] = ['view', 'comment', 'do'] satisfies Need[];

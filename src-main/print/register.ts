@@ -144,16 +144,18 @@ export function listRegister(
   };
 }
 
+/** One register entry the caller may keep (`teacherId`: the session's teacher, for their own journals). */
 function one(
   db: Db,
   grants: readonly RoleGrant[],
   id: string,
   now: number,
   locale: Locale,
+  teacherId: number | null = null,
 ): PaperView & { version: number } {
   const r = db.get<Row>(sql`${SELECT} WHERE p.id = ${id}`);
   if (!r) throw new AppError('NOT_FOUND', {}, 'paperId');
-  if (!canPrint(grants, r)) throw new AppError('SCOPE_FORBIDDEN', {}, 'paperId');
+  if (!canPrint(grants, r, teacherId)) throw new AppError('SCOPE_FORBIDDEN', {}, 'paperId');
   return { ...viewOf(r, now, locale, true), version: r.rowVersion };
 }
 

@@ -277,13 +277,14 @@ the check (PDF, with signature lines); --notices FILE the notices to teachers (P
   },
   print: {
     summary: 'print the semester journals: one PDF per group, with verification codes',
-    usage: `print [--semester ID] [--unit faculty:ID|department:ID|group:ID] [--combined] [--locale ru|ky]
-        --out DIR [--db FILE]
+    usage: `print [--semester ID] [--unit faculty:ID|department:ID|group:ID|teacher:ID] [--combined]
+        [--locale ru|ky] --out DIR [--db FILE]
 
 Writes the printed semester journal of every offering (group or subgroup × discipline × kind, not
 self-study) of the unit and semester into DIR, one PDF per group (--combined: one file), each journal
-with its document number, verification code and QR code. Without --semester: the semester the
-replica's today falls in; without --unit: everything in the replica.`,
+with its document number, verification code and QR code; teacher:ID prints that teacher's own
+offerings. Without --semester: the semester the replica's today falls in; without --unit: everything
+in the replica.`,
     options: {
       ...common,
       semester: { type: 'string' },
@@ -303,8 +304,11 @@ replica's today falls in; without --unit: everything in the replica.`,
         throw new UsageError(`--locale must be ru or ky, got "${String(v.locale)}"`);
       let unit: PrintUnit | null = null;
       if (typeof v.unit === 'string') {
-        const m = /^(faculty|department|group):(\d+)$/.exec(v.unit);
-        if (!m) throw new UsageError(`--unit must be faculty:ID, department:ID or group:ID, got "${v.unit}"`);
+        const m = /^(faculty|department|group|teacher):(\d+)$/.exec(v.unit);
+        if (!m)
+          throw new UsageError(
+            `--unit must be faculty:ID, department:ID, group:ID or teacher:ID, got "${v.unit}"`,
+          );
         unit = { kind: m[1] as PrintUnit['kind'], id: Number(m[2]) };
       }
       const semesterId = typeof v.semester === 'string' ? Number(v.semester) : undefined;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { contract, isMethodName, type MethodName } from '../../src-shared/contract';
 import type { MethodSpec } from '../../src-shared/contract/common';
+import { METHOD_ACCESS } from '../../src-shared/contract/rights';
 import { AppError, type ApiError, type ApiResult, type CallEnvelope } from '../../src-shared/contract/errors';
 import { isLocale, translate, type Locale } from '../../src-shared/i18n/translate';
 import { scopeCheck } from '../db/journal.repo';
@@ -68,10 +69,11 @@ export function makeDispatch(deps: Deps, handlers: Handlers, opts: DispatchOptio
       const spec: MethodSpec = contract[method];
       const session =
         typeof envelope.session === 'string' && envelope.session ? deps.sessions.get(envelope.session) : null;
-      if (spec.access !== 'public') {
+      // Who may call it comes from DOMAIN.md's role matrix (METHOD_RIGHTS), never from the handler.
+      const access = METHOD_ACCESS[method];
+      if (access !== 'public') {
         if (!session) throw new AppError('UNAUTHENTICATED');
-        const allowed = spec.access;
-        if (allowed !== 'session' && !session.grants.some((g) => allowed.includes(g.role))) {
+        if (access !== 'session' && !session.grants.some((g) => access.includes(g.role))) {
           throw new AppError('ROLE_FORBIDDEN', { method });
         }
       }

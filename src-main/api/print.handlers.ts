@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { PrintJobView, VerifyVerdict } from '../../src-shared/contract/print.contract';
 import { AppError } from '../../src-shared/contract/errors';
 import { normalizeCode } from '../../src-shared/domain/print';
+import { shortName, type NameParts } from '../../src-shared/domain/people';
 import { canPrint, type RoleGrant } from '../../src-shared/domain/roles';
 import { bishkekDate } from '../../src-shared/domain/time';
 import type { Db } from '../db/open';
@@ -39,17 +40,44 @@ function facultyOf(db: Db, kind: 'department' | 'group', id: number): number | n
 
 /**
  * Whether a person may print a unit (DOMAIN.md, Roles: print journals — the deanery its faculty, a
- * department head their department, an archivist their unit; the study office everything).
+ * department head their department, an archivist their unit, a teacher their own journals, which is
+ * the `teacher` unit of their own teacher id). `teacherId` is the session's teacher.
  */
-export function mayPrint(db: Db, grants: readonly RoleGrant[], unit: PrintUnit): boolean {
+export function mayPrint(
+  db: Db,
+  grants: readonly RoleGrant[],
+  unit: PrintUnit,
+  teacherId: number | null,
+): boolean {
+  if (unit.kind === 'teacher')
+    return canPrint(grants, { faculty: null, department: null, teacher: unit.id }, teacherId);
   const faculty = unit.kind === 'faculty' ? unit.id : facultyOf(db, unit.kind, unit.id);
-  return canPrint(grants, { faculty, department: unit.kind === 'department' ? unit.id : null });
+  return canPrint(grants, { faculty, department: unit.kind === 'department' ? unit.id : null }, teacherId);
 }
 
-function unitsOf(db: Db, grants: readonly RoleGrant[]) {
-  return listUnits(db)
-    .filter((u) => canPrint(grants, u.target))
+/** What a person may print: the units of their scope, and their own journals if they teach. */
+function unitsOf(db: Db, grants: readonly RoleGrant[], teacherId: number | null) {
+  const units: Array<{ kind: PrintUnit['kind']; id: number; name: { ru: string; ky: string } }> = listUnits(
+    db,
+  )
+    .filter((u) => canPrint(grants, u.target, teacherId))
     .map(({ kind, id, name }) => ({ kind, id, name }));
+  if (teacherId !== null && mayPrint(db, grants, { kind: 'teacher', id: teacherId }, teacherId)) {
+    const t = db.get<NameParts>(
+      sql`SELECT last_name AS lastName, first_name AS firstName, patronymic FROM teachers WHERE id = ${teacherId}`,
+    );
+    // A person's name is the same in both languages; the screen heads it «Мои журналы».
+    if (t) units.push({ kind: 'teacher', id: teacherId, name: { ru: shortName(t), ky: shortName(t) } });
+  }
+  return units;
+}
+
+/** Whether the unit exists in the replica. */
+function unitExists(db: Db, unit: PrintUnit): boolean {
+  const table = { faculty: 'faculties', department: 'departments', group: 'groups', teacher: 'teachers' }[
+    unit.kind
+  ];
+  return db.get(sql`SELECT 1 AS x FROM ${sql.identifier(table)} WHERE id = ${unit.id}`) !== undefined;
 }
 
 /** Read a QR text ("AVN-JOURNAL <number> <code>") or a typed "<number> <code>". */
@@ -111,20 +139,15 @@ export function printHandlers(
           year: x.year,
           current: x.startsOn <= today && today <= x.endsOn,
         })),
-        units: unitsOf(d.db, s.grants),
+        units: unitsOf(d.db, s.grants, s.teacherId),
       };
     },
     'print.start': (input, ctx) => {
       const s = requireSession(ctx);
       sweep(ctx.now);
-      const exists =
-        input.unit.kind === 'faculty'
-          ? d.db.get(sql`SELECT 1 AS x FROM faculties WHERE id = ${input.unit.id}`)
-          : input.unit.kind === 'department'
-            ? d.db.get(sql`SELECT 1 AS x FROM departments WHERE id = ${input.unit.id}`)
-            : d.db.get(sql`SELECT 1 AS x FROM groups WHERE id = ${input.unit.id}`);
-      if (!exists) throw new AppError('NOT_FOUND', {}, 'unit.id');
-      if (!mayPrint(d.db, s.grants, input.unit)) throw new AppError('SCOPE_FORBIDDEN', {}, 'unit');
+      if (!unitExists(d.db, input.unit)) throw new AppError('NOT_FOUND', {}, 'unit.id');
+      if (!mayPrint(d.db, s.grants, input.unit, s.teacherId))
+        throw new AppError('SCOPE_FORBIDDEN', {}, 'unit');
       const id = randomBytes(9).toString('base64url');
       const job: Job = {
         view: { id, state: 'running', done: 0, total: 0, error: null, files: [] },
@@ -204,8 +227,10 @@ export function printHandlers(
       if (!d.printPdf) return { available: false, printed: false };
       return { available: true, printed: await d.printPdf(f.file) };
     },
-    'print.register': (input, ctx) =>
-      listRegister(d.db, requireSession(ctx).grants, input, ctx.now, ctx.locale),
+    'print.register': (input, ctx) => {
+      const s = requireSession(ctx);
+      return listRegister(d.db, s.grants, s.teacherId, input, ctx.now, ctx.locale);
+    },
     'print.setSigned': (input, ctx) => {
       const s = requireSession(ctx);
       return setSigned(d.db, s.grants, localActor(d, ctx), input, ctx.locale);
@@ -223,13 +248,15 @@ export function printHandlers(
       const v = verifyPrinted(d.db, parsed, ctx.now);
       const j = v.offeringId !== null ? printedJournal(d.db, v.offeringId, ctx.now, ctx.locale) : null;
       if (j && v.offeringId !== null) {
-        const allowed = d.db.get<{ g: number; dep: number }>(
-          sql`SELECT group_id AS g, department_id AS dep FROM offerings WHERE id = ${v.offeringId}`,
+        // The journal's group, its department, or (for a teacher) its teacher must be printable by the caller.
+        const allowed = d.db.get<{ g: number; dep: number; t: number }>(
+          sql`SELECT group_id AS g, department_id AS dep, teacher_id AS t FROM offerings WHERE id = ${v.offeringId}`,
         );
         if (
           allowed &&
-          !mayPrint(d.db, s.grants, { kind: 'group', id: allowed.g }) &&
-          !mayPrint(d.db, s.grants, { kind: 'department', id: allowed.dep })
+          !mayPrint(d.db, s.grants, { kind: 'group', id: allowed.g }, s.teacherId) &&
+          !mayPrint(d.db, s.grants, { kind: 'department', id: allowed.dep }, s.teacherId) &&
+          !mayPrint(d.db, s.grants, { kind: 'teacher', id: allowed.t }, s.teacherId)
         )
           throw new AppError('SCOPE_FORBIDDEN', {}, 'text');
       }

@@ -6,7 +6,8 @@ import { boot } from '../boot';
 
 /**
  * Batch printing through the API: the deanery prints a group of its faculty (one file, every journal
- * with a code), reads the file, verifies it by the QR text; printing outside one's scope is refused.
+ * with a code), reads the file, verifies it by the QR text; a teacher prints their own journals;
+ * printing outside one's scope is refused, and the study office does not print at all.
  */
 let app: App;
 let dean: string;
@@ -140,6 +141,112 @@ describe('print API', () => {
       locale: 'ru',
     });
     expect(h).toMatchObject({ ok: false, error: { code: 'SCOPE_FORBIDDEN' } });
+  });
+
+  it('lets a teacher print their own journals, see only their own register entries, and nothing else', async () => {
+    const teacher = await login(app, 'teacher');
+    const sql = app.db.$client;
+    const me = (
+      sql.prepare("SELECT teacher_id AS t FROM users WHERE login = 'teacher'").get() as { t: number }
+    ).t;
+    const options = await callOk<{ units: Array<{ kind: string; id: number; name: { ru: string } }> }>(
+      app,
+      'print.options',
+      {},
+      teacher,
+    );
+    // «Мои журналы»: one unit, their own; no faculty, department or group of anyone's.
+    expect(options.units).toEqual([{ kind: 'teacher', id: me, name: expect.objectContaining({}) }]);
+    const started = await callOk<PrintJobView>(
+      app,
+      'print.start',
+      { unit: { kind: 'teacher', id: me } },
+      teacher,
+    );
+    const job = await finished(started.id, teacher);
+    expect(job.state).toBe('done');
+    const printed = job.files.flatMap((f) => f.journals);
+    const own = sql
+      .prepare(
+        `SELECT o.id FROM offerings o JOIN semesters s ON s.id = o.semester_id
+        WHERE o.teacher_id = ? AND o.lesson_kind <> 'self_study' AND s.starts_on <= '2026-11-26' AND s.ends_on >= '2026-11-26'
+        ORDER BY o.id`,
+      )
+      .all(me) as Array<{ id: number }>;
+    expect(own.length).toBeGreaterThan(0);
+    expect(printed.map((j) => j.offeringId).sort((a, b) => a - b)).toEqual(own.map((o) => o.id));
+    // One file per group they teach.
+    expect(new Set(job.files.map((f) => f.group)).size).toBe(job.files.length);
+
+    // The register: their own journals only, whoever printed them (the deanery printed a group above).
+    const teacherOf = (offeringId: number) =>
+      (sql.prepare('SELECT teacher_id AS t FROM offerings WHERE id = ?').get(offeringId) as { t: number }).t;
+    const all = (await callOk<{ items: PaperView[] }>(app, 'print.register', {}, dean)).items;
+    expect(all.some((p) => teacherOf(p.offeringId) !== me)).toBe(true);
+    const mine = (await callOk<{ items: PaperView[] }>(app, 'print.register', {}, teacher)).items;
+    expect(mine.length).toBeGreaterThanOrEqual(printed.length);
+    expect(mine.every((p) => teacherOf(p.offeringId) === me)).toBe(true);
+    expect(printed.every((j) => mine.some((p) => p.number === j.number))).toBe(true);
+    // Whether an entry's dates can be entered is what setSigned answers.
+    for (const p of mine.slice(0, 3)) {
+      const r = await app.dispatch({
+        method: 'print.setSigned',
+        input: { paperId: p.id, signedOn: '2026-11-27' },
+        session: teacher,
+        locale: 'ru',
+      });
+      expect(r.ok).toBe(p.canEdit);
+    }
+    // Their own paper verifies; another teacher's does not concern them.
+    const first = printed[0];
+    if (!first) throw new Error('nothing printed');
+    expect(
+      await callOk<VerifyVerdict>(app, 'print.verify', { text: `${first.number} ${first.code}` }, teacher),
+    ).toMatchObject({ matches: true });
+    const foreignPaper = all.find((p) => teacherOf(p.offeringId) !== me);
+    if (!foreignPaper) throw new Error('no other teacher’s paper');
+    expect(
+      await app.dispatch({
+        method: 'print.verify',
+        input: { text: `${foreignPaper.number} ${foreignPaper.code}` },
+        session: teacher,
+        locale: 'ru',
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'SCOPE_FORBIDDEN' } });
+
+    // Another teacher's journals, or a group or department of their own offerings: refused.
+    const other = sql
+      .prepare(
+        'SELECT o.teacher_id AS t, o.group_id AS g, o.department_id AS d FROM offerings o WHERE o.teacher_id <> ? LIMIT 1',
+      )
+      .get(me) as { t: number; g: number; d: number };
+    const mineGroup = sql
+      .prepare('SELECT group_id AS g FROM offerings WHERE teacher_id = ? LIMIT 1')
+      .get(me) as {
+      g: number;
+    };
+    for (const unit of [
+      { kind: 'teacher', id: other.t },
+      { kind: 'group', id: mineGroup.g },
+      { kind: 'department', id: other.d },
+    ])
+      expect(
+        await app.dispatch({ method: 'print.start', input: { unit }, session: teacher, locale: 'ru' }),
+        JSON.stringify(unit),
+      ).toMatchObject({ ok: false, error: { code: 'SCOPE_FORBIDDEN', field: 'unit' } });
+  });
+
+  it('refuses printing and the paper register to the study office (DOMAIN.md: —)', async () => {
+    const study = await login(app, 'study');
+    for (const [method, input] of [
+      ['print.start', { unit: { kind: 'faculty', id: 1 } }],
+      ['print.options', {}],
+      ['print.register', {}],
+    ] as const)
+      expect(await app.dispatch({ method, input, session: study, locale: 'ru' })).toMatchObject({
+        ok: false,
+        error: { code: 'ROLE_FORBIDDEN' },
+      });
   });
 
   it('cancels a running job: it ends cancelled with no files', async () => {

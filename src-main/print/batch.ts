@@ -10,12 +10,16 @@ import { journalsPdf, type JournalDoc } from './journal-pdf';
 import { journalNumber } from './verify';
 
 /**
- * Batch printing (issue 6): every journal of a faculty, department or group for a semester, one PDF per
- * group (or one combined file), with progress and cancel. Each journal gets its own document number
- * and verification code.
+ * Batch printing (issue 6): every journal of a faculty, department or group for a semester — or a
+ * teacher's own journals — one PDF per group (or one combined file), with progress and cancel. Each
+ * journal gets its own document number and verification code.
  */
 
-export type PrintUnit = { kind: 'faculty' | 'department' | 'group'; id: number };
+/** The units of the university that print and archive pickers list. */
+export type UnitKind = 'faculty' | 'department' | 'group';
+
+/** What to print: a unit, or (`teacher`, by teacher id) the journals of one teacher's offerings. */
+export type PrintUnit = { kind: UnitKind | 'teacher'; id: number };
 
 export type PrintedFile = {
   file: string;
@@ -44,7 +48,7 @@ export function semesterToPrint(db: Db, now: number, semesterId?: number): numbe
 }
 
 /** A faculty, department or group of the replica with its name and the facts role rules take. */
-export type UnitListing = PrintUnit & {
+export type UnitListing = { kind: UnitKind; id: number } & {
   name: { ru: string; ky: string };
   target: { faculty: number; department: number | null };
 };
@@ -86,15 +90,22 @@ export function listUnits(db: Db): UnitListing[] {
   ];
 }
 
-/** Offerings `o` (joined with their group `g`) of a faculty, department or group; everything for null. */
+/**
+ * Offerings `o` (joined with their group `g`) of a faculty, department or group, or a teacher's own;
+ * everything for null.
+ */
 export function unitOfferingsWhere(unit: PrintUnit | null): SQL {
-  return unit === null
-    ? sql`1 = 1`
-    : unit.kind === 'faculty'
-      ? sql`g.faculty_id = ${unit.id}`
-      : unit.kind === 'department'
-        ? sql`o.department_id = ${unit.id}`
-        : sql`o.group_id = ${unit.id}`;
+  if (unit === null) return sql`1 = 1`;
+  switch (unit.kind) {
+    case 'faculty':
+      return sql`g.faculty_id = ${unit.id}`;
+    case 'department':
+      return sql`o.department_id = ${unit.id}`;
+    case 'group':
+      return sql`o.group_id = ${unit.id}`;
+    case 'teacher':
+      return sql`o.teacher_id = ${unit.id}`;
+  }
 }
 
 /** Offerings to print, by group: those with timetabled lessons (not self-study), in the unit. */

@@ -66,18 +66,19 @@ type Row = {
   patronymic: string | null;
   faculty: number;
   department: number;
+  teacher: number;
 };
 
 const SELECT = sql`SELECT p.id, p.offering_id AS offeringId, p.number, p.code, p.locale, p.pages, p.printed_at AS printedAt,
   u.display_name AS printedBy, p.signed_on AS signedOn, p.archived_on AS archivedOn, p.transfer_act AS transferAct,
   p.row_version AS rowVersion, g.code AS groupCode, sg.name AS subgroup, d.name_ru AS dRu, d.name_ky AS dKy,
   o.lesson_kind AS kind, t.last_name AS lastName, t.first_name AS firstName, t.patronymic,
-  g.faculty_id AS faculty, o.department_id AS department
+  g.faculty_id AS faculty, o.department_id AS department, o.teacher_id AS teacher
   FROM paper_journals p JOIN offerings o ON o.id = p.offering_id JOIN groups g ON g.id = o.group_id
   LEFT JOIN subgroups sg ON sg.id = o.subgroup_id JOIN disciplines d ON d.id = o.discipline_id
   JOIN teachers t ON t.id = o.teacher_id LEFT JOIN users u ON u.id = p.printed_by`;
 
-function viewOf(r: Row, now: number, locale: Locale): PaperView {
+function viewOf(r: Row, now: number, locale: Locale, canEdit: boolean): PaperView {
   return {
     id: r.id,
     offeringId: r.offeringId,
@@ -96,12 +97,18 @@ function viewOf(r: Row, now: number, locale: Locale): PaperView {
     teacher: shortName(r),
     pending: r.rowVersion === 0,
     dueForArchive: paperDueForArchive(r, now),
+    canEdit,
   };
 }
 
+/**
+ * The register entries a person may see — those of their print scope, a teacher's own journals among
+ * them (`teacherId`, the session's teacher) — newest first, optionally searched or only those due.
+ */
 export function listRegister(
   db: Db,
   grants: readonly RoleGrant[],
+  teacherId: number | null,
   input: { due: boolean; search?: string },
   now: number,
   locale: Locale,
@@ -112,8 +119,8 @@ export function listRegister(
       sql`${SELECT} WHERE (${like} IS NULL OR p.number LIKE ${like} OR p.code LIKE ${like} OR g.code LIKE ${like}
         OR d.name_ru LIKE ${like} OR d.name_ky LIKE ${like}) ORDER BY p.printed_at DESC, p.number`,
     )
-    .filter((r) => canPrint(grants, r));
-  const all = rows.map((r) => viewOf(r, now, locale));
+    .filter((r) => canPrint(grants, r, teacherId));
+  const all = rows.map((r) => viewOf(r, now, locale, canPrint(grants, r, teacherId)));
   return {
     // The list stops at 2,000 (the newest; search narrows it); the count of due ones is whole.
     items: (input.due ? all.filter((p) => p.dueForArchive) : all).slice(0, 2000),
@@ -121,17 +128,19 @@ export function listRegister(
   };
 }
 
+/** One register entry the caller may keep (`teacherId`: the session's teacher, for their own journals). */
 function one(
   db: Db,
   grants: readonly RoleGrant[],
   id: string,
   now: number,
   locale: Locale,
+  teacherId: number | null = null,
 ): PaperView & { version: number } {
   const r = db.get<Row>(sql`${SELECT} WHERE p.id = ${id}`);
   if (!r) throw new AppError('NOT_FOUND', {}, 'paperId');
-  if (!canPrint(grants, r)) throw new AppError('SCOPE_FORBIDDEN', {}, 'paperId');
-  return { ...viewOf(r, now, locale), version: r.rowVersion };
+  if (!canPrint(grants, r, teacherId)) throw new AppError('SCOPE_FORBIDDEN', {}, 'paperId');
+  return { ...viewOf(r, now, locale, true), version: r.rowVersion };
 }
 
 /** The paper journal with the given code (the newest print of it), for verification by code alone. */
@@ -150,13 +159,13 @@ export function setSigned(
   input: { paperId: string; signedOn: string | null },
   locale: Locale,
 ): PaperView {
-  one(db, grants, input.paperId, actor.now, locale);
+  one(db, grants, input.paperId, actor.now, locale, actor.teacherId);
   judged(locale, () =>
     commitLocal(db, actor, [
       { name: 'paper.signed', args: { paperId: input.paperId, signedOn: input.signedOn } },
     ]),
   );
-  return one(db, grants, input.paperId, actor.now, locale);
+  return one(db, grants, input.paperId, actor.now, locale, actor.teacherId);
 }
 
 export function setArchived(
@@ -166,7 +175,7 @@ export function setArchived(
   input: { paperId: string; archivedOn: string | null; transferAct: string | null },
   locale: Locale,
 ): PaperView {
-  one(db, grants, input.paperId, actor.now, locale);
+  one(db, grants, input.paperId, actor.now, locale, actor.teacherId);
   judged(locale, () =>
     commitLocal(db, actor, [
       {
@@ -175,5 +184,5 @@ export function setArchived(
       },
     ]),
   );
-  return one(db, grants, input.paperId, actor.now, locale);
+  return one(db, grants, input.paperId, actor.now, locale, actor.teacherId);
 }

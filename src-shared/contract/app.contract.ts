@@ -34,6 +34,5 @@ export const appContract = {
         })
         .nullable(),
     }),
-    access: 'public',
   }),
 };

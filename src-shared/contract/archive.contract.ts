@@ -8,10 +8,6 @@ import { id, isoDate, method } from './common';
  * opened into a read-only replica years later; when records fall due and where each paper journal is;
  * the purge of expired records, requested after a verified package exists and carried out centrally.
  */
-const ARCHIVISTS = ['archivist'] as const;
-/** The deanery views the registers (DOMAIN.md roles table: "archive packages, retention — view"). */
-const VIEWERS = ['archivist', 'deanery'] as const;
-
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 const names = z.object({ ru: z.string(), ky: z.string() });
 export const archiveUnit = z.object({
@@ -146,7 +142,6 @@ export const archiveContract = {
       /** Where packages are written unless another path is given. */
       folder: z.string(),
     }),
-    access: VIEWERS,
   }),
   /** Start making a package of a unit and period (the current semester when no period is given). */
   'archive.start': method({
@@ -154,36 +149,30 @@ export const archiveContract = {
       .object({ unit: archiveUnit, period: archivePeriod.optional(), out: localPath.optional() })
       .strict(),
     output: archiveJobView,
-    access: ARCHIVISTS,
     writes: true,
   }),
   'archive.job': method({
     input: z.object({ jobId: z.string().min(1).max(64) }).strict(),
     output: archiveJobView,
-    access: ARCHIVISTS,
   }),
   'archive.cancel': method({
     input: z.object({ jobId: z.string().min(1).max(64) }).strict(),
     output: archiveJobView,
-    access: ARCHIVISTS,
   }),
   /** The archive register: the packages of the caller's scope, newest first. */
   'archive.list': method({
     input: z.object({}).strict(),
     output: z.object({ items: z.array(packageView) }),
-    access: VIEWERS,
   }),
   /** Verify a package file: every missing, extra or altered file, the digest, and the register. */
   'archive.verify': method({
     input: z.object({ file: localPath }).strict(),
     output: verifyReport,
-    access: VIEWERS,
   }),
   /** The transfer act (акт приёма-передачи) of a registered package, with its digest, as a PDF. */
   'archive.transferAct': method({
     input: z.object({ packageId: uuid }).strict(),
     output: z.object({ fileName: z.string(), mime: z.string(), base64: z.string() }),
-    access: VIEWERS,
   }),
   /** Load a whole package into a separate, read-only replica on this PC (kept under archives/). */
   'archive.open': method({
@@ -193,7 +182,6 @@ export const archiveContract = {
       digest: z.string(),
       counts: z.record(z.string(), z.number().int()),
     }),
-    access: VIEWERS,
   }),
   /**
    * Browse an opened archive replica in this app instead of the working replica (read-only; everyone
@@ -202,13 +190,11 @@ export const archiveContract = {
   'archive.browse': method({
     input: z.object({ replica: localPath }).strict(),
     output: z.object({}),
-    access: VIEWERS,
   }),
   /** Back from an archive replica to the working one (anyone: it only closes the archive). */
   'archive.leave': method({
     input: z.object({}).strict(),
     output: z.object({}),
-    access: 'public',
   }),
   /**
    * The retention register (§1.7, §5.6, §5.7): per academic year (every one the reference table holds)
@@ -222,7 +208,6 @@ export const archiveContract = {
       /** Rows with something due (electronic records not purged, or paper for the archive), whatever the filter. */
       due: z.number().int(),
     }),
-    access: VIEWERS,
   }),
   /** Request the purge of an academic year's expired records of a unit; carried out by the gateway. */
   'retention.purge': method({
@@ -236,7 +221,6 @@ export const archiveContract = {
       })
       .strict(),
     output: z.object({ purgeId: uuid }),
-    access: ARCHIVISTS,
     writes: true,
   }),
 };

@@ -8,10 +8,9 @@ export const authContract = {
       .object({ login: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) })
       .strict(),
     output: z.object({ session: z.string(), user: sessionUser }),
-    access: 'public',
   }),
   /** End the session. */
-  'auth.logout': method({ input: empty, output: z.object({}), access: 'session' }),
+  'auth.logout': method({ input: empty, output: z.object({}) }),
   /** The logged-in user with their roles and scopes. */
-  'auth.me': method({ input: empty, output: sessionUser, access: 'session' }),
+  'auth.me': method({ input: empty, output: sessionUser }),
 };

@@ -31,19 +31,16 @@ export const backupContract = {
       messages: z.array(z.string()),
       offer: backupDto.nullable(),
     }),
-    access: 'public',
   }),
   /** The replica's backups, newest first (DOMAIN.md, Roles: backups of the local replica — admin). */
   'backup.list': method({
     input: empty,
     output: z.object({ dir: z.string(), backups: z.array(backupDto) }),
-    access: ['admin'],
   }),
   /** Make a backup now (kind `manual`), checked and renamed into place; rotation runs after it. */
   'backup.create': method({
     input: empty,
     output: backupDto,
-    access: ['admin'],
     writes: true,
   }),
   /**
@@ -55,7 +52,6 @@ export const backupContract = {
   'backup.restore': method({
     input: z.object({ name: backupFileName }).strict(),
     output: z.object({ restored: backupDto, preRestore: backupDto.nullable() }),
-    access: ['admin'],
     writes: true,
   }),
 };

@@ -1,16 +1,14 @@
 import { z } from 'zod';
 import { isIsoDate } from '../domain/time';
-import { ROLES, SCOPE_KINDS, type Role } from '../domain/roles';
+import { ROLES, SCOPE_KINDS } from '../domain/roles';
 import { LOCALES } from '../i18n/translate';
 
 /**
  * Building blocks of the one contract (ARCHITECTURE.md, rule 2): every method the UI can call is an
- * entry `area.verb` with a zod input and output, who may call it, and which input fields name rows
- * that must be inside the caller's access scope (checked by dispatch before the handler runs).
+ * entry `area.verb` with a zod input and output, and which input fields name rows that must be inside
+ * the caller's access scope (checked by dispatch before the handler runs). Who may call it at all is
+ * not written here: `rights.ts` names each method's row of DOMAIN.md's role matrix.
  */
-
-/** Who may call a method: anyone (login, app info), any logged-in user, or the listed roles. */
-export type Access = 'public' | 'session' | readonly Role[];
 
 /** Kinds of rows an input field can name, whose access scope dispatch checks. */
 export type ScopedKind = 'group' | 'offering' | 'lesson';
@@ -18,7 +16,6 @@ export type ScopedKind = 'group' | 'offering' | 'lesson';
 export type MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> = {
   input: I;
   output: O;
-  access: Access;
   /** Input fields (top-level) that name a group, offering or lesson the caller must be allowed to see. */
   scoped?: Readonly<Record<string, ScopedKind>>;
   /** The method changes data (used by audits of "writes nothing" and by the transports). */

@@ -8,7 +8,6 @@ import { id, isoDate, method } from './common';
  * office runs it for the university, the deanery for its faculty; a department head sees their
  * department's figures.
  */
-const CONTROLLERS = ['studyOffice', 'deanery', 'departmentHead'] as const;
 
 const names = z.object({ ru: z.string(), ky: z.string() });
 export const controlUnitKind = z.enum(CONTROL_UNITS);
@@ -122,13 +121,11 @@ export const controlContract = {
   'control.report': method({
     input: z.object({ ...periodInput, within, by: controlUnitKind }).strict(),
     output: controlReport,
-    access: CONTROLLERS,
   }),
   /** The due lessons themselves (drill-down's last level): what each one is missing, and whose. */
   'control.lessons': method({
     input: z.object({ ...periodInput, within, onlyOwed: z.boolean().default(true) }).strict(),
     output: z.object({ period: controlPeriod, within: z.array(unitRef), lessons: z.array(controlLesson) }),
-    access: CONTROLLERS,
   }),
   /**
    * Record the check of a period (§3.5, §5.3): who, when, a comment, and a frozen snapshot of the
@@ -144,7 +141,6 @@ export const controlContract = {
       })
       .strict(),
     output: checkSummary,
-    access: ['studyOffice', 'deanery'],
     writes: true,
   }),
   /**
@@ -163,7 +159,6 @@ export const controlContract = {
       })
       .strict(),
     output: z.object({ fileName: z.string(), mime: z.string(), base64: z.string() }),
-    access: CONTROLLERS,
   }),
   /**
    * Notices to teachers (§5.3): to each teacher owing lessons of the period (inside `within`), a message
@@ -175,7 +170,6 @@ export const controlContract = {
       queued: z.number().int(),
       teachers: z.array(z.object({ id, name: z.string(), lessons: z.number().int(), sent: z.boolean() })),
     }),
-    access: ['studyOffice', 'deanery'],
     writes: true,
   }),
   /**
@@ -191,18 +185,15 @@ export const controlContract = {
         z.object({ id, name: z.string(), days: z.array(controlFigures).length(7), total: controlFigures }),
       ),
     }),
-    access: CONTROLLERS,
   }),
   /** Past checks of the caller's units, newest first. */
   'control.checks': method({
     input: z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(),
     output: z.array(checkSummary),
-    access: CONTROLLERS,
   }),
   /** One past check with the figures it froze. */
   'control.check': method({
     input: z.object({ id: z.string().min(1).max(40) }).strict(),
     output: checkSummary.extend({ snapshot: checkSnapshot }),
-    access: CONTROLLERS,
   }),
 };

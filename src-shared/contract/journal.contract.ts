@@ -2,12 +2,9 @@ import { z } from 'zod';
 import { ATTENDANCE, GRADES, LESSON_KINDS, LESSON_ORIGINS, LESSON_STATUSES } from '../domain/journal';
 import { EDIT_REFUSALS } from '../domain/edit-rights';
 import { grade } from '../sync/mutations';
-import { ROLES } from '../domain/roles';
 import { UNLOCK_MAX_DAYS } from '../domain/locks';
 import { id, isoDate, method } from './common';
 
-/** Every role AVN Desk serves may view journals, each within its own scope (DOMAIN.md, Roles). */
-const VIEWERS = ROLES;
 const names = z.object({ ru: z.string(), ky: z.string() });
 const person = z.object({ id, name: z.string() });
 
@@ -157,13 +154,11 @@ export const journalContract = {
   'journal.groups': method({
     input: z.object({ search: z.string().trim().max(50).optional(), facultyId: id.optional() }).strict(),
     output: z.array(groupSummary),
-    access: VIEWERS,
   }),
   /** The group's offerings (нагрузка) that the caller may view. */
   'journal.offerings': method({
     input: z.object({ groupId: id }).strict(),
     output: z.object({ group: groupSummary, offerings: z.array(offeringSummary) }),
-    access: VIEWERS,
     scoped: { groupId: 'group' },
   }),
   /**
@@ -173,7 +168,6 @@ export const journalContract = {
   'journal.grid': method({
     input: z.object({ offeringId: id, subgroupId: id.optional() }).strict(),
     output: journalGrid,
-    access: VIEWERS,
     scoped: { offeringId: 'offering' },
   }),
   /**
@@ -184,7 +178,6 @@ export const journalContract = {
   'journal.cellHistory': method({
     input: z.object({ lessonId: id, studentId: id.optional() }).strict(),
     output: z.array(historyEntry),
-    access: VIEWERS,
     scoped: { lessonId: 'lesson' },
   }),
   /**
@@ -197,7 +190,6 @@ export const journalContract = {
   'journal.setMarks': method({
     input: z.object({ lessonId: id, marks: markList }).strict(),
     output: z.object({ lessonId: id, completedAt: z.number().int().nullable(), marks: z.array(gridMark) }),
-    access: ['teacher'],
     scoped: { lessonId: 'lesson' },
     writes: true,
   }),
@@ -209,7 +201,6 @@ export const journalContract = {
       topic: z.string().nullable(),
       completedAt: z.number().int().nullable(),
     }),
-    access: ['teacher'],
     scoped: { lessonId: 'lesson' },
     writes: true,
   }),
@@ -221,7 +212,6 @@ export const journalContract = {
   'journal.close': method({
     input: z.object({ offeringId: id }).strict(),
     output: z.object({ lockId: z.string(), closedOn: isoDate, closedAt: z.number().int() }),
-    access: ['teacher'],
     scoped: { offeringId: 'offering' },
     writes: true,
   }),
@@ -240,7 +230,6 @@ export const journalContract = {
       })
       .strict(),
     output: z.object({ unlockId: z.string(), expiresAt: z.number().int() }),
-    access: ['deanery'],
     scoped: { offeringId: 'offering' },
     writes: true,
   }),

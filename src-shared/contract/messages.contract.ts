@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ROLES } from '../domain/roles';
 import { id, method } from './common';
 
 export const messagesContract = {
@@ -17,7 +16,6 @@ export const messagesContract = {
       })
       .strict(),
     output: z.object({ messageId: z.string() }),
-    access: ROLES,
     writes: true,
   }),
 };

@@ -3,12 +3,12 @@ import { id, isoDate, method } from './common';
 
 /**
  * Printed semester journals (issue 6; regulation §1.7, §2.6, §5.4–5.7): batch printing of a faculty,
- * department or group with progress and cancel, the files for preview and download, and verifying a
- * paper journal by the number and code printed on it.
+ * department or group — or, for a teacher, their own journals — with progress and cancel, the files for
+ * preview and download, and verifying a paper journal by the number and code printed on it.
  */
-const PRINTERS = ['deanery', 'departmentHead', 'archivist', 'studyOffice'] as const;
-
-const unit = z.object({ kind: z.enum(['faculty', 'department', 'group']), id });
+/** What to print: a faculty, department or group; `teacher` (its id the teacher's) is a teacher's own journals. */
+const unitKind = z.enum(['faculty', 'department', 'group', 'teacher']);
+const unit = z.object({ kind: unitKind, id });
 const names = z.object({ ru: z.string(), ky: z.string() });
 
 export const printJobView = z.object({
@@ -74,22 +74,26 @@ export const paperView = z.object({
   pending: z.boolean(),
   /** A year in the deanery and not yet in the archive (§5.6). */
   dueForArchive: z.boolean(),
+  /** Whether the caller may enter the dates (signed, in the archive) of this entry. */
+  canEdit: z.boolean(),
 });
 export type PaperView = z.infer<typeof paperView>;
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 
 export const printContract = {
-  /** What the caller may print: semesters and the units of their scope. */
+  /** What the caller may print: semesters, the units of their scope, and a teacher's own journals. */
   'print.options': method({
     input: z.object({}).strict(),
     output: z.object({
       semesters: z.array(z.object({ id, number: z.number().int(), year: z.string(), current: z.boolean() })),
-      units: z.array(z.object({ kind: z.enum(['faculty', 'department', 'group']), id, name: names })),
+      units: z.array(z.object({ kind: unitKind, id, name: names })),
     }),
-    access: PRINTERS,
   }),
-  /** Start printing every journal of a unit and semester: one PDF per group, or one combined file. */
+  /**
+   * Start printing every journal of a unit and semester (or a teacher's own journals of the semester):
+   * one PDF per group, or one combined file.
+   */
   'print.start': method({
     input: z
       .object({
@@ -100,38 +104,35 @@ export const printContract = {
       })
       .strict(),
     output: printJobView,
-    access: PRINTERS,
   }),
   /** A print job's progress and, when done, its files. */
   'print.job': method({
     input: z.object({ jobId: z.string().min(1).max(64) }).strict(),
     output: printJobView,
-    access: PRINTERS,
   }),
   'print.cancel': method({
     input: z.object({ jobId: z.string().min(1).max(64) }).strict(),
     output: printJobView,
-    access: PRINTERS,
   }),
   /** One printed file, for the preview and for saving. */
   'print.file': method({
     input: z.object({ jobId: z.string().min(1).max(64), index: z.number().int().min(0) }).strict(),
     output: z.object({ fileName: z.string(), mime: z.string(), base64: z.string() }),
-    access: PRINTERS,
   }),
-  /** The paper register: printed journals of the caller's scope, newest first; `due` only those due for the archive. */
+  /**
+   * The paper register: printed journals of the caller's print scope (a teacher's: their own journals),
+   * newest first; `due` only those due for the archive.
+   */
   'print.register': method({
     input: z
       .object({ due: z.boolean().default(false), search: z.string().trim().max(60).optional() })
       .strict(),
     output: z.object({ items: z.array(paperView), due: z.number().int() }),
-    access: PRINTERS,
   }),
   /** The date the teacher signed the paper journal (entered by the deanery); null clears it. */
   'print.setSigned': method({
     input: z.object({ paperId: uuid, signedOn: isoDate.nullable() }).strict(),
     output: paperView,
-    access: PRINTERS,
     writes: true,
   }),
   /** The date the paper journal went to the archive, with the transfer act's number. */
@@ -149,7 +150,6 @@ export const printContract = {
         params: { reason: 'required' },
       }),
     output: paperView,
-    access: PRINTERS,
     writes: true,
   }),
   /**
@@ -159,7 +159,6 @@ export const printContract = {
   'print.system': method({
     input: z.object({ jobId: z.string().min(1).max(64), index: z.number().int().min(0) }).strict(),
     output: z.object({ available: z.boolean(), printed: z.boolean() }),
-    access: PRINTERS,
   }),
   /**
    * Verify a paper journal: the text of its QR code, its number and code as typed, or the code alone
@@ -169,6 +168,5 @@ export const printContract = {
   'print.verify': method({
     input: z.object({ text: z.string().trim().min(4).max(300) }).strict(),
     output: verifyVerdict,
-    access: PRINTERS,
   }),
 };

@@ -42,10 +42,9 @@ export const ENTITY_KEYS = [
 export type EntityKey = (typeof ENTITY_KEYS)[number];
 
 export const replicaContract = {
-  /** Row counts of every entity in the replica (for the admin and the study office; CLI `info`). */
+  /** Row counts of every entity in the replica file (the admin's look at this PC's replica; CLI `info`). */
   'replica.counts': method({
     input: empty,
     output: z.array(z.object({ entity: z.enum(ENTITY_KEYS), count: z.number().int() })),
-    access: ['admin', 'studyOffice'],
   }),
 };

@@ -7,8 +7,6 @@ import { id, isoDate, method } from './common';
  * it affects, assigns substitutes from a ranked list, prints the order and reports the month's covers.
  * The deanery may look (DOMAIN.md, Roles: register absences, assign substitutes).
  */
-const HEADS = ['departmentHead'] as const;
-const LOOKERS = ['departmentHead', 'deanery'] as const;
 
 export const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 const names = z.object({ ru: z.string(), ky: z.string() });
@@ -142,26 +140,22 @@ export const subsContract = {
       absences: z.array(absenceSummary),
       canAssign: z.boolean(),
     }),
-    access: LOOKERS,
   }),
   /** One absence with every lesson it affects and who covers each. */
   'subs.absence': method({
     input: z.object({ absenceId: uuid }).strict(),
     output: z.object({ absence: absenceSummary, lessons: z.array(affectedLesson), canAssign: z.boolean() }),
-    access: LOOKERS,
   }),
   /** Register an absence of a teacher of the head's department: dates, pairs or whole days, reason, document. */
   'subs.registerAbsence': method({
     input: absenceInput,
     output: z.object({ absence: absenceSummary, lessons: z.array(affectedLesson) }),
-    access: HEADS,
     writes: true,
   }),
   /** Ranked candidates for one affected lesson, with the reasons for their rank and any clash. */
   'subs.candidates': method({
     input: z.object({ absenceId: uuid, lessonId: id }).strict(),
     output: z.array(candidateView),
-    access: HEADS,
   }),
   /**
    * Assign a substitute to one lesson, a day or the whole absence at once (all or nothing): a clash
@@ -178,32 +172,27 @@ export const subsContract = {
       })
       .strict(),
     output: z.object({ assigned: z.number().int(), changed: z.number().int(), messages: z.number().int() }),
-    access: HEADS,
     writes: true,
   }),
   /** Cancel assignments: the substitute's rights to those lessons end at once. */
   'subs.cancel': method({
     input: z.object({ substitutionIds: z.array(uuid).min(1).max(300) }).strict(),
     output: z.object({ cancelled: z.number().int() }),
-    access: HEADS,
     writes: true,
   }),
   /** The substitution order (распоряжение о замене) of an absence, as a PDF to sign. */
   'subs.order': method({
     input: z.object({ absenceId: uuid }).strict(),
     output: fileOut,
-    access: LOOKERS,
   }),
   /** The month's cover report of a department (for the timesheet). */
   'subs.report': method({
     input: z.object({ month, departmentId: id.optional() }).strict(),
     output: coverReport,
-    access: LOOKERS,
   }),
   /** The same report as an Excel file. */
   'subs.reportExport': method({
     input: z.object({ month, departmentId: id.optional() }).strict(),
     output: fileOut,
-    access: LOOKERS,
   }),
 };

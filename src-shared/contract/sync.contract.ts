@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ROLES } from '../domain/roles';
 import { ATTENDANCE } from '../domain/journal';
 import { grade, MUTATION_NAMES, type MutationName } from '../sync/mutations';
 import { REFUSED } from '../sync/registry/types';
@@ -75,15 +74,14 @@ export const conflictDto = z.object({
 });
 export type ConflictDto = z.infer<typeof conflictDto>;
 
-const everyone = ROLES;
-
 export const syncContract = {
   /** Sync state for the shell: online, last sync, pending and conflicted counts. */
-  'sync.status': method({ input: empty, output: syncStatus, access: 'session' }),
+  'sync.status': method({ input: empty, output: syncStatus }),
   /**
-   * Connect this replica to the AVN gateway as the logged-in person's central account; chooses the
-   * replica scope (the first the account may hold unless named). The token is kept encrypted where the
-   * platform allows.
+   * Connect this replica to the AVN gateway (the admin's action: DOMAIN.md, point the replica at a
+   * gateway) with a central account, whose scope the replica then holds and pulls; chooses the replica
+   * scope (the first the account may hold unless named). The token is kept encrypted where the platform
+   * allows.
    */
   'sync.connect': method({
     input: z
@@ -95,11 +93,10 @@ export const syncContract = {
       })
       .strict(),
     output: z.object({ scope: z.string(), scopes: z.array(z.string()) }),
-    access: everyone,
     writes: true,
   }),
   /** Sync now: push the outbox, pull, verify (progress arrives as `sync.progress` events). */
-  'sync.run': method({ input: empty, output: syncReport, access: 'session', writes: true }),
+  'sync.run': method({ input: empty, output: syncReport, writes: true }),
   /**
    * The caller's refused edits waiting for them (SYNC.md: nothing is dropped silently), and how many
    * refused edits of other people of this PC wait for their authors (only an author resolves theirs).
@@ -107,7 +104,6 @@ export const syncContract = {
   'sync.conflicts': method({
     input: empty,
     output: z.object({ items: z.array(conflictDto), others: z.number().int() }),
-    access: 'session',
   }),
   /**
    * Resolve one's own refused edit (DOMAIN.md: resolve a refused edit — own): keep the centre's value,
@@ -130,7 +126,6 @@ export const syncContract = {
       })
       .strict(),
     output: z.object({ resolved: z.boolean() }),
-    access: everyone,
     writes: true,
   }),
 };

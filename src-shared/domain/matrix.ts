@@ -2,9 +2,9 @@ import { ROLES, type Role, type RoleGrant } from './roles';
 
 /**
  * DOMAIN.md's role × action matrix (Roles and what each may do; regulation §1.8, §4) as data: each
- * action's row, cell by cell, in DOMAIN.md's own words. `matrix.test.ts` reads the table in DOMAIN.md
- * and holds this transcription equal to it; the API's door (`dispatch`, through the contract's rights)
- * and the gateway (through the mutation registry) both decide from it.
+ * action's row, cell by cell, in DOMAIN.md's own words. `tests/security/matrix.test.ts` reads the
+ * table in DOMAIN.md and holds this transcription equal to it; the API's door (`dispatch`, through the
+ * contract's rights) and the gateway (through the mutation registry) both decide from it.
  *
  * A cell's words say what kind of right it is: `—` none; `view` (or `… (view)`) looking only;
  * `comment` adding a comment to someone else's request; anything else the right to do the action in
@@ -26,7 +26,7 @@ export const ACTIONS = {
   examResults: 'enter exam results from a signed sheet (examiner absent)',
   reopen: 'request a reopen of a closed journal',
   contacts: 'contacts with students and parents, warning letters',
-  planReport: 'sign the department’s plan-against-held report',
+  planReport: "sign the department's plan-against-held report",
   resolveConflict: 'resolve a refused edit (conflict)',
   gateway: 'point the replica at a gateway',
   backups: 'backups and restore of the local replica',

@@ -80,20 +80,27 @@ export const ROLE_SCOPE: Readonly<Record<Role, readonly ScopeKind[]>> = {
 };
 
 /**
- * May a session print journals of a unit, or keep a paper journal's register entry? The "print
- * journals, paper register" row of DOMAIN.md's role table: the study office and a university archivist
- * everything; the deanery and a faculty archivist their faculty; a department head and a department
- * archivist their department. `department` is null when the target is not one department's (a faculty
- * or a group, which mixes departments).
+ * What printing or a paper register entry is about: the faculty and department it lies in (null when it
+ * is not inside one: a faculty has no department, a group mixes departments, a teacher's own journals
+ * span both), and the teacher whose journals they are (an offering's teacher, or the teacher printing
+ * their own set; null or absent for a faculty, department or group).
+ */
+export type PrintTarget = { faculty: number | null; department: number | null; teacher?: number | null };
+
+/**
+ * May a session print journals of a target, or keep a paper journal's register entry? The "print
+ * journals, paper register" row of DOMAIN.md's role table: the deanery and a faculty archivist their
+ * faculty; a department head and a department archivist their department; a university archivist
+ * everything; a teacher their own journals (`callerTeacherId`, the session's teacher, equal to the
+ * target's teacher). The study office, the admin and curators print nothing.
  */
 export function canPrint(
   grants: readonly RoleGrant[],
-  target: { faculty: number | null; department: number | null; teacher?: number | null },
-  _callerTeacherId?: number | null,
+  target: PrintTarget,
+  callerTeacherId: number | null = null,
 ): boolean {
   return grants.some(
     (g) =>
-      g.role === 'studyOffice' ||
       (g.role === 'archivist' && g.scopeKind === 'university') ||
       ((g.role === 'deanery' || g.role === 'archivist') &&
         g.scopeKind === 'faculty' &&
@@ -102,7 +109,12 @@ export function canPrint(
       ((g.role === 'departmentHead' || g.role === 'archivist') &&
         g.scopeKind === 'department' &&
         target.department !== null &&
-        g.scopeId === target.department),
+        g.scopeId === target.department) ||
+      (g.role === 'teacher' &&
+        g.scopeKind === 'own' &&
+        callerTeacherId !== null &&
+        target.teacher !== undefined &&
+        target.teacher === callerTeacherId),
   );
 }
 

@@ -167,6 +167,8 @@ export const ky: Record<MessageKey, string> = {
     'AVN эсебиңиз менен кириңиз: реплика өз чөйрөсүнүн (факультеттин же кафедранын) маалыматын алат жана сиздин өзгөртүүлөрүңүздү жөнөтөт.',
   'sync.gatewayUrl': 'AVN шлюзунун дареги',
   'sync.connect': 'Туташтыруу',
+  'sync.adminConnects':
+    'Бул компьютердеги репликаны AVNге электрондук журналдын администратору туташтыра алат. Реплика туташтырылганда сиздин өзгөртүүлөрүңүз жөнөтүлөт.',
   'sync.connected': 'Туташты: {{scope}}',
   'sync.now': 'Азыр шайкештирүү',
   'sync.running': 'Шайкештирилүүдө…',
@@ -781,6 +783,7 @@ export const ky: Record<MessageKey, string> = {
   'printui.tab.verify': 'Кагаз журналды текшерүү',
   'printui.noUnits': 'Журналдарын басып чыгара турган бөлүм жок',
   'printui.unit': 'Эмнени басып чыгаруу',
+  'printui.mine': 'Менин журналдарым',
   'printui.semester': 'Семестр',
   'printui.semesterOption': '{{n}}-семестр, {{year}}',
   'printui.language': 'Тил',

@@ -7,7 +7,8 @@ import { cell, loginAs, openJournal, rowsOf, useWebMode } from './web-mode';
 /**
  * Printing in web mode: the deanery prints a group's journals with a progress bar, previews and saves
  * the file, and verifies a paper journal by its QR text — it matches; after the teacher changes a cell,
- * the same paper no longer matches and the screen names the cell and who changed it.
+ * the same paper no longer matches and the screen names the cell and who changed it. A teacher prints
+ * their own journals and sees only their own register entries; the study office has no print area.
  */
 const env = useWebMode();
 
@@ -112,5 +113,76 @@ test('the deanery prints a group, previews and saves it, and verifies a paper jo
     .filter({ hasText: student.l });
   await expect(change).toContainText(teacherName);
   await page.screenshot({ path: 'docs/screenshots/verify.png' });
+  expect(errors).toEqual([]);
+});
+
+test('a teacher prints their own journals and sees only their own paper register; the study office does not print', async ({
+  page,
+}) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const me = env.db
+    .prepare(
+      "SELECT t.id, t.last_name AS last FROM users u JOIN teachers t ON t.id = u.teacher_id WHERE u.login = 'teacher'",
+    )
+    .get() as { id: number; last: string };
+  // The teacher's journals of the current semester, by group (one file each).
+  const groups = env.db
+    .prepare(
+      `SELECT DISTINCT g.code FROM offerings o JOIN groups g ON g.id = o.group_id JOIN semesters s ON s.id = o.semester_id
+      WHERE o.teacher_id = ? AND o.lesson_kind <> 'self_study' AND s.starts_on <= '2026-11-26' AND s.ends_on >= '2026-11-26'`,
+    )
+    .all(me.id) as Array<{ code: string }>;
+  expect(groups.length).toBeGreaterThan(0);
+
+  await loginAs(page, env.web.url, 'teacher');
+  await page.getByRole('button', { name: 'Печать и архив' }).click();
+  // «Мои журналы» is all a teacher may print.
+  const what = page.getByLabel('Что печатать');
+  await expect(what.locator('option')).toHaveText(['Мои журналы']);
+  await expect(what).toHaveValue(`teacher:${me.id}`);
+  await page.getByRole('button', { name: 'Печатать' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Готово: файлов ${groups.length}` })).toBeVisible();
+  for (const g of groups) await expect(page.locator(`[data-file="${g.code}.pdf"]`)).toBeVisible();
+  await page.screenshot({ path: 'docs/screenshots/print-teacher.png' });
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.screenshot({ path: 'test-results/screens/print-teacher-1280.png' });
+  await page.getByRole('button', { name: 'Кыр' }).first().click();
+  await expect(page.getByLabel('Эмнени басып чыгаруу').locator('option')).toHaveText(['Менин журналдарым']);
+  await page.screenshot({ path: 'test-results/screens/print-teacher-ky-1280.png' });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: 'test-results/screens/print-teacher-ky.png' });
+  await page.getByRole('button', { name: 'Рус' }).first().click();
+
+  // The register: only their own journals (the deanery's print of their lecture among them), no dates
+  // to enter.
+  await page.getByRole('tab', { name: /Реестр бумажных журналов/ }).click();
+  const rows = page.getByRole('table', { name: 'Реестр бумажных журналов' }).locator('tbody tr');
+  const own = (
+    env.db
+      .prepare(
+        'SELECT count(*) n FROM paper_journals p JOIN offerings o ON o.id = p.offering_id WHERE o.teacher_id = ?',
+      )
+      .get(me.id) as { n: number }
+  ).n;
+  const all = (env.db.prepare('SELECT count(*) n FROM paper_journals').get() as { n: number }).n;
+  expect(all).toBeGreaterThan(own);
+  await expect(rows).toHaveCount(own);
+  for (const text of await rows.allInnerTexts()) expect(text).toContain(me.last);
+  await expect(rows.getByRole('button', { name: 'Даты' })).toHaveCount(0);
+  await page.screenshot({ path: 'test-results/screens/paper-register-teacher.png' });
+
+  // The study office views journals but prints nothing: it has no print area at all.
+  await page.getByRole('button', { name: 'Выйти' }).click();
+  await loginAs(page, env.web.url, 'study');
+  const nav = page.getByRole('navigation', { name: 'main' });
+  await expect(nav.getByRole('button', { name: 'Журнал' })).toBeVisible();
+  await expect(nav.getByRole('button', { name: 'Контроль' })).toBeVisible();
+  await expect(nav.getByRole('button', { name: 'Печать и архив' })).toHaveCount(0);
+  // Its Alt+digit of the print area does nothing; Alt+1 still opens the control.
+  await page.keyboard.press('Alt+4');
+  await expect(nav.getByRole('button', { name: 'Журнал' })).toHaveAttribute('aria-current', 'page');
+  await page.keyboard.press('Alt+1');
+  await expect(nav.getByRole('button', { name: 'Контроль' })).toHaveAttribute('aria-current', 'page');
   expect(errors).toEqual([]);
 });

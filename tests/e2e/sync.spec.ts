@@ -1,12 +1,13 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { startGatewayProcess, type GatewayProcess } from './gateway';
 import { startWebMode, type WebMode } from './web-mode';
 import { PROTOCOL_VERSION, SCHEMA_VERSION } from '../../src-shared/sync/mutations';
 
 /**
- * The deanery connects its replica to the AVN gateway (both real processes), syncs with a progress bar,
- * and resolves a refused edit on the Sync screen; the shell shows the sync state throughout.
+ * The admin connects the deanery's replica to the AVN gateway (both real processes) with the deanery's
+ * central account and syncs with a progress bar; a teacher whose edit is refused resolves it on the
+ * Sync screen; the shell shows the sync state throughout. Other roles cannot connect a replica.
  */
 let gw: GatewayProcess;
 let web: WebMode;
@@ -40,13 +41,24 @@ async function api(
   return (await r.json()) as { ok: boolean; value?: unknown; error?: { code: string } };
 }
 
-test('connect, sync, and resolve a conflict on the Sync screen', async ({ page }) => {
+async function logIn(page: Page, login: string) {
   await page.goto(web.url);
-  await page.getByLabel('Логин').fill('dean');
+  await page.getByLabel('Логин').fill(login);
   await page.getByLabel('Пароль').fill('demo');
   await page.getByRole('button', { name: 'Войти' }).click();
+}
+
+test('connect, sync, and resolve a conflict on the Sync screen', async ({ page }) => {
+  // Only the admin points the replica at a gateway (DOMAIN.md, Roles: this PC); the deanery is told so.
+  await logIn(page, 'dean');
   const indicator = page.getByTestId('sync-indicator');
   await expect(indicator).toHaveText('AVN: не подключено');
+  await indicator.click();
+  await expect(page.getByRole('main')).toContainText('может администратор электронного журнала');
+  await expect(page.getByLabel('Адрес шлюза AVN')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Выйти' }).click();
+
+  await logIn(page, 'admin');
   await indicator.click();
 
   await page.getByLabel('Адрес шлюза AVN').fill(gw.url);
@@ -57,6 +69,7 @@ test('connect, sync, and resolve a conflict on the Sync screen', async ({ page }
   await page.getByTestId('sync-now').click();
   await expect(page.getByText(/Готово: отправлено 0/)).toBeVisible({ timeout: 60_000 });
   await expect(indicator).toContainText('в сети');
+  await page.getByRole('button', { name: 'Выйти' }).click();
 
   // A teacher enters a mark on this PC while the same cell was changed in AVN web.
   const login = await api('auth.login', { login: 'teacher', password: 'demo' });
@@ -107,6 +120,9 @@ test('connect, sync, and resolve a conflict on the Sync screen', async ({ page }
     ).ok,
   ).toBe(true);
 
+  // The teacher syncs and finds their edit refused.
+  await logIn(page, 'teacher');
+  await indicator.click();
   await page.getByTestId('sync-now').click();
   const row = page.getByTestId('conflicts').locator('tbody tr');
   await expect(row).toHaveCount(1, { timeout: 60_000 });

@@ -15,9 +15,10 @@ const stamp = formatBishkekStamp;
 const pollPrintJob = (jobId: string) => call('print.job', { jobId });
 
 /**
- * Print & archive (issue 6): print every journal of a faculty, department or group for a semester —
- * one PDF per group or one combined file — with a progress bar and cancel, preview and save each file;
- * and verify a paper journal by the number and code (or QR text) printed on it.
+ * Print & archive (issue 6): print every journal of a faculty, department or group for a semester — or,
+ * for a teacher, their own journals («Мои журналы») — one PDF per group or one combined file — with a
+ * progress bar and cancel, preview and save each file; and verify a paper journal by the number and
+ * code (or QR text) printed on it.
  */
 export function PrintScreen() {
   const { t } = useI18n();
@@ -130,6 +131,14 @@ function PrintJournals() {
             value={chosen ? `${chosen.kind}:${chosen.id}` : ''}
             onChange={(e) => setUnitKey(e.target.value)}
           >
+            {/* A teacher's own journals (their own teacher unit, the only one they get) come first. */}
+            {units
+              .filter((u) => u.kind === 'teacher')
+              .map((u) => (
+                <option key={`${u.kind}:${u.id}`} value={`${u.kind}:${u.id}`}>
+                  {t('printui.mine')}
+                </option>
+              ))}
             {(['faculty', 'department', 'group'] as const).map((kind) => {
               const list = units.filter((u) => u.kind === kind);
               return list.length ? (
@@ -482,7 +491,7 @@ function PaperRegister({ onChanged }: { onChanged: () => void }) {
                           {t('printui.cancelEdit')}
                         </button>
                       </>
-                    ) : (
+                    ) : p.canEdit ? (
                       <button
                         type="button"
                         className="btn small"
@@ -497,7 +506,7 @@ function PaperRegister({ onChanged }: { onChanged: () => void }) {
                       >
                         {t('printui.editDates')}
                       </button>
-                    )}
+                    ) : null}
                   </td>
                 </tr>
               );

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { SessionUser } from '../../../src-shared/contract/common';
 import { formatDateLong } from '../../../src-shared/i18n/format';
 import type { MessageKey } from '../../../src-shared/i18n/translate';
+import { METHOD_RIGHTS, rightAllows, type MethodRight } from '../../../src-shared/contract/rights';
 import type { AppInfo } from '../../App';
 import { useI18n } from '../../i18n/I18n';
 import { BackupScreen } from '../backup/BackupScreen';
@@ -29,15 +30,39 @@ export const AREAS = [
 ] as const;
 export type Area = (typeof AREAS)[number];
 
-/** Areas only some roles see: backups of the replica are the admin's (DOMAIN.md, Roles). */
+/** The API methods behind each area (by name prefix); an area without any arrives in a later release. */
+const AREA_METHODS: Readonly<Record<Area, readonly string[]>> = {
+  control: ['control.'],
+  journal: ['journal.'],
+  substitutions: ['subs.'],
+  print: ['print.'],
+  archive: ['archive.', 'retention.'],
+  reports: [],
+  sync: ['sync.'],
+  settings: [],
+  backups: ['backup.'],
+};
+
+/**
+ * The areas a user sees: those with a method the door lets their roles call (METHOD_RIGHTS, from
+ * DOMAIN.md's role matrix), so nobody lands on a screen that refuses them. Public methods (what the
+ * login screen needs: backup.status, archive.leave) do not make an area theirs.
+ */
 function areasOf(user: SessionUser): Area[] {
-  const admin = user.grants.some((g) => g.role === 'admin');
-  return AREAS.filter((a) => a !== 'backups' || admin);
+  const rights: Array<[string, MethodRight]> = Object.entries(METHOD_RIGHTS);
+  const callable = rights
+    .filter(([, right]) => right !== 'public' && rightAllows(right, user.grants))
+    .map(([method]) => method);
+  return AREAS.filter((area) => {
+    const prefixes = AREA_METHODS[area];
+    return prefixes.length === 0 || callable.some((m) => prefixes.some((p) => m.startsWith(p)));
+  });
 }
 
 /**
- * The app shell: navigation for every area the user may open (Alt+1…Alt+9), the user and their roles,
- * the replica's clock.
+ * The app shell: navigation for every area the user may open, the user and their roles, the replica's
+ * clock. Alt+1…Alt+9 open the areas by their place in AREAS, the same for every role (Alt+9 is always
+ * Backups); the digit of an area the user does not have does nothing.
  */
 export function Shell({
   info,
@@ -59,8 +84,8 @@ export function Shell({
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
       const n = Number(e.key);
-      const next = areas[n - 1];
-      if (Number.isInteger(n) && next) {
+      const next = AREAS[n - 1];
+      if (Number.isInteger(n) && next && areas.includes(next)) {
         e.preventDefault();
         setArea(next);
       }
@@ -77,13 +102,13 @@ export function Shell({
           <span className="brand-mark">AVN</span> Desk
         </div>
         <nav className="nav" aria-label="main">
-          {areas.map((a, i) => (
+          {areas.map((a) => (
             <button
               key={a}
               type="button"
               className={a === area ? 'nav-item on' : 'nav-item'}
               aria-current={a === area ? 'page' : undefined}
-              title={t('nav.shortcut', { n: i + 1 })}
+              title={t('nav.shortcut', { n: AREAS.indexOf(a) + 1 })}
               onClick={() => setArea(a)}
             >
               {t(`nav.${a}` as MessageKey)}

@@ -1,9 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import type { Output } from '../../../src-shared/contract';
+import { mayCall } from '../../../src-shared/contract/rights';
 import { bishkekDate, bishkekTime } from '../../../src-shared/domain/time';
 import { formatDateShort } from '../../../src-shared/i18n/format';
 import type { MessageKey } from '../../../src-shared/i18n/translate';
 import { ApiCallError, call } from '../../api/client';
+import { useSessionUser } from '../../app-context';
 import { useI18n } from '../../i18n/I18n';
 import { EmptyState, ErrorState, Loading } from '../../ui/States';
 import { useCall } from '../../ui/use-call';
@@ -14,7 +16,7 @@ type Value = Conflict['mine'];
 
 const at = (ms: number) => `${formatDateShort(bishkekDate(ms))} ${bishkekTime(ms)}`;
 
-/** Sync: connect to the gateway, sync now with a progress bar, and resolve refused edits one by one. */
+/** Sync: connect to the gateway (the admin), sync now with a progress bar, and resolve refused edits one by one. */
 export function SyncScreen() {
   const { t } = useI18n();
   const { status, progress, refresh } = useSyncStatus();
@@ -22,6 +24,8 @@ export function SyncScreen() {
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<ApiCallError | null>(null);
   const [busy, setBusy] = useState(false);
+  // Pointing the replica at a gateway is the admin's (DOMAIN.md, Roles: this PC).
+  const mayConnect = mayCall('sync.connect', useSessionUser().grants);
 
   const run = () => {
     setBusy(true);
@@ -57,6 +61,10 @@ export function SyncScreen() {
         <h2>{t('sync.title')}</h2>
         {status.configured ? (
           <StatusTable status={status} />
+        ) : !mayConnect ? (
+          <p className="muted">
+            {t('sync.notConnected')}. {t('sync.adminConnects')}
+          </p>
         ) : (
           <ConnectForm
             onConnected={(scope) => {

@@ -114,13 +114,25 @@ export async function centralEdit(gatewayUrl: string, changes: unknown[]): Promi
   return ((await r.json()) as { seq: number }).seq;
 }
 
-/** Log in on the desktop (locally, and centrally when connected) and return the session. */
+/**
+ * Log in on the desktop (locally, and centrally when connected) and return the session, once the
+ * central login that the local one starts in the background has come back (a new token) — so a test
+ * that moves the clock next does not race it.
+ */
 export async function desktopLogin(app: App, login: string): Promise<string> {
+  const secrets = app.deps.sync['secrets'];
+  const known = app.db.$client.prepare('SELECT id FROM users WHERE login = ?').get(login) as
+    { id: number } | undefined;
+  const before = known ? secrets.get(`sync.token.${known.id}`) : null;
   const r = await app.dispatch({ method: 'auth.login', input: { login, password: 'demo' } });
   if (!r.ok) throw new Error(`login ${login}: ${r.error.code} ${r.error.message}`);
-  // Let the background central login (token for pushing) finish.
-  for (let i = 0; i < 50 && !app.deps.sync.hasTokenOf((r.value as { user: { id: number } }).user.id); i++)
-    await new Promise((s) => setTimeout(s, 20));
+  const userId = (r.value as { user: { id: number } }).user.id;
+  if (app.deps.sync.status().gateway !== null)
+    for (let i = 0; i < 100; i++) {
+      const now = secrets.get(`sync.token.${userId}`);
+      if (now !== null && now !== before) break;
+      await new Promise((s) => setTimeout(s, 20));
+    }
   return (r.value as { session: string }).session;
 }
 

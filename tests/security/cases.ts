@@ -1,9 +1,11 @@
+// The builders of every case are async by contract (some read the centre or push first); most need no await.
+/* eslint-disable @typescript-eslint/require-await */
 import { randomUUID } from 'node:crypto';
 import type { CentralDb } from '../../src-gateway/db/client';
 import type { MutationArgs, MutationName } from '../../src-shared/sync/mutations';
 import type { RefusedOutcome } from '../../src-shared/sync/registry/types';
 import { centralEdit } from '../helpers/sync';
-import { RawClient } from '../helpers/raw-client';
+import type { RawClient } from '../helpers/raw-client';
 import { DIGEST, type Fixtures } from './fixtures';
 
 /**

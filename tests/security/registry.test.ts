@@ -110,7 +110,7 @@ describe.each(BACKENDS)('every mutation of the registry, judged by the gateway o
     tick();
     const r = await client.push([{ name, args, baseVersion: base } as RawMutation]);
     expect(r.outcomes[0], `${name}: ${JSON.stringify(r.outcomes[0])}`).toMatchObject({ outcome: 'APPLIED' });
-    return { client, args, base, sent: r.sent[0] as { mutationId: string; localSeq: number } };
+    return { client, args, base, sent: r.sent[0] };
   }
 
   /** An attempt that must be refused: the outcome, nothing changed, the attempt audited. */

@@ -53,7 +53,7 @@ describe.each(BACKENDS)('edit times and accounts through one PC on %s', (backend
     await app.deps.sync.sync();
     const session = await desktopLogin(app, 'teacher'); // online: the teacher's contact (13:30)
     const cells = teacherCells(app, 40);
-    const before = cells[0]!;
+    const before = cells[0];
     const after = cells.find(
       (c) =>
         offeringOf(app, c.lessonId) === offeringOf(app, before.lessonId) && c.lessonId !== before.lessonId,
@@ -122,7 +122,7 @@ describe.each(BACKENDS)('edit times and accounts through one PC on %s', (backend
     await app.deps.sync.sync();
     const teacher = await desktopLogin(app, 'teacher');
     const [cell] = teacherCells(app, 1);
-    await setMark(app, teacher, cell!, 'a');
+    await setMark(app, teacher, cell, 'a');
     const head = await desktopLogin(app, 'head');
     const teacherId = (
       app.db.$client.prepare("SELECT teacher_id t FROM users WHERE login = 'teacher'").get() as { t: number }
@@ -174,7 +174,7 @@ describe.each(BACKENDS)('edit times and accounts through one PC on %s', (backend
     deviceNow = at('13:35');
     const [cell] = teacherCells(app, 1);
     queueUnjudged(app.db, { userId: userId(app, 'teacher'), deviceId: app.deps.deviceId, now: deviceNow }, [
-      { name: 'marks.set', args: { ...cell!, attendance: 'a', grade: null } },
+      { name: 'marks.set', args: { ...cell, attendance: 'a', grade: null } },
     ]);
     // 13:40 the dean records a weekly check behind it.
     deviceNow = at('13:40');
@@ -208,20 +208,20 @@ describe.each(BACKENDS)('edit times and accounts through one PC on %s', (backend
     await app.deps.sync.sync();
     const session = await desktopLogin(app, 'teacher');
     const [c1, c2] = teacherCells(app, 2);
-    await setMark(app, session, c1!, 'a');
-    await setMark(app, session, c1!, 'e');
-    await setMark(app, session, c2!, null);
-    await setMark(app, session, c2!, 'p');
-    await setMark(app, session, c2!, 'a');
+    await setMark(app, session, c1, 'a');
+    await setMark(app, session, c1, 'e');
+    await setMark(app, session, c2, null);
+    await setMark(app, session, c2, 'p');
+    await setMark(app, session, c2, 'a');
     const r = await app.deps.sync.sync();
     expect(r).toMatchObject({ pushed: 5, applied: 5, conflicts: 0 });
     const marks = await gw.db.query<{ attendance: string }>(
       'SELECT attendance FROM marks WHERE (lesson_id, student_id) IN (($1, $2), ($3, $4)) ORDER BY lesson_id = $1 DESC',
-      [c1!.lessonId, c1!.studentId, c2!.lessonId, c2!.studentId],
+      [c1.lessonId, c1.studentId, c2.lessonId, c2.studentId],
     );
     expect(marks.map((m) => m.attendance)).toEqual(['e', 'a']);
     // And one more correction after that sync.
-    await setMark(app, session, c1!, 'p');
+    await setMark(app, session, c1, 'p');
     expect(await app.deps.sync.sync()).toMatchObject({ pushed: 1, applied: 1, conflicts: 0 });
     await expectReplicaEqualsCentral(app, gw.db, 'faculty:1');
   });

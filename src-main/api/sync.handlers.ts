@@ -142,6 +142,7 @@ export function syncHandlers(
       name: c.name,
       outcome: c.outcome,
       reason,
+      code: c.code,
       createdAt: c.createdAt,
       kind: translate(locale, `mutation.${c.name}`),
       subject: subjectOf(c.name, args, locale),

@@ -51,6 +51,8 @@ export const conflictDto = z.object({
   outcome: z.enum(REFUSED),
   /** Why, in the caller's language (the registry's refusal code, translated). */
   reason: z.string(),
+  /** The registry's refusal code (`refusal.<code>` in the catalogues), for a screen that re-translates. */
+  code: z.string().nullable(),
   createdAt: z.number().int(),
   /** What kind of edit it was, and what it named, in the caller's language. */
   kind: z.string(),

@@ -282,7 +282,7 @@ function ConflictTable({ rows, onResolved }: { rows: Conflict[]; onResolved: () 
               <tr key={c.id} data-conflict={c.id}>
                 <td>{at(c.createdAt)}</td>
                 <td>
-                  <div>{c.kind}</div>
+                  <div>{t(`mutation.${c.name}`)}</div>
                   {c.lesson ? (
                     <div>
                       {`${formatDateShort(c.lesson.date)}, ${t('journal.pair', { n: c.lesson.pair })}, ${c.lesson.group}, ${locale === 'ky' ? c.lesson.disciplineKy : c.lesson.disciplineRu}`}
@@ -290,7 +290,7 @@ function ConflictTable({ rows, onResolved }: { rows: Conflict[]; onResolved: () 
                   ) : null}
                   <div className="muted">{topic ? t('sync.topicOf') : (c.student?.name ?? c.subject)}</div>
                 </td>
-                <td>{c.reason}</td>
+                <td>{c.code ? t(`refusal.${c.code}` as MessageKey) : t(`sync.outcome.${c.outcome}`)}</td>
                 <td>{c.mine ? <ValueText v={c.mine} topic={topic} /> : <span className="muted">—</span>}</td>
                 <td>
                   {c.mine ? <ValueText v={c.theirs} topic={topic} /> : <span className="muted">—</span>}

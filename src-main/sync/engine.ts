@@ -41,6 +41,11 @@ export const SYNC_META = {
   lastVerified: 'sync.last_verified',
   /** Set when a download ends: its references are checked once the replica has caught up. */
   referencesUnchecked: 'sync.references_unchecked',
+  /**
+   * The offline-login verifiers kept through a download: they never travel (users.password_hash), so
+   * emptying the accounts would lose them; they come back once the download has caught up.
+   */
+  verifiers: 'sync.verifiers',
 } as const;
 
 /** Where the bearer token is kept: encrypted by the platform in the desktop (safeStorage), else as is. */
@@ -676,6 +681,18 @@ export class SyncEngine {
       progress = { head: seq, done: [], after: {} };
       const start = progress;
       this.sql.transaction(() => {
+        // This PC's offline-login verifiers do not travel: keep them aside (a download resumed after a
+        // kill finds them there), to put back on the same accounts when it ends.
+        if (getMeta(this.db, SYNC_META.verifiers) === null)
+          setMeta(
+            this.db,
+            SYNC_META.verifiers,
+            JSON.stringify(
+              this.sql
+                .prepare('SELECT id, login, password_hash AS hash FROM users WHERE password_hash IS NOT NULL')
+                .all(),
+            ),
+          );
         // The control's counters first: with them empty, deleting the marks triggers no recounts.
         this.sql.prepare('DELETE FROM lesson_fill').run();
         for (const t of [...SYNCED_TABLES].reverse()) this.sql.prepare(`DELETE FROM "${t.name}"`).run();
@@ -761,6 +778,16 @@ export class SyncEngine {
       setMeta(this.db, SYNC_META.referencesUnchecked, '1');
       this.sql.prepare('DELETE FROM meta WHERE key = ?').run(SYNC_META.snapshot);
       this.sql.prepare('DELETE FROM outbox WHERE acked_seq IS NOT NULL AND acked_seq <= ?').run(head);
+      const kept = getMeta(this.db, SYNC_META.verifiers);
+      if (kept !== null) {
+        // Back on the same accounts (same id and login), never on an account renamed meanwhile.
+        const put = this.sql.prepare(
+          'UPDATE users SET password_hash = ? WHERE id = ? AND login = ? AND password_hash IS NULL',
+        );
+        for (const v of JSON.parse(kept) as Array<{ id: number; login: string; hash: string }>)
+          put.run(v.hash, v.id, v.login);
+        this.sql.prepare('DELETE FROM meta WHERE key = ?').run(SYNC_META.verifiers);
+      }
       reapplyOutbox(this.sql);
     })();
     const pendingEdits = (this.sql.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;

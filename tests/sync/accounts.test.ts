@@ -3,7 +3,7 @@ import { PROTOCOL_VERSION, SCHEMA_VERSION } from '../../src-shared/sync/mutation
 import { HEADER } from '../../src-shared/sync/wire';
 import { GatewayRequestError } from '../../src-main/sync/http';
 import { BACKENDS, testGateway } from '../helpers/central';
-import { closers, desktopLogin, emptyReplica, teacherCells } from '../helpers/sync';
+import { centralEdit, closers, desktopLogin, emptyReplica, teacherCells } from '../helpers/sync';
 
 /**
  * Accounts and versions (issue: tokens can be revoked, offline login with a cached verifier,
@@ -83,6 +83,34 @@ describe.each(BACKENDS)('accounts on %s', (backend) => {
     expect(
       await app.dispatch({ method: 'auth.login', input: { login: 'curator', password: 'demo' } }),
     ).toMatchObject({ ok: false, error: { code: 'BAD_CREDENTIALS' } });
+  });
+
+  it('keeps the offline verifiers through a new download (MUST_RESYNC)', async () => {
+    const gw = track(await testGateway(backend));
+    const app = track(emptyReplica());
+    await app.deps.sync.connect(gw.url, 'dean', 'demo');
+    await app.deps.sync.sync();
+    await desktopLogin(app, 'teacher');
+    const hashes = () =>
+      app.db.$client.prepare('SELECT login FROM users WHERE password_hash IS NOT NULL ORDER BY login').all();
+    const before = hashes();
+    expect(before).toEqual([{ login: 'dean' }, { login: 'teacher' }]);
+    // The centre prunes its log past this replica's cursor: it downloads its scope again.
+    await centralEdit(gw.url, [
+      {
+        table: 'calendar_days',
+        key: { id: 998 },
+        set: { date: '2027-01-03', kind: 'non_teaching', name_ru: 'Каникулы', name_ky: 'Каникул' },
+      },
+    ]);
+    await gw.db.query('UPDATE sync_counter SET pruned_through = seq WHERE id = 1');
+    expect(await app.deps.sync.sync()).toMatchObject({ resynced: true });
+    expect(hashes()).toEqual(before);
+    await gw.stop();
+    for (const login of ['dean', 'teacher'])
+      expect(await app.dispatch({ method: 'auth.login', input: { login, password: 'demo' } })).toMatchObject({
+        ok: true,
+      });
   });
 
   it('MUST_UPGRADE stops the sync and keeps the outbox', async () => {

@@ -126,7 +126,7 @@ test('connect, sync, and resolve a conflict on the Sync screen', async ({ page }
   await page.getByTestId('sync-now').click();
   const row = page.getByTestId('conflicts').locator('tbody tr');
   await expect(row).toHaveCount(1, { timeout: 60_000 });
-  await expect(row).toContainText('изменено в центре после вашей версии');
+  await expect(row).toContainText('запись изменена в центре после вашей версии');
   await expect(row).toContainText('нб');
   await expect(row).toContainText('5');
   await expect(indicator).toContainText('1 конфликт');
@@ -142,4 +142,126 @@ test('connect, sync, and resolve a conflict on the Sync screen', async ({ page }
   ).toEqual({ attendance: 'p', grade: 5 });
   db.close();
   await page.screenshot({ path: 'test-results/screens/sync.png' });
+});
+
+test('a head sees a refused absence and a refused grade together, in Russian and Kyrgyz, and resolves both', async ({
+  page,
+}) => {
+  // The replica is connected (the test above). The head registers an absence of a teacher of their
+  // department and enters a grade in a lesson of their own (a subgroup's: their only open journal) —
+  // while AVN web had registered that absence and changed that cell first.
+  const login = await api('auth.login', { login: 'head', password: 'demo' });
+  expect(login.ok).toBe(true);
+  const session = (login.value as { session: string }).session;
+  const db = new Database(web.dbPath, { readonly: true });
+  const cell = db
+    .prepare(
+      `SELECT l.id lessonId, sm.student_id studentId FROM lessons l JOIN offerings o ON o.id = l.offering_id
+      JOIN users u ON u.teacher_id = o.teacher_id AND u.login = 'head'
+      JOIN subgroup_members sm ON sm.subgroup_id = o.subgroup_id AND sm.starts_on <= l.date AND (sm.ends_on IS NULL OR sm.ends_on >= l.date)
+      WHERE l.status = 'scheduled' AND l.date < '2026-11-26'
+      AND NOT EXISTS (SELECT 1 FROM locks k WHERE k.offering_id = o.id) AND NOT EXISTS (SELECT 1 FROM substitutions s WHERE s.lesson_id = l.id) LIMIT 1`,
+    )
+    .get() as { lessonId: number; studentId: number };
+  const absent = (db.prepare("SELECT teacher_id t FROM users WHERE login = 'teacher'").get() as { t: number })
+    .t;
+  db.close();
+  expect(
+    (
+      await api(
+        'subs.registerAbsence',
+        {
+          teacherId: absent,
+          startsOn: '2027-03-15',
+          endsOn: '2027-03-16',
+          pairs: null,
+          reason: 'illness',
+          documentRef: null,
+        },
+        session,
+      )
+    ).ok,
+  ).toBe(true);
+  expect(
+    (
+      await api(
+        'journal.setMarks',
+        { lessonId: cell.lessonId, marks: [{ studentId: cell.studentId, attendance: 'p', grade: 4 }] },
+        session,
+      )
+    ).ok,
+  ).toBe(true);
+  const admin = (await (
+    await fetch(`${gw.url}/auth/login`, {
+      method: 'POST',
+      headers: GW_HEADERS,
+      body: JSON.stringify({
+        login: 'admin',
+        password: 'demo',
+        deviceId: '00000000-0000-4000-8000-0000000000e3',
+      }),
+    })
+  ).json()) as { token: string };
+  const edit = await fetch(`${gw.url}/admin/edit`, {
+    method: 'POST',
+    headers: { ...GW_HEADERS, authorization: `Bearer ${admin.token}` },
+    body: JSON.stringify({
+      changes: [
+        {
+          table: 'absences',
+          key: { id: '0192f0a0-0000-7000-8000-00000000a001' },
+          set: {
+            teacher_id: absent,
+            starts_on: '2027-03-16',
+            ends_on: '2027-03-17',
+            pairs: null,
+            reason: 'business_trip',
+            document_ref: null,
+            created_by: null,
+          },
+        },
+        {
+          table: 'marks',
+          key: { lesson_id: cell.lessonId, student_id: cell.studentId },
+          set: { attendance: 'a', grade: null },
+        },
+      ],
+    }),
+  });
+  expect(edit.ok).toBe(true);
+
+  await logIn(page, 'head');
+  await page.getByTestId('sync-indicator').click();
+  await page.getByTestId('sync-now').click();
+  const rows = page.getByTestId('conflicts').locator('tbody tr');
+  await expect(rows).toHaveCount(2, { timeout: 60_000 });
+  await expect(rows.nth(0)).toContainText('Отсутствие преподавателя');
+  await expect(rows.nth(0)).toContainText('отсутствие в эти дни уже зарегистрировано');
+  await expect(rows.nth(1)).toContainText('Отметка');
+  await expect(rows.nth(1)).toContainText('запись изменена в центре после вашей версии');
+  for (const [w, h] of [
+    [1280, 720],
+    [1440, 900],
+  ] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.screenshot({ path: `test-results/screens/sync-conflicts-ru-${w}.png` });
+  }
+  await page.locator('.lang-switch button[lang="ky"]').click();
+  await expect(rows.nth(0)).toContainText('Окутуучунун жок болушу');
+  await expect(rows.nth(0)).toContainText('бул күндөрү жок болуу мурунтан катталган');
+  await expect(rows.nth(1)).toContainText('жазуу сиздин версияңыздан кийин борбордо өзгөртүлгөн');
+  for (const [w, h] of [
+    [1280, 720],
+    [1440, 900],
+  ] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.screenshot({ path: `test-results/screens/sync-conflicts-ky-${w}.png` });
+  }
+  // Only one way to resolve an absence: take the refusal (it is redone from the Substitutions screen).
+  await expect(rows.nth(0).getByRole('button')).toHaveCount(1);
+  await rows.nth(0).getByRole('button', { name: 'Баш тартууну кабыл алуу' }).click();
+  await expect(rows).toHaveCount(1);
+  await rows.nth(0).getByRole('button').first().click();
+  await expect(page.getByTestId('conflicts')).toHaveCount(0);
+  await page.locator('.lang-switch button[lang="ru"]').click();
 });

@@ -21,7 +21,10 @@ export function SyncScreen() {
   const { t } = useI18n();
   const { status, progress, refresh } = useSyncStatus();
   const conflicts = useCall('sync.conflicts', {});
-  const [message, setMessage] = useState<string | null>(null);
+  // What the last action said, kept as data so a language switch translates it again.
+  const [message, setMessage] = useState<
+    { kind: 'done'; report: Output<'sync.run'> } | { kind: 'connected'; scope: string } | null
+  >(null);
   const [error, setError] = useState<ApiCallError | null>(null);
   const [busy, setBusy] = useState(false);
   // Pointing the replica at a gateway is the admin's (DOMAIN.md, Roles: this PC).
@@ -33,13 +36,7 @@ export function SyncScreen() {
     setMessage(null);
     call('sync.run', {}).then(
       (r) => {
-        setMessage(
-          `${t('sync.done', {
-            pushed: r.pushed,
-            pulled: r.pulled + r.snapshotRows,
-            verified: t(`sync.verified.${r.verified}`),
-          })}${r.pullDeferred ? ` ${t('sync.pullDeferred')}` : ''}`,
-        );
+        setMessage({ kind: 'done', report: r });
         setBusy(false);
         refresh();
         conflicts.reload();
@@ -68,7 +65,7 @@ export function SyncScreen() {
         ) : (
           <ConnectForm
             onConnected={(scope) => {
-              setMessage(t('sync.connected', { scope }));
+              setMessage({ kind: 'connected', scope });
               refresh();
             }}
           />
@@ -105,7 +102,13 @@ export function SyncScreen() {
         ) : null}
         {message ? (
           <div className="note ok" role="status">
-            {message}
+            {message.kind === 'connected'
+              ? t('sync.connected', { scope: message.scope })
+              : `${t('sync.done', {
+                  pushed: message.report.pushed,
+                  pulled: message.report.pulled + message.report.snapshotRows,
+                  verified: t(`sync.verified.${message.report.verified}`),
+                })}${message.report.pullDeferred ? ` ${t('sync.pullDeferred')}` : ''}`}
           </div>
         ) : null}
         {error ? <ErrorState error={error} /> : null}
@@ -264,7 +267,7 @@ function ConflictTable({ rows, onResolved }: { rows: Conflict[]; onResolved: () 
   return (
     <>
       {error ? <ErrorState error={error} /> : null}
-      <table className="table" data-testid="conflicts">
+      <table className="table conflicts-table" data-testid="conflicts">
         <thead>
           <tr>
             <th>{t('sync.when')}</th>

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { loginAs, openJournal, startWebMode, useWebMode } from './web-mode';
+import { docShot } from './shots';
 
 /**
  * Archive packages in web mode: the archivist makes the package of one group for the current semester
@@ -64,7 +65,7 @@ test('the archivist makes, verifies and opens a package; the opened replica show
   await expect(row.locator('code')).toHaveAttribute('title', digest);
   await expect(row).toContainText('не проверен');
   await expect(row).toContainText('ждёт AVN');
-  await page.screenshot({ path: 'docs/screenshots/archive.png' });
+  await docShot(page, 'archive.png');
   await page.getByRole('button', { name: 'Кыр' }).click();
   await expect(page.getByRole('table', { name: 'Архивдик пакеттердин реестри' })).toContainText(
     'текшерилген эмес',
@@ -149,7 +150,7 @@ test('the archivist makes, verifies and opens a package; the opened replica show
       .locator('.gc[data-student][data-lesson]')
       .filter({ hasText: /^(\+|нб|нб\(у\)|[2-5])$/ });
     expect(await marked.count()).toBeGreaterThan(10);
-    await page.screenshot({ path: 'docs/screenshots/archive-replica.png' });
+    await docShot(page, 'archive-replica.png');
     // Writes answer READ_ONLY, shown as the translated message.
     await page.getByRole('button', { name: 'Архив', exact: true }).click();
     await page.getByRole('button', { name: 'Сформировать пакет' }).click();

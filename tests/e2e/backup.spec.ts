@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { damageMiddle } from '../helpers/damage';
 import { loginAs, startWebMode, type WebMode } from './web-mode';
+import { docShot } from './shots';
 
 /**
  * Backups of the replica (issue 7) in web mode: the admin's screen (list, «Создать копию», restore with
@@ -41,7 +42,7 @@ test('the admin creates a backup and restores one from the Backups screen', asyn
   await expect(rows.first()).toContainText('вручную');
   await expect(rows.first()).toContainText(/\d+,\d МБ/);
   expect(backupsOf(web.dbPath).filter((n) => n.includes('_manual'))).toHaveLength(1);
-  await page.screenshot({ path: 'docs/screenshots/backup.png' });
+  await docShot(page, 'backup.png');
 
   // Restore: a confirmation first (Esc cancels), then the app goes back to the login screen.
   await rows.nth(1).getByRole('button', { name: 'Восстановить…' }).click();

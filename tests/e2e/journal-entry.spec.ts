@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { cell, loginAs, openJournal, pressCyrillic, rowsOf, useWebMode } from './web-mode';
+import { docShot } from './shots';
 
 /**
  * A teacher fills a lesson from the keyboard in web mode: "all present", н, 5, Delete, the topic, a
@@ -184,7 +185,7 @@ test('a teacher fills a lesson: all present, н, 5, Delete, the topic, a paste, 
   await page.keyboard.press('ArrowUp');
   await expect(items).toHaveCount(2);
   await expect(items.nth(1)).toContainText('+ → нб');
-  await page.screenshot({ path: 'docs/screenshots/journal-entry.png' });
+  await docShot(page, 'journal-entry.png');
 
   // A lesson that has not begun says why, and typing into it writes nothing.
   const future = env.db

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { readPrintedCodes } from '../../src-main/print/verify';
 import { cell, loginAs, openJournal, rowsOf, useWebMode } from './web-mode';
+import { docShot } from './shots';
 
 /**
  * Printing in web mode: the deanery prints a group's journals with a progress bar, previews and saves
@@ -36,7 +37,7 @@ test('the deanery prints a group, previews and saves it, and verifies a paper jo
   await expect(row).toBeVisible();
   await row.getByRole('button', { name: 'Просмотр' }).click();
   await expect(page.locator('.print-preview iframe')).toHaveAttribute('src', /^blob:/);
-  await page.screenshot({ path: 'docs/screenshots/print.png' });
+  await docShot(page, 'print.png');
   const download = page.waitForEvent('download');
   await row.getByRole('button', { name: 'Сохранить' }).click();
   const saved = await (await download).path();
@@ -66,7 +67,7 @@ test('the deanery prints a group, previews and saves it, and verifies a paper jo
   ).toEqual({
     s: '2026-11-27',
   });
-  await page.screenshot({ path: 'docs/screenshots/paper-register.png' });
+  await docShot(page, 'paper-register.png');
 
   // Verify by the QR text: it matches.
   await page.getByRole('tab', { name: 'Проверить бумажный журнал' }).click();
@@ -112,7 +113,7 @@ test('the deanery prints a group, previews and saves it, and verifies a paper jo
     .locator('tbody tr')
     .filter({ hasText: student.l });
   await expect(change).toContainText(teacherName);
-  await page.screenshot({ path: 'docs/screenshots/verify.png' });
+  await docShot(page, 'verify.png');
   expect(errors).toEqual([]);
 });
 
@@ -144,7 +145,7 @@ test('a teacher prints their own journals and sees only their own paper register
   await page.getByRole('button', { name: 'Печатать' }).click();
   await expect(page.getByRole('status').filter({ hasText: `Готово: файлов ${groups.length}` })).toBeVisible();
   for (const g of groups) await expect(page.locator(`[data-file="${g.code}.pdf"]`)).toBeVisible();
-  await page.screenshot({ path: 'docs/screenshots/print-teacher.png' });
+  await docShot(page, 'print-teacher.png');
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.screenshot({ path: 'test-results/screens/print-teacher-1280.png' });
   await page.getByRole('button', { name: 'Кыр' }).first().click();

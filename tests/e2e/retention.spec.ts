@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { loginAs, useWebMode } from './web-mode';
+import { docShot } from './shots';
 
 /**
  * The retention register in web mode: the archivist opens Архив → Сроки хранения and sees the demo year
@@ -45,7 +46,7 @@ test('the archivist sees the years with their due dates and requests the purge o
   await expect(old).toContainText('срок истёк');
   await expect(old).toContainText('за год ✓ проверен');
   await expect(page.getByText('Срок наступил: 1')).toBeVisible();
-  await page.screenshot({ path: 'docs/screenshots/retention.png' });
+  await docShot(page, 'retention.png');
 
   // Only what is due: the demo year (nothing due) disappears.
   await page.getByLabel('только то, срок чего наступил').check();

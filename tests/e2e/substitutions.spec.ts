@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { shortName } from '../../src-shared/domain/people';
 import { cell, loginAs, openJournal, pressCyrillic, rowsOf, useWebMode } from './web-mode';
+import { docShot } from './shots';
 
 /**
  * Substitutions in web mode on the tiny demo (department 1, head = teacher 17, `teacher` = teacher 16):
@@ -96,13 +97,13 @@ test('the head registers a three-day absence, assigns substitutes; the substitut
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Распоряжение (PDF)' }).click();
   expect((await download).suggestedFilename()).toMatch(/^Распоряжение о замене ЗАМ-.*\.pdf$/);
-  await page.screenshot({ path: 'docs/screenshots/substitutions.png' });
+  await docShot(page, 'substitutions.png');
 
   // The month's cover report: two lessons covered, four academic hours.
   await page.getByRole('tab', { name: 'Отчёт за месяц' }).click();
   await expect(page.locator('.cover-total')).toContainText('заменено 2, 4 акад. ч');
   await expect(page.locator('[data-substitute="16"]')).toContainText('2');
-  await page.screenshot({ path: 'docs/screenshots/cover-report.png' });
+  await docShot(page, 'cover-report.png');
 
   // Kyrgyz.
   await page.getByRole('button', { name: 'Кыр' }).click();

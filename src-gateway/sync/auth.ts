@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { RoleGrant } from '../../src-shared/domain/roles';
 import { scopeKey } from '../../src-shared/sync/tables';
 import type { Sql } from '../db/client';
-import { touchContact } from './contacts';
+import { loginContact } from './contacts';
 import { verifyPassword } from './password';
 
 /**
@@ -118,7 +118,7 @@ export async function login(
     'INSERT INTO device_tokens (token_hash, device_id, user_id, created_at) VALUES ($1, $2, $3, $4)',
     [tokenHash(token), input.deviceId, u.id, now],
   );
-  await touchContact(q, input.deviceId, u.id, now);
+  await loginContact(q, input.deviceId, u.id, now);
   return {
     token,
     caller: {

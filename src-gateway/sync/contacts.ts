@@ -6,11 +6,17 @@ import type { Sql } from '../db/client';
  * device with the edit's author's token — a login, a pull, a push — and not later than its receipt.
  * Pushes one after another within one push cycle count as one contact: a cycle is named by the
  * client's `X-Sync-Cycle` header, lasts at most CYCLE_MAX_MS, and ends at any other request of that
- * person through that device; its window starts at the contact before it began.
+ * person through that device; its window starts at the contact before it began. A login opens such a
+ * cycle too (the pushes that follow it continue it): its answer tells the device nothing of the
+ * centre's rows, so a person whose edits waited for their login (a lost or revoked token) is judged
+ * from their contact before it — a login cannot be used to move the bound back, only not forward.
  */
 export const CYCLE_MAX_MS = 5 * 60_000;
 
-/** A request other than a push (login, pull, head, snapshot, checksums): the contact is now; a cycle ends. */
+/** The cycle a login opens; the first push after it continues it under its own cycle id. */
+const LOGIN_CYCLE = 'login';
+
+/** A request other than a push or a login (pull, head, snapshot, checksums): the contact is now; a cycle ends. */
 export async function touchContact(q: Sql, deviceId: string, userId: number, now: number): Promise<void> {
   await q.query(
     `INSERT INTO device_contacts (device_id, user_id, contact_at) VALUES ($1, $2, $3)
@@ -18,6 +24,11 @@ export async function touchContact(q: Sql, deviceId: string, userId: number, now
        cycle_id = NULL, cycle_from = NULL, cycle_started_at = NULL`,
     [deviceId, userId, now],
   );
+}
+
+/** A login: it opens (or continues) a cycle whose window starts at the contact before it. */
+export async function loginContact(q: Sql, deviceId: string, userId: number, now: number): Promise<void> {
+  await pushWindow(q, deviceId, userId, LOGIN_CYCLE, now);
 }
 
 /**
@@ -45,7 +56,7 @@ export async function pushWindow(
   const continues =
     c !== undefined &&
     cycleId !== null &&
-    c.cycleId === cycleId &&
+    (c.cycleId === cycleId || c.cycleId === LOGIN_CYCLE) &&
     c.cycleFrom !== null &&
     c.cycleStartedAt !== null &&
     now - Number(c.cycleStartedAt) <= CYCLE_MAX_MS;

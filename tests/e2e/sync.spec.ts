@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { startGatewayProcess, type GatewayProcess } from './gateway';
@@ -39,6 +40,23 @@ async function api(
     body: JSON.stringify({ input, session }),
   });
   return (await r.json()) as { ok: boolean; value?: unknown; error?: { code: string } };
+}
+
+/** A central edit as AVN web makes it (the gateway's admin endpoint, as an admin on a device of its own). */
+async function centralEdit(changes: unknown[]): Promise<void> {
+  const admin = (await (
+    await fetch(`${gw.url}/auth/login`, {
+      method: 'POST',
+      headers: GW_HEADERS,
+      body: JSON.stringify({ login: 'admin', password: 'demo', deviceId: randomUUID() }),
+    })
+  ).json()) as { token: string };
+  const edit = await fetch(`${gw.url}/admin/edit`, {
+    method: 'POST',
+    headers: { ...GW_HEADERS, authorization: `Bearer ${admin.token}` },
+    body: JSON.stringify({ changes }),
+  });
+  expect(edit.ok).toBe(true);
 }
 
 async function logIn(page: Page, login: string) {
@@ -85,31 +103,13 @@ test('connect, sync, and resolve a conflict on the Sync screen', async ({ page }
       AND NOT EXISTS (SELECT 1 FROM locks k WHERE k.offering_id = o.id) AND NOT EXISTS (SELECT 1 FROM substitutions s WHERE s.lesson_id = l.id) LIMIT 1`,
     )
     .get() as { lessonId: number; studentId: number };
-  const admin = (await (
-    await fetch(`${gw.url}/auth/login`, {
-      method: 'POST',
-      headers: GW_HEADERS,
-      body: JSON.stringify({
-        login: 'admin',
-        password: 'demo',
-        deviceId: '00000000-0000-4000-8000-0000000000e2',
-      }),
-    })
-  ).json()) as { token: string };
-  const edit = await fetch(`${gw.url}/admin/edit`, {
-    method: 'POST',
-    headers: { ...GW_HEADERS, authorization: `Bearer ${admin.token}` },
-    body: JSON.stringify({
-      changes: [
-        {
-          table: 'marks',
-          key: { lesson_id: cell.lessonId, student_id: cell.studentId },
-          set: { attendance: 'p', grade: 5 },
-        },
-      ],
-    }),
-  });
-  expect(edit.ok).toBe(true);
+  await centralEdit([
+    {
+      table: 'marks',
+      key: { lesson_id: cell.lessonId, student_id: cell.studentId },
+      set: { attendance: 'p', grade: 5 },
+    },
+  ]);
   expect(
     (
       await api(
@@ -191,44 +191,26 @@ test('a head sees a refused absence and a refused grade together, in Russian and
       )
     ).ok,
   ).toBe(true);
-  const admin = (await (
-    await fetch(`${gw.url}/auth/login`, {
-      method: 'POST',
-      headers: GW_HEADERS,
-      body: JSON.stringify({
-        login: 'admin',
-        password: 'demo',
-        deviceId: '00000000-0000-4000-8000-0000000000e3',
-      }),
-    })
-  ).json()) as { token: string };
-  const edit = await fetch(`${gw.url}/admin/edit`, {
-    method: 'POST',
-    headers: { ...GW_HEADERS, authorization: `Bearer ${admin.token}` },
-    body: JSON.stringify({
-      changes: [
-        {
-          table: 'absences',
-          key: { id: '0192f0a0-0000-7000-8000-00000000a001' },
-          set: {
-            teacher_id: absent,
-            starts_on: '2027-03-16',
-            ends_on: '2027-03-17',
-            pairs: null,
-            reason: 'business_trip',
-            document_ref: null,
-            created_by: null,
-          },
-        },
-        {
-          table: 'marks',
-          key: { lesson_id: cell.lessonId, student_id: cell.studentId },
-          set: { attendance: 'a', grade: null },
-        },
-      ],
-    }),
-  });
-  expect(edit.ok).toBe(true);
+  await centralEdit([
+    {
+      table: 'absences',
+      key: { id: '0192f0a0-0000-7000-8000-00000000a001' },
+      set: {
+        teacher_id: absent,
+        starts_on: '2027-03-16',
+        ends_on: '2027-03-17',
+        pairs: null,
+        reason: 'business_trip',
+        document_ref: null,
+        created_by: null,
+      },
+    },
+    {
+      table: 'marks',
+      key: { lesson_id: cell.lessonId, student_id: cell.studentId },
+      set: { attendance: 'a', grade: null },
+    },
+  ]);
 
   await logIn(page, 'head');
   await page.getByTestId('sync-indicator').click();

@@ -115,6 +115,51 @@ describe.each(BACKENDS)('edit times and accounts through one PC on %s', (backend
     await expectReplicaEqualsCentral(app, gw.db, 'faculty:1');
   });
 
+  it('edits that waited for their author’s login are judged from the contact before it, not made late by others’ pulls', async () => {
+    let serverNow = DEMO_NOW;
+    let deviceNow = DEMO_NOW;
+    const gw = track(await testGateway(backend, () => serverNow));
+    const app = track(emptyReplica(() => deviceNow));
+    await app.deps.sync.connect(gw.url, 'dean', 'demo');
+    await app.deps.sync.sync();
+    const session = await desktopLogin(app, 'teacher'); // the teacher's contact: 13:30
+    // The teacher's token is lost (revoked, or this PC lost it); their edit waits for their login.
+    app.deps.sync['secrets'].set(`sync.token.${userId(app, 'teacher')}`, null);
+    const [cell] = teacherCells(app, 1);
+    deviceNow = serverNow = at('13:40');
+    await setMark(app, session, cell!, 'e');
+    serverNow = at('14:00');
+    await centralEdit(gw.url, [
+      {
+        table: 'locks',
+        key: { id: '0192e0a0-0000-7000-8000-00000000f002' },
+        set: {
+          offering_id: offeringOf(app, cell!.lessonId),
+          closed_on: '2026-11-26',
+          closed_at: serverNow,
+          closed_by: null,
+        },
+      },
+    ]);
+    // 14:10 the dean's PC pulls (the lock arrives): the dean's contact, not the teacher's.
+    deviceNow = serverNow = at('14:10');
+    expect(await app.deps.sync.sync()).toMatchObject({ pushed: 0, waitingForLogin: userId(app, 'teacher') });
+    // 14:30 the teacher logs in again; the edit goes, judged from their contact before the login.
+    deviceNow = serverNow = at('14:30');
+    await desktopLogin(app, 'teacher');
+    expect(await app.deps.sync.sync()).toMatchObject({ pushed: 1, applied: 1, conflicts: 0 });
+    const [m] = await gw.db.query<{ outcome: string; flag: string; edit_time: number; window_from: number }>(
+      "SELECT outcome, flag, edit_time, window_from FROM mutations WHERE device_id = $1 AND name = 'marks.set'",
+      [app.deps.deviceId],
+    );
+    expect(m).toEqual({
+      outcome: 'APPLIED',
+      flag: 'before_lock',
+      edit_time: at('13:40'),
+      window_from: DEMO_NOW,
+    });
+  });
+
   it('two accounts on one PC each push their own edits; the device is not another account’s to take', async () => {
     const gw = track(await testGateway(backend, () => DEMO_NOW));
     const app = track(emptyReplica());

@@ -2,7 +2,7 @@ import { canArchive, canPrint } from '../../domain/roles';
 import { one, type Load, type StoredRow } from '../facts';
 import type { MutationArgs } from '../mutations';
 import { loadOffering } from './journal';
-import { define, refuse, type Actor } from './types';
+import { define, refuse, type Actor, type RowChange } from './types';
 
 /**
  * The registers and messages: recorded weekly checks (§3.5, §5.3), messages to AVN cabinets, the paper
@@ -177,47 +177,37 @@ function paperRefusal(f: PaperFacts, actor: Actor) {
   return mayKeepPaper(actor, f.target) ? null : refuse('FORBIDDEN', 'out_of_scope', 'paperId');
 }
 
+type PaperDates = RowChange & { table: 'paper_journals' };
+
+/**
+ * An update of a paper journal's dates, by whoever keeps its register (the row as stored decides the
+ * scope; judged by base version): `set` says which columns.
+ */
+function paperDates<A extends { paperId: string }>(set: (a: A) => PaperDates['set']) {
+  return define<A, PaperFacts>({
+    action: () => 'print',
+    target: (a) => ({
+      row: { table: 'paper_journals', key: { id: a.paperId } },
+      creates: null,
+      names: { paperId: 'paper' },
+    }),
+    load: (a) => loadPaper(a.paperId),
+    refusal: (_a, f, j) => paperRefusal(f, j.actor),
+    version: (f) => (f.row === null ? null : num(f.row.row_version)),
+    stored: (f) => f.row,
+    effect: (a, f) =>
+      f.row === null ? [] : [{ table: 'paper_journals', key: { id: a.paperId }, set: set(a) }],
+  });
+}
+
 /** The date the teacher signed a paper journal (null clears it), entered by whoever keeps its register. */
-export const paperSigned = define<MutationArgs<'paper.signed'>, PaperFacts>({
-  action: () => 'print',
-  target: (a) => ({
-    row: { table: 'paper_journals', key: { id: a.paperId } },
-    creates: null,
-    names: { paperId: 'paper' },
-  }),
-  load: (a) => loadPaper(a.paperId),
-  refusal: (_a, f, j) => paperRefusal(f, j.actor),
-  version: (f) => (f.row === null ? null : num(f.row.row_version)),
-  stored: (f) => f.row,
-  effect: (a, f) =>
-    f.row === null
-      ? []
-      : [{ table: 'paper_journals', key: { id: a.paperId }, set: { signed_on: a.signedOn } }],
-});
+export const paperSigned = paperDates<MutationArgs<'paper.signed'>>((a) => ({ signed_on: a.signedOn }));
 
 /** The date a paper journal went to the archive and the transfer act's number (§5.7). */
-export const paperArchived = define<MutationArgs<'paper.archived'>, PaperFacts>({
-  action: () => 'print',
-  target: (a) => ({
-    row: { table: 'paper_journals', key: { id: a.paperId } },
-    creates: null,
-    names: { paperId: 'paper' },
-  }),
-  load: (a) => loadPaper(a.paperId),
-  refusal: (_a, f, j) => paperRefusal(f, j.actor),
-  version: (f) => (f.row === null ? null : num(f.row.row_version)),
-  stored: (f) => f.row,
-  effect: (a, f) =>
-    f.row === null
-      ? []
-      : [
-          {
-            table: 'paper_journals',
-            key: { id: a.paperId },
-            set: { archived_on: a.archivedOn, transfer_act: a.transferAct },
-          },
-        ],
-});
+export const paperArchived = paperDates<MutationArgs<'paper.archived'>>((a) => ({
+  archived_on: a.archivedOn,
+  transfer_act: a.transferAct,
+}));
 
 /** The faculty and department an archive unit belongs to (for the role rule), or null if there is none. */
 export type ArchiveTarget = { faculty: number | null; department: number | null } | null;

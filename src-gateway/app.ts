@@ -141,18 +141,26 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     c.set('caller', caller);
     await next();
     const t = now();
-    // Every request but a push is a contact that ends a push cycle (the push route keeps its own).
-    if (c.req.path !== '/sync/push') await touchContact(db, caller.deviceId, caller.userId, t);
-    await recordClock(c, caller.deviceId, t);
+    // Every request but a push is a contact that ends a push cycle (the push route keeps its own);
+    // with the clock, one statement (a download's every page pays it).
+    if (c.req.path !== '/sync/push')
+      await touchContact(db, caller.deviceId, caller.userId, t, offsetOf(c, t));
+    else await recordClock(c, caller.deviceId, t);
+  }
+
+  /** The device's clock offset this request shows (null when it states no time). */
+  function offsetOf(c: Context, serverNow: number): number | null {
+    const deviceTime = Number(c.req.header(HEADER.deviceTime));
+    return Number.isFinite(deviceTime) && deviceTime > 0 ? serverNow - deviceTime : null;
   }
 
   /** Remember how far the device's clock is from ours, for the edits it pushes next time (DOMAIN.md, Time). */
   async function recordClock(c: Context, deviceId: string, serverNow: number) {
-    const deviceTime = Number(c.req.header(HEADER.deviceTime));
-    if (!Number.isFinite(deviceTime) || deviceTime <= 0) return;
+    const offset = offsetOf(c, serverNow);
+    if (offset === null) return;
     await db.query('UPDATE devices SET clock_offset_ms = $2, last_seen_at = $3 WHERE id = $1', [
       deviceId,
-      serverNow - deviceTime,
+      offset,
       serverNow,
     ]);
   }

@@ -16,13 +16,26 @@ export const CYCLE_MAX_MS = 5 * 60_000;
 /** The cycle a login opens; the first push after it continues it under its own cycle id. */
 const LOGIN_CYCLE = 'login';
 
-/** A request other than a push or a login (pull, head, snapshot, checksums): the contact is now; a cycle ends. */
-export async function touchContact(q: Sql, deviceId: string, userId: number, now: number): Promise<void> {
+/**
+ * A request other than a push or a login (pull, head, snapshot, checksums): the contact is now; a cycle
+ * ends. With the device's clock offset the request shows (null: none), in the same statement — a
+ * download's every page pays for this write.
+ */
+export async function touchContact(
+  q: Sql,
+  deviceId: string,
+  userId: number,
+  now: number,
+  offsetMs: number | null = null,
+): Promise<void> {
   await q.query(
-    `INSERT INTO device_contacts (device_id, user_id, contact_at) VALUES ($1, $2, $3)
+    `WITH clock AS (
+       UPDATE devices SET clock_offset_ms = $4, last_seen_at = $3 WHERE id = $1 AND $4::bigint IS NOT NULL
+     )
+     INSERT INTO device_contacts (device_id, user_id, contact_at) VALUES ($1, $2, $3)
      ON CONFLICT (device_id, user_id) DO UPDATE SET contact_at = EXCLUDED.contact_at,
        cycle_id = NULL, cycle_from = NULL, cycle_started_at = NULL`,
-    [deviceId, userId, now],
+    [deviceId, userId, now, offsetMs],
   );
 }
 

@@ -56,7 +56,12 @@ export function refusalError(e: MutationRefused, locale: Locale, field?: string)
   const reason = translate(locale, `refusal.${r.code}`, { ...r.params });
   const at = field ?? r.field;
   const params: Record<string, string | number> =
-    code === 'CLASH' ? { clash: reason } : code === 'ROLE_FORBIDDEN' ? { method: '' } : { reason };
+    code === 'CLASH'
+      ? { clash: reason }
+      : code === 'ROLE_FORBIDDEN'
+        ? // The action in words («Назначение замены»), never a method or mutation name.
+          { method: translate(locale, `mutation.${e.mutation}`) }
+        : { reason };
   return new AppError(code, params, at);
 }
 

@@ -1,3 +1,4 @@
+import { syncedTable } from '../../src-shared/sync/tables';
 import { kyrgyzPublicHolidays } from '../../src-shared/domain/calendar';
 import type { Role, ScopeKind } from '../../src-shared/domain/roles';
 import { addDays, bishkekInstant, isIsoDate, isoWeekday, type IsoDate } from '../../src-shared/domain/time';
@@ -195,43 +196,36 @@ export function generateDemo(file: string, opts: DemoOptions = {}): DemoSummary 
     sqlite.pragma('foreign_keys = OFF');
     let rows = 0;
     const counts: Record<string, number> = {};
-    const ins = (table: string, cols: string[]) => new BulkInsert(sqlite, table, cols);
+    // Every synced table's columns in schema order, from the one catalogue (rows are added by position).
+    const ins = (table: string, cols: readonly string[] = syncedTable(table)?.columns ?? []) =>
+      new BulkInsert(sqlite, table, cols);
     const done = (...inserters: BulkInsert[]) => {
       for (const i of inserters) {
         i.finish();
         rows += i.count;
       }
     };
-    const sync = ['row_version', 'updated_at', 'updated_by'];
     const ref = [1, loadTime, null] as const;
 
     sqlite.transaction(() => {
       ctx.progress('reference', 0, 1);
-      const years = ins('academic_years', ['id', 'name', 'starts_on', 'ends_on', ...sync]);
+      const years = ins('academic_years');
       years.add([1, `${ay.year}–${ay.year + 1}`, ay.startsOn, ay.endsOn, ...ref]);
-      const sems = ins('semesters', ['id', 'academic_year_id', 'number', 'starts_on', 'ends_on', ...sync]);
+      const sems = ins('semesters');
       for (const sem of ay.semesters) sems.add([sem.id, 1, sem.number, sem.startsOn, sem.endsOn, ...ref]);
-      const cal = ins('calendar_days', ['id', 'date', 'kind', 'name_ru', 'name_ky', ...sync]);
+      const cal = ins('calendar_days');
       holidays.forEach((h, i) => cal.add([i + 1, h.date, 'holiday', h.nameRu, h.nameKy, ...ref]));
       cal.add([holidays.length + 1, declared.date, 'non_teaching', declared.nameRu, declared.nameKy, ...ref]);
-      const bellRows = ins('bell_pairs', ['id', 'number', 'starts_at', 'ends_at', ...sync]);
+      const bellRows = ins('bell_pairs');
       for (const [n, a, b] of BELLS) bellRows.add([n, n, a, b, ...ref]);
       done(years, sems, cal, bellRows);
 
-      const fac = ins('faculties', ['id', 'code', 'kind', 'name_ru', 'name_ky', ...sync]);
+      const fac = ins('faculties');
       for (const f of s.faculties) fac.add([f.id, f.def.code, f.def.kind, f.def.ru, f.def.ky, ...ref]);
-      const teachers = ins('teachers', ['id', 'last_name', 'first_name', 'patronymic', 'position', ...sync]);
+      const teachers = ins('teachers');
       for (const t of s.teachers)
         teachers.add([t.id, t.name.lastName, t.name.firstName, t.name.patronymic, t.position, ...ref]);
-      const depts = ins('departments', [
-        'id',
-        'faculty_id',
-        'code',
-        'name_ru',
-        'name_ky',
-        'head_teacher_id',
-        ...sync,
-      ]);
+      const depts = ins('departments');
       for (const d of s.departments)
         depts.add([
           d.id,
@@ -242,14 +236,7 @@ export function generateDemo(file: string, opts: DemoOptions = {}): DemoSummary 
           accounts.heads.get(d.id) ?? null,
           ...ref,
         ]);
-      const td = ins('teacher_departments', [
-        'id',
-        'teacher_id',
-        'department_id',
-        'rate',
-        'is_primary',
-        ...sync,
-      ]);
+      const td = ins('teacher_departments');
       const tdRng = rng.fork(40);
       let tdId = 0;
       for (const t of s.teachers) {
@@ -259,26 +246,16 @@ export function generateDemo(file: string, opts: DemoOptions = {}): DemoSummary 
           td.add([++tdId, t.id, other.id, 0.25, 0, ...ref]);
         }
       }
-      const disc = ins('disciplines', ['id', 'department_id', 'code', 'name_ru', 'name_ky', ...sync]);
+      const disc = ins('disciplines');
       for (const d of s.disciplines)
         disc.add([d.id, d.departmentId, `Б${String(d.id).padStart(3, '0')}`, d.ru, d.ky, ...ref]);
-      const rooms = ins('rooms', ['id', 'code', 'building', 'capacity', 'qr_code', ...sync]);
+      const rooms = ins('rooms');
       for (const r of ttState.rooms)
         rooms.add([r.id, r.code, r.building, r.capacity, `AVN-ROOM-${r.code}`, ...ref]);
       done(fac, teachers, depts, td, disc, rooms);
 
       ctx.progress('students', 0, 1);
-      const groups = ins('groups', [
-        'id',
-        'faculty_id',
-        'department_id',
-        'code',
-        'admission_year',
-        'course',
-        'language',
-        'curator_teacher_id',
-        ...sync,
-      ]);
+      const groups = ins('groups');
       for (const g of s.groups) {
         groups.add([
           g.id,
@@ -292,18 +269,9 @@ export function generateDemo(file: string, opts: DemoOptions = {}): DemoSummary 
           ...ref,
         ]);
       }
-      const subgroups = ins('subgroups', ['id', 'group_id', 'kind', 'name', ...sync]);
+      const subgroups = ins('subgroups');
       for (const sg of s.subgroups) subgroups.add([sg.id, sg.groupId, sg.kind, sg.name, ...ref]);
-      const students = ins('students', [
-        'id',
-        'record_book_no',
-        'last_name',
-        'first_name',
-        'patronymic',
-        'gender',
-        'birth_date',
-        ...sync,
-      ]);
+      const students = ins('students');
       for (const st of s.students) {
         students.add([
           st.id,
@@ -316,31 +284,15 @@ export function generateDemo(file: string, opts: DemoOptions = {}): DemoSummary 
           ...ref,
         ]);
       }
-      const enr = ins('enrolments', [
-        'id',
-        'student_id',
-        'group_id',
-        'starts_on',
-        'ends_on',
-        'start_reason',
-        'end_reason',
-        ...sync,
-      ]);
+      const enr = ins('enrolments');
       s.enrolments.forEach((e, i) =>
         enr.add([i + 1, e.studentId, e.groupId, e.from, e.to, e.startReason, e.endReason, ...ref]),
       );
-      const sgm = ins('subgroup_members', [
-        'id',
-        'student_id',
-        'subgroup_id',
-        'starts_on',
-        'ends_on',
-        ...sync,
-      ]);
+      const sgm = ins('subgroup_members');
       s.subgroupMemberships.forEach((m, i) =>
         sgm.add([i + 1, m.studentId, m.subgroupId, m.from, m.to, ...ref]),
       );
-      const parents = ins('parent_contacts', ['id', 'student_id', 'full_name', 'relation', 'phone', ...sync]);
+      const parents = ins('parent_contacts');
       const pRng = rng.fork(41);
       let pId = 0;
       for (const st of s.students) {
@@ -368,18 +320,8 @@ export function generateDemo(file: string, opts: DemoOptions = {}): DemoSummary 
       done(groups, subgroups, students, enr, sgm, parents);
 
       // Accounts: every teacher has a user (id = teacher id; central login only), plus the demo accounts.
-      const users = ins('users', [
-        'id',
-        'login',
-        'display_name',
-        'teacher_id',
-        'student_id',
-        'password_hash',
-        'locale',
-        'active',
-        ...sync,
-      ]);
-      const roles = ins('user_roles', ['id', 'user_id', 'role', 'scope_kind', 'scope_id', ...sync]);
+      const users = ins('users');
+      const roles = ins('user_roles');
       const saltRng = rng.fork(42);
       const demoHash = () =>
         hashPassword(DEMO_PASSWORD, Buffer.from(Array.from({ length: 16 }, () => saltRng.int(0, 255))));
@@ -434,84 +376,15 @@ export function generateDemo(file: string, opts: DemoOptions = {}): DemoSummary 
       done(users, roles);
 
       // Teaching: offerings, timetable, КТП, lessons and marks, assessments, locks, substitutions.
-      const offs = ins('offerings', [
-        'id',
-        'semester_id',
-        'discipline_id',
-        'department_id',
-        'teacher_id',
-        'group_id',
-        'subgroup_id',
-        'lesson_kind',
-        'planned_hours',
-        ...sync,
-      ]);
-      const slots = ins('timetable_slots', [
-        'id',
-        'offering_id',
-        'weekday',
-        'pair',
-        'room_id',
-        'parity',
-        'starts_on',
-        'ends_on',
-        ...sync,
-      ]);
-      const topics = ins('plan_topics', ['id', 'offering_id', 'ordinal', 'title', 'hours', ...sync]);
-      const lessonRows = ins('lessons', [
-        'id',
-        'offering_id',
-        'date',
-        'pair',
-        'room_id',
-        'slot_id',
-        'plan_topic_id',
-        'topic',
-        'conducted_by',
-        'status',
-        'origin',
-        'status_reason',
-        'moved_from_id',
-        'completed_at',
-        ...sync,
-      ]);
-      const markRows = ins('marks', ['lesson_id', 'student_id', 'attendance', 'grade', ...sync]);
-      const assess = ins('assessments', [
-        'id',
-        'offering_id',
-        'student_id',
-        'kind',
-        'ordinal',
-        'date',
-        'grade',
-        'points',
-        'passed',
-        'outcome',
-        ...sync,
-      ]);
-      const locks = ins('locks', ['id', 'offering_id', 'closed_on', 'closed_at', 'closed_by', ...sync]);
-      const absRows = ins('absences', [
-        'id',
-        'teacher_id',
-        'starts_on',
-        'ends_on',
-        'pairs',
-        'reason',
-        'document_ref',
-        'created_by',
-        ...sync,
-      ]);
-      const subRows = ins('substitutions', [
-        'id',
-        'lesson_id',
-        'absence_id',
-        'absent_teacher_id',
-        'substitute_teacher_id',
-        'assigned_by',
-        'assigned_at',
-        'cancelled_at',
-        ...sync,
-      ]);
+      const offs = ins('offerings');
+      const slots = ins('timetable_slots');
+      const topics = ins('plan_topics');
+      const lessonRows = ins('lessons');
+      const markRows = ins('marks');
+      const assess = ins('assessments');
+      const locks = ins('locks');
+      const absRows = ins('absences');
+      const subRows = ins('substitutions');
       const fillRng = rng.fork(50);
       const assessRng = rng.fork(51);
       let assessId = 0;

@@ -127,14 +127,14 @@ describe.each(BACKENDS)('edit times and accounts through one PC on %s', (backend
     app.deps.sync['secrets'].set(`sync.token.${userId(app, 'teacher')}`, null);
     const [cell] = teacherCells(app, 1);
     deviceNow = serverNow = at('13:40');
-    await setMark(app, session, cell!, 'e');
+    await setMark(app, session, cell, 'e');
     serverNow = at('14:00');
     await centralEdit(gw.url, [
       {
         table: 'locks',
         key: { id: '0192e0a0-0000-7000-8000-00000000f002' },
         set: {
-          offering_id: offeringOf(app, cell!.lessonId),
+          offering_id: offeringOf(app, cell.lessonId),
           closed_on: '2026-11-26',
           closed_at: serverNow,
           closed_by: null,

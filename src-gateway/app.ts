@@ -3,9 +3,16 @@ import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { PROTOCOL_VERSION, SCHEMA_VERSION } from '../src-shared/sync/mutations';
 import { parseScopeKey, scopeKey, syncedTable, type ScopeRef } from '../src-shared/sync/tables';
-import { HEADER, loginRequest, pushRequest, type GatewayErrorCode } from '../src-shared/sync/wire';
+import {
+  HEADER,
+  loginRequest,
+  pushRequest,
+  refreshRequest,
+  revokeRequest,
+  type GatewayErrorCode,
+} from '../src-shared/sync/wire';
 import type { CentralDb } from './db/client';
-import { authenticate, login, revoke, type Caller } from './sync/auth';
+import { authenticate, login, refresh, revoke, type Caller } from './sync/auth';
 import { pushWindow, touchContact } from './sync/contacts';
 import { head, MustResync, pullLog, scopeChecksums, snapshotPageJson, tableChecksums } from './sync/pull';
 import { push } from './sync/push';
@@ -102,6 +109,8 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     await recordClock(c, r.caller.deviceId, t);
     return c.json({
       token: r.token,
+      expiresAt: r.expiresAt,
+      refreshToken: r.refreshToken,
       userId: r.caller.userId,
       grants: r.caller.grants,
       scopes: r.caller.scopes,
@@ -109,6 +118,21 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
       lastLocalSeq: r.lastLocalSeq,
       deviceSecret: r.deviceSecret,
     });
+  });
+
+  /** A new access token for a refresh token and the device's secret (issue 14). */
+  app.post('/auth/refresh', async (c) => {
+    const b = await body(c, refreshRequest);
+    if (!b.ok) return fail('MALFORMED', b.reason);
+    const t = now();
+    const r = await db.tx((q) => refresh(q, b.value, t));
+    if (!r)
+      return fail(
+        'UNAUTHORIZED',
+        'the refresh token is unknown, expired or revoked, or the device secret is wrong',
+      );
+    await recordClock(c, b.value.deviceId, t);
+    return c.json({ token: r.token, expiresAt: r.expiresAt });
   });
 
   // Everything below needs a bearer token.
@@ -121,12 +145,13 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
    * Who a token belongs to, remembered for a few seconds: a download asks page after page, and each
    * would otherwise repeat the same lookups. Revoking forgets at once.
    */
-  const callers = new Map<string, { caller: Caller; until: number }>();
-  async function callerOf(token: string): Promise<Caller | null> {
+  const callers = new Map<string, { caller: Caller; until: number; expiresAt: number }>();
+  async function callerOf(token: string): Promise<Caller | 'expired' | null> {
     const hit = callers.get(token);
-    if (hit && hit.until > Date.now()) return hit.caller;
-    const caller = await authenticate(db, token);
-    if (caller) callers.set(token, { caller, until: Date.now() + 10_000 });
+    if (hit && hit.until > Date.now()) return hit.expiresAt > now() ? hit.caller : 'expired';
+    const caller = await authenticate(db, token, now());
+    if (caller !== null && caller !== 'expired')
+      callers.set(token, { caller, until: Date.now() + 10_000, expiresAt: caller.expiresAt });
     else callers.delete(token);
     return caller;
   }
@@ -137,6 +162,7 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     const token = h.startsWith('Bearer ') ? h.slice(7).trim() : '';
     if (!token) return fail('UNAUTHORIZED', 'no bearer token');
     const caller = await callerOf(token);
+    if (caller === 'expired') return fail('UNAUTHORIZED', 'token expired');
     if (!caller) return fail('UNAUTHORIZED', 'unknown or revoked token');
     c.set('caller', caller);
     await next();
@@ -175,14 +201,13 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
   app.post('/auth/revoke', async (c) => {
     if (!c.get('caller').grants.some((g) => g.role === 'admin'))
       return fail('FORBIDDEN', 'only an admin revokes devices');
-    let deviceId: unknown;
-    try {
-      deviceId = (await c.req.json<{ deviceId?: unknown }>()).deviceId;
-    } catch {
-      return fail('MALFORMED', 'the body is not JSON');
-    }
-    if (typeof deviceId !== 'string' || !deviceId) return fail('MALFORMED', 'deviceId: required');
-    const revoked = await revoke(db, { deviceId }, now());
+    const b = await body(c, revokeRequest);
+    if (!b.ok) return fail('MALFORMED', b.reason);
+    const revoked = await revoke(
+      db,
+      b.value.deviceId !== undefined ? { deviceId: b.value.deviceId } : { userId: b.value.userId ?? 0 },
+      now(),
+    );
     callers.clear();
     return c.json({ revoked });
   });

@@ -14,8 +14,14 @@ import type { Scale } from './demo/structure';
 import { getMeta, META, setMeta } from './db/meta';
 import { openReplica, type Db } from './db/open';
 import { EventBus } from './events';
-import { SyncEngine, type SecretStore } from './sync/engine';
-import { metaSecretStore } from './sync/secrets';
+import { SyncEngine } from './sync/engine';
+import {
+  fileSecretStore,
+  moveSecretsOutOfReplica,
+  noSecrets,
+  secretsFileOf,
+  type Cipher,
+} from './sync/secrets';
 import { archiveInfo, type ArchiveReplicaInfo } from './archive/open';
 import {
   backupDirOf,
@@ -43,8 +49,11 @@ export type BootOptions = {
   demoIfMissing?: Scale | null;
   validateOutput?: boolean;
   log?: (message: string) => void;
-  /** Where gateway tokens are kept (the desktop passes an encrypting store); plain in the replica otherwise. */
-  secrets?: (db: Db) => SecretStore | undefined;
+  /**
+   * How the secrets file beside the replica is encrypted (the desktop: the platform's keychain);
+   * without one its file permissions protect it (web mode, the CLI).
+   */
+  secretsCipher?: () => Cipher | undefined;
   /** The desktop passes its system print dialog for PDF files. */
   printPdf?: (file: string) => Promise<boolean>;
   /** The bus the app emits on (the backend holder keeps one across restores). */
@@ -131,9 +140,11 @@ export function boot(opts: BootOptions): App {
     setMeta(db, META.deviceId, deviceId);
   }
   const events = opts.events ?? new EventBus();
-  const sync = new SyncEngine(db, deviceId, clock.now, opts.secrets?.(db) ?? metaSecretStore(db), (s) =>
-    events.emit('sync.status', s),
-  );
+  // Gateway tokens and the device secret live beside the replica, never in it (issue 14).
+  const cipher = opts.secretsCipher?.();
+  const secrets = archive ? noSecrets() : fileSecretStore(secretsFileOf(opts.dbPath), cipher);
+  if (!archive) moveSecretsOutOfReplica(db, secrets, cipher);
+  const sync = new SyncEngine(db, deviceId, clock.now, secrets, (s) => events.emit('sync.status', s));
   const deps: Deps = {
     db,
     clock,

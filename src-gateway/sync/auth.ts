@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RoleGrant } from '../../src-shared/domain/roles';
 import { scopeKey } from '../../src-shared/sync/tables';
+import { ACCESS_TOKEN_MS, REFRESH_TOKEN_MS } from '../../src-shared/sync/wire';
 import type { Sql } from '../db/client';
 import { loginContact } from './contacts';
 import { verifyPassword } from './password';
@@ -72,9 +73,7 @@ export async function login(
   q: Sql,
   input: { login: string; password: string; deviceId: string; deviceSecret?: string },
   now: number,
-): Promise<
-  { token: string; caller: Caller; lastLocalSeq: number; deviceSecret: string | null } | LoginRefusal
-> {
+): Promise<(Tokens & { caller: Caller; lastLocalSeq: number; deviceSecret: string | null }) | LoginRefusal> {
   const [u] = await q.query<{
     id: number;
     hash: string | null;
@@ -113,14 +112,11 @@ export async function login(
     return 'device';
   }
   await q.query('UPDATE devices SET last_seen_at = $2 WHERE id = $1', [input.deviceId, now]);
-  const token = randomBytes(32).toString('base64url');
-  await q.query(
-    'INSERT INTO device_tokens (token_hash, device_id, user_id, created_at) VALUES ($1, $2, $3, $4)',
-    [tokenHash(token), input.deviceId, u.id, now],
-  );
+  const tokens = await issue(q, input.deviceId, u.id, now, true);
   await loginContact(q, input.deviceId, u.id, now);
   return {
-    token,
+    ...tokens,
+    refreshToken: tokens.refreshToken ?? '',
     caller: {
       userId: u.id,
       deviceId: input.deviceId,
@@ -133,14 +129,82 @@ export async function login(
   };
 }
 
-/** The caller of a bearer token, or null when it is unknown or revoked. */
-export async function authenticate(q: Sql, token: string): Promise<Caller | null> {
-  const [t] = await q.query<{ userId: number; deviceId: string; teacherId: number | null; active: number }>(
-    `SELECT t.user_id AS "userId", t.device_id AS "deviceId", u.teacher_id AS "teacherId", u.active
-     FROM device_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
+/** What a login (or a refresh) hands out: an access token until `expiresAt`, and a refresh token. */
+export type Tokens = { token: string; expiresAt: number; refreshToken: string };
+
+/** New tokens of a person on a device: an access token, and (at a login) a refresh token. */
+async function issue(
+  q: Sql,
+  deviceId: string,
+  userId: number,
+  now: number,
+  withRefresh: boolean,
+): Promise<{ token: string; expiresAt: number; refreshToken: string | null }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = now + ACCESS_TOKEN_MS;
+  await q.query(
+    `INSERT INTO device_tokens (token_hash, device_id, user_id, created_at, kind, expires_at)
+     VALUES ($1, $2, $3, $4, 'access', $5)`,
+    [tokenHash(token), deviceId, userId, now, expiresAt],
+  );
+  if (!withRefresh) return { token, expiresAt, refreshToken: null };
+  const refreshToken = randomBytes(32).toString('base64url');
+  await q.query(
+    `INSERT INTO device_tokens (token_hash, device_id, user_id, created_at, kind, expires_at)
+     VALUES ($1, $2, $3, $4, 'refresh', $5)`,
+    [tokenHash(refreshToken), deviceId, userId, now, now + REFRESH_TOKEN_MS],
+  );
+  return { token, expiresAt, refreshToken };
+}
+
+/**
+ * A new access token for a refresh token — only together with the secret of the device it was issued
+ * on, while neither is revoked or expired and the account is active (issue 14: a stolen refresh token
+ * alone is worth nothing, and an admin's revocation ends both). Like a login, it is a contact that
+ * opens a push cycle (it tells the device nothing of the centre's rows).
+ */
+export async function refresh(
+  q: Sql,
+  input: { deviceId: string; refreshToken: string; deviceSecret: string },
+  now: number,
+): Promise<{ token: string; expiresAt: number; userId: number } | null> {
+  const [t] = await q.query<{ userId: number; active: number; secretHash: string | null }>(
+    `SELECT t.user_id AS "userId", u.active, d.secret_hash AS "secretHash" FROM device_tokens t
+     JOIN users u ON u.id = t.user_id JOIN devices d ON d.id = t.device_id
+     WHERE t.token_hash = $1 AND t.kind = 'refresh' AND t.device_id = $2 AND t.revoked_at IS NULL
+       AND t.expires_at > $3`,
+    [tokenHash(input.refreshToken), input.deviceId, now],
+  );
+  if (!t || t.active !== 1 || t.secretHash === null || tokenHash(input.deviceSecret) !== t.secretHash)
+    return null;
+  const userId = Number(t.userId);
+  const { token, expiresAt } = await issue(q, input.deviceId, userId, now, false);
+  await loginContact(q, input.deviceId, userId, now);
+  return { token, expiresAt, userId };
+}
+
+/** The caller of an access token, or why not: unknown or revoked, or expired (by the gateway's clock). */
+export async function authenticate(
+  q: Sql,
+  token: string,
+  now: number,
+): Promise<(Caller & { expiresAt: number }) | 'expired' | null> {
+  const [t] = await q.query<{
+    userId: number;
+    deviceId: string;
+    teacherId: number | null;
+    active: number;
+    expiresAt: number | null;
+  }>(
+    `SELECT t.user_id AS "userId", t.device_id AS "deviceId", u.teacher_id AS "teacherId", u.active,
+       t.expires_at AS "expiresAt"
+     FROM device_tokens t JOIN users u ON u.id = t.user_id
+     WHERE t.token_hash = $1 AND t.kind = 'access' AND t.revoked_at IS NULL`,
     [tokenHash(token)],
   );
   if (!t || t.active !== 1) return null;
+  const expiresAt = t.expiresAt === null ? now : Number(t.expiresAt);
+  if (expiresAt <= now) return 'expired';
   const grants = await grantsOf(q, t.userId);
   return {
     userId: t.userId,
@@ -148,23 +212,32 @@ export async function authenticate(q: Sql, token: string): Promise<Caller | null
     teacherId: t.teacherId,
     grants,
     scopes: await allowedScopes(q, grants, t.teacherId),
+    expiresAt,
   };
 }
 
-/** Revoke tokens: one token (logout) or every token of a device (admin). Returns how many. */
+/**
+ * Revoke tokens: at a logout the caller's access token and their refresh tokens on that device; an
+ * admin's revocation every token of a device, or of a person on every device. Returns how many.
+ */
 export async function revoke(
   q: Sql,
-  by: { token?: string; deviceId?: string },
+  by: { token: string } | { deviceId: string } | { userId: number },
   now: number,
 ): Promise<number> {
-  const rows = by.token
-    ? await q.query(
-        'UPDATE device_tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL RETURNING 1',
-        [tokenHash(by.token), now],
-      )
-    : await q.query(
-        'UPDATE device_tokens SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL RETURNING 1',
-        [by.deviceId, now],
-      );
+  if ('token' in by) {
+    const rows = await q.query(
+      `UPDATE device_tokens SET revoked_at = $2 WHERE revoked_at IS NULL AND (token_hash = $1 OR (kind = 'refresh'
+         AND (device_id, user_id) IN (SELECT device_id, user_id FROM device_tokens WHERE token_hash = $1)))
+       RETURNING 1`,
+      [tokenHash(by.token), now],
+    );
+    return rows.length;
+  }
+  const [column, value] = 'deviceId' in by ? ['device_id', by.deviceId] : ['user_id', by.userId];
+  const rows = await q.query(
+    `UPDATE device_tokens SET revoked_at = $2 WHERE ${column} = $1 AND revoked_at IS NULL RETURNING 1`,
+    [value, now],
+  );
   return rows.length;
 }

@@ -39,7 +39,10 @@ export async function touchContact(
   );
 }
 
-/** A login: it opens (or continues) a cycle whose window starts at the contact before it. */
+/**
+ * A login or a token refresh: it opens (or continues) a cycle whose window starts at the contact before
+ * it; the push that follows continues it.
+ */
 export async function loginContact(q: Sql, deviceId: string, userId: number, now: number): Promise<void> {
   await pushWindow(q, deviceId, userId, LOGIN_CYCLE, now);
 }
@@ -66,10 +69,10 @@ export async function pushWindow(
      FROM device_contacts WHERE device_id = $1 AND user_id = $2 FOR UPDATE`,
     [deviceId, userId],
   );
+  // A push continues its own cycle, or the one a login (or a token refresh) just opened.
   const continues =
     c !== undefined &&
-    cycleId !== null &&
-    (c.cycleId === cycleId || c.cycleId === LOGIN_CYCLE) &&
+    ((cycleId !== null && c.cycleId === cycleId) || c.cycleId === LOGIN_CYCLE) &&
     c.cycleFrom !== null &&
     c.cycleStartedAt !== null &&
     now - Number(c.cycleStartedAt) <= CYCLE_MAX_MS;

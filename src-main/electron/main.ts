@@ -6,7 +6,7 @@ import type { CallEnvelope } from '../../src-shared/contract/errors';
 import { startBackend, type Backend } from '../boot';
 import { PRODUCT_NAME, userDataDir } from '../paths';
 import { printPdfFile } from './print';
-import { safeStorageSecrets } from './secrets';
+import { safeStorageCipher } from './secrets';
 import { setupUpdater } from './updater';
 import { createMainWindow, RENDERER_INDEX } from './window';
 
@@ -44,7 +44,7 @@ function start(): void {
     // a restore swaps the replica behind the one `api:call` channel without restarting the app.
     const b = startBackend({
       dbPath: typeof values.db === 'string' ? values.db : join(userDataDir(), 'replica.db'),
-      secrets: safeStorageSecrets,
+      secretsCipher: safeStorageCipher,
       printPdf: printPdfFile,
     });
     backend = b;

@@ -1,14 +1,14 @@
 import { safeStorage } from 'electron';
-import type { Db } from '../db/open';
-import type { SecretStore } from '../sync/engine';
-import { metaSecretStore } from '../sync/secrets';
+import type { Cipher } from '../sync/secrets';
 
-/** The gateway token encrypted with the OS keychain (DPAPI on Windows, libsecret on Linux) when available. */
-export function safeStorageSecrets(db: Db): SecretStore | undefined {
+/**
+ * The platform's encryption for the secrets file (DPAPI on Windows, libsecret on Linux) when available:
+ * every value is stored as `enc:<base64>`; values written before (plain) are read as they are.
+ */
+export function safeStorageCipher(): Cipher | undefined {
   if (!safeStorage.isEncryptionAvailable()) return undefined;
-  return metaSecretStore(
-    db,
-    (s) => `enc:${safeStorage.encryptString(s).toString('base64')}`,
-    (s) => (s.startsWith('enc:') ? safeStorage.decryptString(Buffer.from(s.slice(4), 'base64')) : s),
-  );
+  return {
+    encrypt: (s) => `enc:${safeStorage.encryptString(s).toString('base64')}`,
+    decrypt: (s) => (s.startsWith('enc:') ? safeStorage.decryptString(Buffer.from(s.slice(4), 'base64')) : s),
+  };
 }

@@ -8,6 +8,7 @@ import {
   checksumsResponse,
   HEADER,
   loginResponse,
+  refreshResponse,
   partitionsResponse,
   pullResponse,
   pushResponse,
@@ -52,6 +53,7 @@ export const SYNC_META = {
 export type SecretStore = {
   get: (key: string) => string | null;
   set: (key: string, value: string | null) => void;
+  keys: () => string[];
 };
 
 export type SyncReport = {
@@ -159,21 +161,109 @@ export class SyncEngine {
     return this.client;
   }
 
-  /** The gateway token of a user of this PC (each person pushes their own edits with their own token). */
-  private tokenOf(userId: number | string | null): string | null {
-    return userId === null ? null : this.secrets.get(`sync.token.${userId}`);
+  /**
+   * A person's tokens for the gateway this replica syncs with (each person pushes their own edits with
+   * their own token): the short-lived access token and the refresh token, kept with the address they
+   * belong to — a token is only ever sent to the gateway that issued it (issue 14).
+   */
+  private tokensOf(userId: number | string | null): { token: string; refreshToken: string } | null {
+    const url = getMeta(this.db, SYNC_META.gateway);
+    const raw = userId === null || url === null ? null : this.secrets.get(`sync.auth.${userId}`);
+    if (!raw) return null;
+    const t = JSON.parse(raw) as { gateway: string; token: string; refreshToken: string };
+    return t.gateway === url ? t : null;
+  }
+
+  private keepTokens(userId: number, gateway: string, t: { token: string; refreshToken: string }): void {
+    this.secrets.set(`sync.auth.${userId}`, JSON.stringify({ gateway, ...t }));
+  }
+
+  /** Forget a person's tokens (refused by the gateway, or the replica points at another one). */
+  dropTokens(userId: number | 'everyone'): void {
+    for (const k of this.secrets.keys())
+      if (userId === 'everyone' ? k.startsWith('sync.auth.') : k === `sync.auth.${userId}`)
+        this.secrets.set(k, null);
+  }
+
+  /** A person's current access token, or null (for tests and the login screen's wait). */
+  accessTokenOf(userId: number): string | null {
+    return this.tokensOf(userId)?.token ?? null;
   }
 
   /** Whether a person of this PC has a gateway token (their edits can be pushed). */
   hasTokenOf(userId: number): boolean {
-    return this.tokenOf(userId) !== null;
+    return this.tokensOf(userId) !== null;
   }
 
-  /** The token of the account that connected the replica: it pulls the scope. */
-  private syncToken(): string {
-    const t = this.tokenOf(getMeta(this.db, SYNC_META.userId));
-    if (!t) throw new NotConnectedError('no gateway login for this replica: connect it again');
-    return t;
+  /** The account that connected the replica: it pulls the scope. */
+  private pullerId(): number {
+    const id = Number(getMeta(this.db, SYNC_META.userId));
+    if (!this.tokensOf(id))
+      throw new NotConnectedError('no gateway login for this replica: connect it again');
+    return id;
+  }
+
+  private refreshing = new Map<number, Promise<string>>();
+
+  /**
+   * A new access token for a person, with their refresh token and this device's secret (one at a time
+   * per person: the download's two lanes may both find the token expired). A refusal (revoked, expired,
+   * another secret) forgets their tokens: they log in again.
+   */
+  private refreshed(userId: number): Promise<string> {
+    let running = this.refreshing.get(userId);
+    if (!running) {
+      running = (async () => {
+        const url = getMeta(this.db, SYNC_META.gateway);
+        const t = this.tokensOf(userId);
+        const secret = url === null ? {} : this.deviceSecretFor(url);
+        if (!url || !t || !secret.deviceSecret)
+          throw new GatewayRequestError(401, 'UNAUTHORIZED', 'no refresh token on this PC');
+        try {
+          const r = await this.gateway().request('POST', '/auth/refresh', refreshResponse, {
+            body: {
+              deviceId: this.deviceId,
+              refreshToken: t.refreshToken,
+              deviceSecret: secret.deviceSecret,
+            },
+          });
+          this.keepTokens(userId, url, { token: r.token, refreshToken: t.refreshToken });
+          return r.token;
+        } catch (err) {
+          if (err instanceof GatewayRequestError && err.code === 'UNAUTHORIZED') this.dropTokens(userId);
+          throw err;
+        }
+      })().finally(() => this.refreshing.delete(userId));
+      this.refreshing.set(userId, running);
+    }
+    return running;
+  }
+
+  /**
+   * A gateway request as a person of this PC, with their access token — refreshed once when the
+   * gateway says it expired (access tokens live minutes).
+   */
+  private async as<T extends z.ZodType>(
+    userId: number,
+    method: 'GET' | 'POST',
+    path: string,
+    schema: T,
+    opts: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<z.infer<T>> {
+    const gw = this.gateway();
+    const t = this.tokensOf(userId);
+    if (!t) throw new GatewayRequestError(401, 'UNAUTHORIZED', 'no token on this PC');
+    try {
+      return await gw.request(method, path, schema, { ...opts, token: t.token });
+    } catch (err) {
+      if (
+        !(err instanceof GatewayRequestError) ||
+        err.code !== 'UNAUTHORIZED' ||
+        err.reason !== 'token expired'
+      )
+        throw err;
+      return gw.request(method, path, schema, { ...opts, token: await this.refreshed(userId) });
+    }
   }
 
   /**
@@ -189,7 +279,7 @@ export class SyncEngine {
       // they are judged by the time they were made (DOMAIN.md, Time).
       const known = this.sql.prepare('SELECT id FROM users WHERE login = ?').get(login) as
         { id: number } | undefined;
-      if (known && this.tokenOf(known.id)) {
+      if (known && this.tokensOf(known.id)) {
         const queued = this.sql
           .prepare('SELECT count(*) AS n FROM outbox WHERE acked_seq IS NULL AND user_id = ?')
           .get(known.id) as { n: number };
@@ -199,7 +289,7 @@ export class SyncEngine {
         body: { login, password, deviceId: this.deviceId, ...this.deviceSecretFor(url) },
       });
       this.keepDeviceSecret(url, r.deviceSecret);
-      this.secrets.set(`sync.token.${r.userId}`, r.token);
+      this.keepTokens(r.userId, url, r);
       this.sql
         .prepare('UPDATE users SET password_hash = ? WHERE id = ?')
         .run(hashPassword(password), r.userId);
@@ -221,6 +311,9 @@ export class SyncEngine {
     password: string,
     scope?: string,
   ): Promise<{ userId: number; scopes: string[]; scope: string }> {
+    // Another gateway: every token of this PC is forgotten before anything is sent to it, so none can
+    // ever reach another host (issue 14); its device secret for the old one stays with the old address.
+    if (getMeta(this.db, SYNC_META.gateway) !== gatewayUrl) this.dropTokens('everyone');
     const client = new GatewayClient(gatewayUrl, this.now);
     const r = await client.request('POST', '/auth/login', loginResponse, {
       body: { login, password, deviceId: this.deviceId, ...this.deviceSecretFor(gatewayUrl) },
@@ -249,7 +342,7 @@ export class SyncEngine {
         .run(hashPassword(password), r.userId);
       this.renumberOutbox(r.lastLocalSeq);
     })();
-    this.secrets.set(`sync.token.${r.userId}`, r.token);
+    this.keepTokens(r.userId, gatewayUrl, r);
     this.pendingVerifier = { userId: r.userId, hash: hashPassword(password) };
     this.client = new GatewayClient(gatewayUrl, this.now);
     this.emit();
@@ -279,7 +372,7 @@ export class SyncEngine {
     return {
       configured:
         getMeta(this.db, SYNC_META.gateway) !== null &&
-        this.tokenOf(getMeta(this.db, SYNC_META.userId)) !== null,
+        this.tokensOf(getMeta(this.db, SYNC_META.userId)) !== null,
       gateway: getMeta(this.db, SYNC_META.gateway),
       scope: getMeta(this.db, SYNC_META.scope),
       online: this.online,
@@ -351,10 +444,10 @@ export class SyncEngine {
     try {
       const scopeKey = getMeta(this.db, SYNC_META.scope);
       if (!scopeKey || !parseScopeKey(scopeKey)) throw new NotConnectedError('no replica scope chosen');
-      const gw = this.gateway();
+      this.gateway(); // throws when the replica is not connected
       this.runningSums = null;
       // One id for this cycle's pushes: one after another they count as one contact (DOMAIN.md, Time).
-      await this.push(gw, report, randomUUID());
+      await this.push(report, randomUUID());
       ctx.checkCancelled();
       // Never pull for an author whose edits still wait to be pushed: the pull would be a contact after
       // which their queued edits could not be believed to be as old as they are (DOMAIN.md, Time).
@@ -370,11 +463,11 @@ export class SyncEngine {
       let caughtUp = false;
       while (!caughtUp) {
         if (getMeta(this.db, SYNC_META.cursor) === null) {
-          report.snapshotRows += await this.snapshot(gw, scopeKey, ctx);
+          report.snapshotRows += await this.snapshot(scopeKey, ctx);
           report.resynced = true;
         }
         try {
-          caughtUp = await this.pull(gw, scopeKey, report, ctx);
+          caughtUp = await this.pull(scopeKey, report, ctx);
         } catch (err) {
           if (err instanceof GatewayRequestError && err.code === 'MUST_RESYNC') {
             this.sql.prepare('DELETE FROM meta WHERE key = ?').run(SYNC_META.cursor);
@@ -398,7 +491,7 @@ export class SyncEngine {
         opts.verify !== 'never' &&
         (opts.verify === 'always' || report.resynced || this.now() - lastVerified >= VERIFY_INTERVAL_MS)
       ) {
-        await this.verify(gw, scopeKey, report);
+        await this.verify(scopeKey, report);
       }
       this.online = true;
       this.sql.transaction(() => {
@@ -417,7 +510,7 @@ export class SyncEngine {
    * Push pending mutations in order, each person's with their own token; store every permanent refusal
    * durably. The queue stops at an edit whose author has not logged in online on this PC yet.
    */
-  private async push(gw: GatewayClient, report: SyncReport, cycleId: string): Promise<void> {
+  private async push(report: SyncReport, cycleId: string): Promise<void> {
     let retriedOrder = false;
     for (;;) {
       const pending = this.sql
@@ -439,15 +532,13 @@ export class SyncEngine {
       if (!first) return;
       const cut = pending.findIndex((m) => m.userId !== first.userId);
       const batch = cut === -1 ? pending : pending.slice(0, cut);
-      const token = this.tokenOf(first.userId);
-      if (!token) {
+      if (!this.tokensOf(first.userId)) {
         report.waitingForLogin = first.userId;
         return;
       }
       let res;
       try {
-        res = await gw.request('POST', '/sync/push', pushResponse, {
-          token,
+        res = await this.as(first.userId, 'POST', '/sync/push', pushResponse, {
           headers: { [HEADER.cycle]: cycleId },
           body: {
             deviceId: this.deviceId,
@@ -456,8 +547,8 @@ export class SyncEngine {
         });
       } catch (err) {
         if (err instanceof GatewayRequestError && err.code === 'UNAUTHORIZED') {
-          // A revoked or expired token: that person logs in again; their edits wait.
-          this.secrets.set(`sync.token.${first.userId}`, null);
+          // A revoked token (its refresh refused too): that person logs in again; their edits wait.
+          this.dropTokens(first.userId);
           report.waitingForLogin = first.userId;
           return;
         }
@@ -597,7 +688,6 @@ export class SyncEngine {
 
   /** Pull pages of the log until caught up; returns true when caught up. */
   private async pull(
-    gw: GatewayClient,
     scope: string,
     report: SyncReport,
     ctx: ReturnType<typeof jobContext>,
@@ -605,11 +695,11 @@ export class SyncEngine {
     for (;;) {
       ctx.checkCancelled();
       const cursor = Number(getMeta(this.db, SYNC_META.cursor) ?? 0);
-      const page = await gw.request(
+      const page = await this.as(
+        this.pullerId(),
         'GET',
         `/sync/pull?scope=${encodeURIComponent(scope)}&after=${cursor}&limit=${this.pageSize}`,
         pullResponse,
-        { token: this.syncToken() },
       );
       report.pulled += this.applyLogPage(page);
       ctx.progress('pull', page.next, page.next);
@@ -664,19 +754,15 @@ export class SyncEngine {
    * transaction; the first page clears the old rows, the last sets the cursor to the head read at the
    * start and re-applies the pending local edits on top.
    */
-  private async snapshot(
-    gw: GatewayClient,
-    scope: string,
-    ctx: ReturnType<typeof jobContext>,
-  ): Promise<number> {
+  private async snapshot(scope: string, ctx: ReturnType<typeof jobContext>): Promise<number> {
     let progress = readSnapshotProgress(getMeta(this.db, SYNC_META.snapshot));
     const sums = progress ? null : new Map<string, Checksum>();
     if (!progress) {
-      const { seq } = await gw.request(
+      const { seq } = await this.as(
+        this.pullerId(),
         'GET',
         `/sync/head?scope=${encodeURIComponent(scope)}`,
         z.object({ seq: z.number().int() }),
-        { token: this.syncToken() },
       );
       progress = { head: seq, done: [], after: {} };
       const start = progress;
@@ -702,12 +788,12 @@ export class SyncEngine {
     const p = progress;
     const queue = DOWNLOAD_ORDER.filter((t) => !p.done.includes(t.name));
     const page = (t: SyncedTable, after: Array<string | number> | null) => {
-      const r = gw.request(
+      const r = this.as(
+        this.pullerId(),
         'GET',
         `/sync/snapshot?scope=${encodeURIComponent(scope)}&table=${t.name}&limit=${this.pageSize * 4}` +
           (after ? `&after=${encodeURIComponent(JSON.stringify(after))}` : ''),
         snapshotResponse,
-        { token: this.syncToken() },
       );
       r.catch(() => undefined); // awaited below; a lane that stops early leaves it unobserved
       return r;
@@ -811,17 +897,17 @@ export class SyncEngine {
   }
 
   /** When caught up with nothing pending: compare checksums, repair the partitions that differ. */
-  private async verify(gw: GatewayClient, scope: string, report: SyncReport): Promise<void> {
+  private async verify(scope: string, report: SyncReport): Promise<void> {
     if (
       this.status().pending > 0 ||
       (this.sql.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n > 0
     )
       return;
-    const remote = await gw.request(
+    const remote = await this.as(
+      this.pullerId(),
       'GET',
       `/sync/checksums?scope=${encodeURIComponent(scope)}`,
       checksumsResponse,
-      { token: this.syncToken() },
     );
     if (remote.seq !== Number(getMeta(this.db, SYNC_META.cursor))) return; // the centre moved on; next cycle
     const local = this.runningSums ?? replicaChecksums(this.sql);
@@ -834,11 +920,11 @@ export class SyncEngine {
     }
     for (const d of differing) {
       const t = syncedTable(d.table) as SyncedTable;
-      const parts = await gw.request(
+      const parts = await this.as(
+        this.pullerId(),
         'GET',
         `/sync/checksums?scope=${encodeURIComponent(scope)}&table=${t.name}`,
         partitionsResponse,
-        { token: this.syncToken() },
       );
       const mine = replicaPartitions(this.sql, t);
       const theirs = new Map(parts.partitions.map((p) => [p.partition, p]));
@@ -847,7 +933,7 @@ export class SyncEngine {
         const a = mine.get(p);
         const b = theirs.get(p);
         if (a && b && a.equals(b)) continue;
-        await this.repairPartition(gw, scope, t, p);
+        await this.repairPartition(scope, t, p);
         report.repairedPartitions++;
       }
     }
@@ -856,22 +942,17 @@ export class SyncEngine {
   }
 
   /** Replace one partition's rows with the centre's. */
-  private async repairPartition(
-    gw: GatewayClient,
-    scope: string,
-    t: SyncedTable,
-    partition: string,
-  ): Promise<void> {
+  private async repairPartition(scope: string, t: SyncedTable, partition: string): Promise<void> {
     const rows: unknown[][] = [];
     let columns: string[] = replicaColumns(t);
     let after: Array<string | number> | null = null;
     for (;;) {
-      const page: SnapshotResponse = await gw.request(
+      const page: SnapshotResponse = await this.as(
+        this.pullerId(),
         'GET',
         `/sync/snapshot?scope=${encodeURIComponent(scope)}&table=${t.name}&partition=${partition}&limit=${this.pageSize}` +
           (after ? `&after=${encodeURIComponent(JSON.stringify(after))}` : ''),
         snapshotResponse,
-        { token: this.syncToken() },
       );
       columns = page.columns;
       rows.push(...page.rows);

@@ -45,8 +45,17 @@ export const grant = z.object({
   scopeKind: z.enum(SCOPE_KINDS),
   scopeId: id.nullable(),
 });
+/** How long an access token lives: a stolen one is worth minutes (issue 14). */
+export const ACCESS_TOKEN_MS = 15 * 60_000;
+/** How long a refresh token lives; it works only with the device's secret, and is revocable. */
+export const REFRESH_TOKEN_MS = 30 * 86_400_000;
+
 export const loginResponse = z.object({
+  /** The access token: the bearer of every request, until `expiresAt` (the gateway's clock). */
   token: z.string(),
+  expiresAt: z.number().int(),
+  /** Gets a new access token with the device's secret (`POST /auth/refresh`). */
+  refreshToken: z.string(),
   userId: id,
   grants: z.array(grant),
   /** Replica scopes this user may hold, e.g. 'faculty:1'. */
@@ -57,6 +66,19 @@ export const loginResponse = z.object({
   /** Given once, when this login registered the device: the desktop keeps it for later logins. */
   deviceSecret: z.string().nullable().optional(),
 });
+
+export const refreshRequest = z.object({
+  deviceId: z.string().uuid(),
+  refreshToken: z.string().min(1).max(200),
+  deviceSecret: z.string().min(1).max(200),
+});
+export const refreshResponse = z.object({ token: z.string(), expiresAt: z.number().int() });
+/** An admin's revocation: every token of a device, or of a person everywhere. */
+export const revokeRequest = z
+  .object({ deviceId: z.string().uuid().optional(), userId: z.number().int().positive().optional() })
+  .refine((r) => (r.deviceId === undefined) !== (r.userId === undefined), {
+    message: 'name either deviceId or userId',
+  });
 
 /** A change-log entry: the table, the op, the row version, and the values (or the key for a delete). */
 export const logEntry = z.tuple([

@@ -23,6 +23,7 @@ export type RawMutation = {
  */
 export class RawClient {
   token = '';
+  refreshToken = '';
   userId = 0;
   scopes: string[] = [];
   deviceSecret: string | null = null;
@@ -61,12 +62,14 @@ export class RawClient {
     if (r.status !== 200) return r.status;
     const b = (await r.json()) as {
       token: string;
+      refreshToken: string;
       userId: number;
       scopes: string[];
       lastLocalSeq: number;
       deviceSecret?: string | null;
     };
     this.token = b.token;
+    this.refreshToken = b.refreshToken;
     this.userId = b.userId;
     this.scopes = b.scopes;
     this.seq = Math.max(this.seq, b.lastLocalSeq);
@@ -88,23 +91,45 @@ export class RawClient {
       after: m.after ?? null,
       createdAt: m.createdAt ?? this.deviceNow(),
     }));
-    const r = await fetch(`${this.url}/sync/push`, {
-      method: 'POST',
-      headers: { ...this.headers(), ...(opts.cycle ? { [HEADER.cycle]: opts.cycle } : {}) },
-      body: JSON.stringify({ deviceId: this.deviceId, mutations: sent }),
-    });
+    const r = await this.authed(() =>
+      fetch(`${this.url}/sync/push`, {
+        method: 'POST',
+        headers: { ...this.headers(), ...(opts.cycle ? { [HEADER.cycle]: opts.cycle } : {}) },
+        body: JSON.stringify({ deviceId: this.deviceId, mutations: sent }),
+      }),
+    );
     if (r.status !== 200) throw new Error(`push: ${r.status} ${await r.text()}`);
     const b = (await r.json()) as { outcomes: MutationOutcome[]; lastLocalSeq: number };
     this.seq = Math.max(this.seq, b.lastLocalSeq);
     return { outcomes: b.outcomes, sent };
   }
 
+  /** A request with the access token, refreshed once (refresh token + device secret) if it expired. */
+  private async authed(send: () => Promise<Response>): Promise<Response> {
+    const r = await send();
+    if (r.status !== 401) return r;
+    const body = (await r.clone().json()) as { reason?: string };
+    if (body.reason !== 'token expired') return r;
+    const fresh = await fetch(`${this.url}/auth/refresh`, {
+      method: 'POST',
+      headers: { ...this.headers(), authorization: '' },
+      body: JSON.stringify({
+        deviceId: this.deviceId,
+        refreshToken: this.refreshToken,
+        deviceSecret: this.deviceSecret ?? '',
+      }),
+    });
+    if (fresh.status !== 200) return r;
+    this.token = ((await fresh.json()) as { token: string }).token;
+    return send();
+  }
+
   /** A request that is not a push (the head of the change log): a contact with the gateway. */
   async contact(): Promise<void> {
     const scope = this.scopes[0] ?? 'university';
-    const r = await fetch(`${this.url}/sync/head?scope=${encodeURIComponent(scope)}`, {
-      headers: this.headers(),
-    });
+    const r = await this.authed(() =>
+      fetch(`${this.url}/sync/head?scope=${encodeURIComponent(scope)}`, { headers: this.headers() }),
+    );
     if (r.status !== 200) throw new Error(`head: ${r.status} ${await r.text()}`);
   }
 }

@@ -133,8 +133,7 @@ describe('pending edits through MUST_RESYNC, with a real gateway (PGlite)', () =
     await gw.db.query('UPDATE sync_counter SET pruned_through = seq WHERE id = 1');
     // The authors' gateway tokens are gone (they must log in online again): their edits wait, so what
     // the replica shows after the download is the download plus the re-applied outbox alone.
-    for (const account of ['teacher', 'head'])
-      sql.prepare('DELETE FROM meta WHERE key = ?').run(`secret.sync.token.${userId(sql, account)}`);
+    for (const account of ['teacher', 'head']) app.deps.sync.dropTokens(userId(sql, account));
     const held = await app.deps.sync.sync();
     expect(held).toMatchObject({ resynced: true, pushed: 0, waitingForLogin: userId(sql, 'teacher') });
     expect(held.snapshotRows).toBeGreaterThan(0);

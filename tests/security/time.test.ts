@@ -124,7 +124,7 @@ describe.each(BACKENDS)('edit times and accounts through one PC on %s', (backend
     await app.deps.sync.sync();
     const session = await desktopLogin(app, 'teacher'); // the teacher's contact: 13:30
     // The teacher's token is lost (revoked, or this PC lost it); their edit waits for their login.
-    app.deps.sync['secrets'].set(`sync.token.${userId(app, 'teacher')}`, null);
+    app.deps.sync.dropTokens(userId(app, 'teacher'));
     const [cell] = teacherCells(app, 1);
     deviceNow = serverNow = at('13:40');
     await setMark(app, session, cell, 'e');

@@ -173,7 +173,7 @@ describe.each(BACKENDS)('substitutions through sync on %s', (backend) => {
     await gw.db.query('UPDATE sync_counter SET pruned_through = seq WHERE id = 1');
     // The head's gateway token is gone (they must log in online again): the outbox waits, so the
     // rows after the new download are the re-applied pending edits alone.
-    a.db.$client.prepare('DELETE FROM meta WHERE key = ?').run(`secret.sync.token.${userOf(a, 'head')}`);
+    a.deps.sync.dropTokens(userOf(a, 'head'));
     const held = await a.deps.sync.sync();
     expect(held).toMatchObject({ resynced: true, applied: 0 });
     const local = a.db.$client

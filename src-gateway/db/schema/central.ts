@@ -109,7 +109,11 @@ export const deviceContacts = pgTable(
   (t) => [primaryKey({ columns: [t.deviceId, t.userId] })],
 );
 
-/** Per-device bearer tokens, stored as SHA-256 hashes; revocable. */
+/**
+ * Per-device tokens of a person, stored as SHA-256 hashes; revocable. An `access` token is the bearer
+ * of every request and lives minutes; a `refresh` token gets a new access token, only together with
+ * the device's secret, and lives weeks.
+ */
 export const deviceTokens = pgTable(
   'device_tokens',
   {
@@ -118,6 +122,8 @@ export const deviceTokens = pgTable(
     userId: integer('user_id').notNull(),
     createdAt: ms('created_at').notNull(),
     revokedAt: ms('revoked_at'),
+    kind: text('kind').notNull().default('access'),
+    expiresAt: ms('expires_at'),
   },
   (t) => [index('device_tokens_device').on(t.deviceId)],
 );

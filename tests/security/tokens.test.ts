@@ -85,7 +85,7 @@ describe.each(BACKENDS)('tokens on %s', (backend) => {
       for (const s of secrets) expect(bytes.includes(Buffer.from(s)), `${where} holds a secret`).toBe(false);
   });
 
-  it('secrets an earlier version kept in the replica move out of it, their bytes overwritten', async () => {
+  it('secrets an earlier version kept in the replica move out of it, their bytes overwritten', () => {
     const first = emptyReplica();
     const file = first.db.$client.name;
     const insert = first.db.$client.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
@@ -120,8 +120,8 @@ describe.each(BACKENDS)('tokens on %s', (backend) => {
     await app.dispatch({
       method: 'journal.setMarks',
       input: {
-        lessonId: cell!.lessonId,
-        marks: [{ studentId: cell!.studentId, attendance: 'e', grade: null }],
+        lessonId: cell.lessonId,
+        marks: [{ studentId: cell.studentId, attendance: 'e', grade: null }],
       },
       session,
     });
@@ -160,8 +160,8 @@ describe.each(BACKENDS)('tokens on %s', (backend) => {
     await app.dispatch({
       method: 'journal.setMarks',
       input: {
-        lessonId: cell!.lessonId,
-        marks: [{ studentId: cell!.studentId, attendance: 'a', grade: null }],
+        lessonId: cell.lessonId,
+        marks: [{ studentId: cell.studentId, attendance: 'a', grade: null }],
       },
       session,
     });

@@ -11,7 +11,7 @@ export default defineConfig({
     exclude: ['tests/e2e/**', 'node_modules/**'],
     pool: 'forks',
     globalSetup: ['tests/setup/global-setup.ts'],
-    testTimeout: 60_000,
+    testTimeout: 180_000, // a bound against hangs, not a measure of speed (a loaded machine is slow)
     hookTimeout: 120_000,
   },
 });

@@ -17,7 +17,7 @@ export function authHandlers(d: Deps): Pick<Handlers, 'auth.login' | 'auth.logou
         u.active;
       if (local) {
         // Also log in centrally when online, for this person's own gateway token (not waited for).
-        void d.sync.centralLogin(input.login, input.password);
+        d.sync.centralLoginInBackground(input.login, input.password);
       } else {
         // No local verifier yet (or a changed password): the gateway decides, when the replica is connected.
         const central = await d.sync.centralLogin(input.login, input.password);

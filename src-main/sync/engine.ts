@@ -132,6 +132,8 @@ export class SyncEngine {
   private client: GatewayClient | null = null;
   private running: Promise<SyncReport> | null = null;
   private online: boolean | null = null;
+  /** Central logins started beside a local one and not waited for (see `loginsSettled`). */
+  private readonly backgroundLogins = new Set<Promise<unknown>>();
   private timer: NodeJS.Timeout | null = null;
   /**
    * Checksums kept while a whole download was written in this process (SYNC.md: "keeps a running copy
@@ -264,6 +266,17 @@ export class SyncEngine {
         throw err;
       return gw.request(method, path, schema, { ...opts, token: await this.refreshed(userId) });
     }
+  }
+
+  /** Starts a central login beside a local one that has already decided; `loginsSettled` awaits it. */
+  centralLoginInBackground(login: string, password: string): void {
+    const p = this.centralLogin(login, password).finally(() => this.backgroundLogins.delete(p));
+    this.backgroundLogins.add(p);
+  }
+
+  /** Resolves when every central login started in the background has ended (tests wait for this state). */
+  async loginsSettled(): Promise<void> {
+    while (this.backgroundLogins.size > 0) await Promise.allSettled([...this.backgroundLogins]);
   }
 
   /**

@@ -120,18 +120,9 @@ export async function centralEdit(gatewayUrl: string, changes: unknown[]): Promi
  * that moves the clock next does not race it.
  */
 export async function desktopLogin(app: App, login: string): Promise<string> {
-  const known = app.db.$client.prepare('SELECT id FROM users WHERE login = ?').get(login) as
-    { id: number } | undefined;
-  const before = known ? app.deps.sync.accessTokenOf(known.id) : null;
   const r = await app.dispatch({ method: 'auth.login', input: { login, password: 'demo' } });
   if (!r.ok) throw new Error(`login ${login}: ${r.error.code} ${r.error.message}`);
-  const userId = (r.value as { user: { id: number } }).user.id;
-  if (app.deps.sync.status().gateway !== null)
-    for (let i = 0; i < 100; i++) {
-      const now = app.deps.sync.accessTokenOf(userId);
-      if (now !== null && now !== before) break;
-      await new Promise((s) => setTimeout(s, 20));
-    }
+  await app.deps.sync.loginsSettled();
   return (r.value as { session: string }).session;
 }
 

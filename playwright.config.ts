@@ -4,7 +4,9 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: 'tests/e2e',
   outputDir: 'test-results/e2e',
-  timeout: 90_000,
+  timeout: 180_000,
+  // Expectations wait for a state; the bound only stops a hang (print and archive jobs are slow on a loaded machine).
+  expect: { timeout: 30_000 },
   workers: 1,
   reporter: process.env.CI ? 'line' : 'list',
   use: {

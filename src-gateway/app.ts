@@ -1,3 +1,4 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
@@ -9,13 +10,22 @@ import {
   pushRequest,
   refreshRequest,
   revokeRequest,
+  unlockRequest,
   type GatewayErrorCode,
 } from '../src-shared/sync/wire';
 import type { CentralDb } from './db/client';
 import { authenticate, login, refresh, revoke, type Caller } from './sync/auth';
+import { waitSeconds } from '../src-shared/domain/login-throttle';
 import { pushWindow, touchContact } from './sync/contacts';
 import { head, MustResync, pullLog, scopeChecksums, snapshotPageJson, tableChecksums } from './sync/pull';
 import { push } from './sync/push';
+import {
+  liftLock,
+  lockThrottle,
+  recordLoginFailure,
+  recordLoginSuccess,
+  releaseEmpty,
+} from './sync/throttle';
 import { writeCentral, type CentralChange } from './sync/write';
 
 /**
@@ -26,13 +36,14 @@ import { writeCentral, type CentralChange } from './sync/write';
 export type GatewayDeps = { db: CentralDb; now: () => number };
 type Env = { Variables: { caller: Caller } };
 
-const STATUS: Record<GatewayErrorCode, 400 | 401 | 403 | 409 | 413 | 426 | 500> = {
+const STATUS: Record<GatewayErrorCode, 400 | 401 | 403 | 409 | 413 | 426 | 429 | 500> = {
   MALFORMED: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   MUST_RESYNC: 409,
   TOO_LARGE: 413,
   MUST_UPGRADE: 426,
+  THROTTLED: 429,
   INTERNAL: 500,
 };
 
@@ -42,6 +53,30 @@ const fail = (code: GatewayErrorCode, reason: string): Response =>
     status: STATUS[code],
     headers: { 'content-type': 'application/json' },
   });
+
+/** A login refused unjudged, for too many wrong passwords: 429, Retry-After and the seconds in the body. */
+const throttled = (waitMs: number): Response => {
+  const retryAfter = waitSeconds(waitMs);
+  return new Response(
+    JSON.stringify({
+      code: 'THROTTLED',
+      reason: `too many wrong passwords: try again in ${retryAfter} s`,
+      retryAfter,
+    }),
+    {
+      status: STATUS.THROTTLED,
+      headers: { 'content-type': 'application/json', 'retry-after': String(retryAfter) },
+    },
+  );
+};
+
+/**
+ * The client of a login, for its throttling: the TCP peer address the gateway itself sees — never a
+ * header the client writes (X-Forwarded-For is not believed) nor its own device id.
+ */
+function peerOf(c: Context): string {
+  return getConnInfo(c).remote.address ?? 'unknown';
+}
 
 async function body<T extends z.ZodType>(
   c: Context,
@@ -102,7 +137,19 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     const b = await body(c, loginRequest);
     if (!b.ok) return fail('MALFORMED', b.reason);
     const t = now();
-    const r = await db.tx((q) => login(q, b.value, t));
+    const client = peerOf(c);
+    // Throttling (issue 14, item 2): the counters of the login and of the client are locked for the
+    // whole try; a try that must wait is refused before its password is looked at.
+    const r = await db.tx(async (q) => {
+      const { gate, waitMs } = await lockThrottle(q, b.value.login, client, t);
+      if (waitMs > 0) return { waitMs };
+      const out = await login(q, b.value, t);
+      if (out === 'credentials') await recordLoginFailure(q, gate, t);
+      else if (out === 'device') await releaseEmpty(q, gate);
+      else await recordLoginSuccess(q, b.value.login, gate);
+      return out;
+    });
+    if (typeof r === 'object' && 'waitMs' in r) return throttled(r.waitMs);
     if (r === 'credentials') return fail('UNAUTHORIZED', 'wrong login or password');
     if (r === 'device')
       return fail('FORBIDDEN', 'this device is registered to another account: log in with its device secret');
@@ -138,6 +185,7 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
   // Everything below needs a bearer token.
   app.use('/auth/logout', auth);
   app.use('/auth/revoke', auth);
+  app.use('/auth/unlock', auth);
   app.use('/sync/*', auth);
   app.use('/admin/*', auth);
 
@@ -210,6 +258,22 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     );
     callers.clear();
     return c.json({ revoked });
+  });
+
+  /**
+   * An admin lifts a login lock (issue 14, item 2): `{ login }` forgets that login's wrong passwords,
+   * `{ client }` those of a client address. Who is an admin is judged from the gateway's own role rows.
+   */
+  app.post('/auth/unlock', async (c) => {
+    if (!c.get('caller').grants.some((g) => g.role === 'admin'))
+      return fail('FORBIDDEN', 'only an admin lifts login locks');
+    const b = await body(c, unlockRequest);
+    if (!b.ok) return fail('MALFORMED', b.reason);
+    const v = b.value;
+    const unlocked = await db.tx((q) =>
+      liftLock(q, v.login !== undefined ? { login: v.login } : { client: v.client ?? '' }),
+    );
+    return c.json({ unlocked });
   });
 
   /** The scope named by `?scope=`, if the caller may hold it. */

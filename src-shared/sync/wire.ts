@@ -25,10 +25,17 @@ export const GATEWAY_ERRORS = [
   'MUST_RESYNC',
   'MUST_UPGRADE',
   'TOO_LARGE',
+  /** Too many wrong passwords for the login or from the client: 429 with Retry-After (issue 14, item 2). */
+  'THROTTLED',
   'INTERNAL',
 ] as const;
 export type GatewayErrorCode = (typeof GATEWAY_ERRORS)[number];
-export const gatewayError = z.object({ code: z.enum(GATEWAY_ERRORS), reason: z.string() });
+export const gatewayError = z.object({
+  code: z.enum(GATEWAY_ERRORS),
+  reason: z.string(),
+  /** THROTTLED: whole seconds until the next try is judged (as the Retry-After header says). */
+  retryAfter: z.number().int().positive().optional(),
+});
 export type GatewayError = z.infer<typeof gatewayError>;
 
 const id = z.number().int().positive();
@@ -79,6 +86,21 @@ export const revokeRequest = z
   .refine((r) => (r.deviceId === undefined) !== (r.userId === undefined), {
     message: 'name either deviceId or userId',
   });
+
+/**
+ * An admin lifts a login lock (issue 14, item 2): the wrong-password counter of a login, or of a client
+ * address, is forgotten at once.
+ */
+export const unlockRequest = z
+  .object({
+    login: z.string().trim().min(1).max(64).optional(),
+    client: z.string().min(1).max(64).optional(),
+  })
+  .strict()
+  .refine((r) => (r.login === undefined) !== (r.client === undefined), {
+    message: 'name either login or client',
+  });
+export const unlockResponse = z.object({ unlocked: z.boolean() });
 
 /** A change-log entry: the table, the op, the row version, and the values (or the key for a delete). */
 export const logEntry = z.tuple([

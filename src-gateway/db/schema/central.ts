@@ -215,3 +215,18 @@ export const messages = pgTable(
   },
   (t) => [index('messages_to').on(t.toUserId, t.createdAt)],
 );
+
+/**
+ * Recent wrong passwords per key (issue 14, item 2): `login:<name>` and `client:<address>` (the TCP
+ * peer the gateway itself saw). Judged by `src-shared/domain/login-throttle.ts`; a successful login
+ * deletes its login's row; an admin's unlock deletes a row. Not synced.
+ */
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    key: text('key').primaryKey(),
+    failures: integer('failures').notNull(),
+    lastFailureAt: ms('last_failure_at'),
+  },
+  (t) => [index('login_failures_last').on(t.lastFailureAt)],
+);

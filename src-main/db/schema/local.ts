@@ -120,3 +120,14 @@ export const lessonFill = sqliteTable(
   // Clustered by date (WITHOUT ROWID, set in the custom migration 0004): a period is one range of pages.
   (t) => [primaryKey({ columns: [t.date, t.lessonId] }), uniqueIndex('lesson_fill_lesson').on(t.lessonId)],
 );
+
+/**
+ * Recent wrong passwords of local logins (issue 14, item 2): `login:<name>` and `client:local` (this
+ * PC). Judged by `src-shared/domain/login-throttle.ts`; a successful login deletes its login's row; an
+ * admin's unlock deletes rows. Not synced.
+ */
+export const loginFailures = sqliteTable('login_failures', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  lastFailureAt: integer('last_failure_at'),
+});

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { AppError } from '../../src-shared/contract/errors';
 import type { ConflictDto } from '../../src-shared/contract/sync.contract';
+import { waitSeconds } from '../../src-shared/domain/login-throttle';
 import { fullName, shortName } from '../../src-shared/domain/people';
 import { formatDateShort } from '../../src-shared/i18n/format';
 import { translate, type Locale } from '../../src-shared/i18n/translate';
@@ -14,6 +15,9 @@ import { judged } from './refusals';
 function syncError(err: unknown): never {
   if (err instanceof AppError) throw err;
   if (err instanceof NotConnectedError) throw new AppError('SYNC_FAILED', { reason: err.message });
+  // Too many wrong passwords at the gateway: how long to wait, in words (issue 14, item 2).
+  if (err instanceof GatewayRequestError && err.code === 'THROTTLED')
+    throw new AppError('LOGIN_THROTTLED', { count: waitSeconds(err.retryAfterMs ?? 1000) });
   if (err instanceof GatewayRequestError)
     throw new AppError('SYNC_FAILED', { reason: `${err.code}: ${err.reason}` });
   throw err;

@@ -9,6 +9,7 @@ import {
   HEADER,
   loginResponse,
   refreshResponse,
+  unlockResponse,
   partitionsResponse,
   pullResponse,
   pushResponse,
@@ -281,10 +282,14 @@ export class SyncEngine {
 
   /**
    * A person logging in on this PC while it is online also logs in centrally: their own token (for
-   * pushing their edits) and a fresh local verifier. Returns false when the gateway is unreachable or
-   * refuses (the local login then decides alone).
+   * pushing their edits) and a fresh local verifier. Returns null when the gateway is unreachable or
+   * refuses (the local login then decides alone), and `{ waitMs }` when it throttles the login (too
+   * many wrong passwords: issue 14, item 2), for the login screen to say how long to wait.
    */
-  async centralLogin(login: string, password: string): Promise<{ userId: number } | null> {
+  async centralLogin(
+    login: string,
+    password: string,
+  ): Promise<{ userId: number } | { waitMs: number } | null> {
     const url = getMeta(this.db, SYNC_META.gateway);
     if (!url) return null;
     try {
@@ -310,6 +315,23 @@ export class SyncEngine {
       return { userId: r.userId };
     } catch (err) {
       if (err instanceof GatewayRequestError && err.code === 'NETWORK') this.online = false;
+      if (err instanceof GatewayRequestError && err.code === 'THROTTLED')
+        return { waitMs: err.retryAfterMs ?? 1000 };
+      return null;
+    }
+  }
+
+  /**
+   * An admin of this PC asks the gateway to lift a login's lock (issue 14, item 2), with their own
+   * token: true when one was lifted, false when there was none, null when the gateway could not be
+   * asked (not connected, no token of theirs, unreachable) or refused them.
+   */
+  async unlockCentral(adminUserId: number, login: string): Promise<boolean | null> {
+    if (getMeta(this.db, SYNC_META.gateway) === null || !this.tokensOf(adminUserId)) return null;
+    try {
+      const r = await this.as(adminUserId, 'POST', '/auth/unlock', unlockResponse, { body: { login } });
+      return r.unlocked;
+    } catch {
       return null;
     }
   }

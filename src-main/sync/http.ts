@@ -8,6 +8,8 @@ export class GatewayRequestError extends Error {
     readonly status: number,
     readonly code: GatewayErrorCode | 'NETWORK' | 'BAD_RESPONSE',
     readonly reason: string,
+    /** THROTTLED: the gateway's Retry-After, in milliseconds (issue 14, item 2). */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(`${code}: ${reason}`);
     this.name = 'GatewayRequestError';
@@ -67,10 +69,13 @@ export class GatewayClient {
     }
     if (!res.ok) {
       const e = gatewayError.safeParse(json);
+      // A throttled login says how long to wait in Retry-After (seconds), and again in the body.
+      const retryAfter = Number(res.headers.get('retry-after') ?? (e.success ? e.data.retryAfter : NaN));
       throw new GatewayRequestError(
         res.status,
         e.success ? e.data.code : 'BAD_RESPONSE',
         e.success ? e.data.reason : text.slice(0, 200),
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : null,
       );
     }
     const parsed = schema.safeParse(json);

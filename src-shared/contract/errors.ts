@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'SCOPE_FORBIDDEN',
   'NOT_FOUND',
   'BAD_CREDENTIALS',
+  /** Too many wrong passwords: the login must wait `count` seconds (issue 14, item 2). */
+  'LOGIN_THROTTLED',
   'LOCKED',
   'EDIT_FORBIDDEN',
   'SYNC_FAILED',

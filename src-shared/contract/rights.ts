@@ -31,6 +31,8 @@ export const METHOD_RIGHTS = {
   'auth.login': 'public',
   'auth.logout': 'session',
   'auth.me': 'session',
+  // Lifting a login lock is the accounts' admin's (issue 14, item 2).
+  'auth.unlock': act('accounts'),
   // A damaged replica's accounts cannot be read, so its restore offer is shown before any login.
   'backup.status': 'public',
   // Leaving an opened archive only closes it and reopens the working replica; it must work from the

@@ -42,6 +42,11 @@ const MALFORMED: Record<string, Array<[unknown, string]>> = {
   ],
   'auth.logout': [[{ x: true }, 'x']],
   'auth.me': [[{ x: true }, 'x']],
+  'auth.unlock': [
+    [{}, 'login'],
+    [{ login: '  ' }, 'login'],
+    [{ login: 'dean', client: '127.0.0.1' }, 'client'],
+  ],
   'journal.groups': [
     [{ search: 5 }, 'search'],
     [{ facultyId: -1 }, 'facultyId'],

@@ -38,6 +38,7 @@ import { readFileSync } from 'node:fs';
 import { stamp } from './print/pdf';
 import { archiveCreate, archiveOpen, archiveVerify } from './archive/cli';
 import { startWebServer } from './web';
+import { liftLocalLock } from './auth/throttle';
 
 /**
  * The command line (`npm run cli -- <command> …`): batch work for the study office and developers.
@@ -150,6 +151,31 @@ repairs what differs. A replica that does not exist yet is created empty.`,
           `Synced ${file} (${s.scope ?? '?'}) at cursor ${s.cursor ?? '-'}: pushed ${r.pushed} (applied ${r.applied}, refused ${r.conflicts}), ` +
             `pulled ${r.pulled} changes${r.resynced ? `, downloaded ${r.snapshotRows} rows` : ''}; checksums ${r.verified}` +
             `${r.repairedPartitions ? ` (${r.repairedPartitions} partitions repaired)` : ''}; pending ${s.pending}, conflicts ${s.conflicts}.`,
+        );
+      } finally {
+        app.close();
+      }
+    },
+  },
+  unlock: {
+    summary: "lift a login's lock after wrong passwords (this PC's counters)",
+    usage: `unlock LOGIN [--db FILE]
+
+Forgets the wrong passwords of LOGIN on this PC and this PC's own counter, so the person can log in at
+once (issue 14, item 2: wrong passwords back off up to a 15-minute lock; nobody is locked for good).
+The lock at the AVN gateway is lifted by an admin in the app (when the replica is connected) or with
+POST /auth/unlock.`,
+    options: { ...common, login: { type: 'string' } },
+    positional: 'login',
+    run(v, out) {
+      const file = dbPath(v);
+      if (!existsSync(file)) throw new UsageError(`no replica at ${file}`);
+      if (typeof v.login !== 'string' || !v.login.trim()) throw new UsageError('LOGIN is required');
+      const app = boot({ dbPath: file, demoIfMissing: null, log: () => undefined });
+      try {
+        const lifted = liftLocalLock(app.db, v.login);
+        out.log(
+          lifted ? `The lock of ${v.login} on this PC is lifted.` : `${v.login} was not locked on this PC.`,
         );
       } finally {
         app.close();

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { boot, type App } from '../../src-main/boot';
 import type { ApiResult } from '../../src-shared/contract/errors';
@@ -98,6 +102,28 @@ describe('login throttling on the desktop', () => {
     const admin = await desktopLogin(app, 'admin');
     const lifted = await app.dispatch({ method: 'auth.unlock', input: { login: 'Dean ' }, session: admin });
     expect(lifted).toEqual({ ok: true, value: { local: true, central: null } });
+    expect(codeOf(await tryLogin(app, 'dean', 'demo'))).toBe('OK');
+  });
+});
+
+describe('npm run cli -- unlock', () => {
+  it('lifts a lock on this PC from the command line', async () => {
+    const file = tinyReplica();
+    let app = track(boot({ dbPath: file, now: () => DEMO_NOW, demoIfMissing: null, log: () => undefined }));
+    for (let i = 0; i < 8; i++) await tryLogin(app, 'dean', 'wrong');
+    expect(codeOf(await tryLogin(app, 'dean', 'demo'))).toBe('LOGIN_THROTTLED');
+    app.close();
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src-main/cli.ts', 'unlock', 'dean', '--db', file],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, AVN_DESK_HOME: mkdtempSync(join(tmpdir(), 'avn-home-')) },
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('The lock of dean on this PC is lifted.');
+    app = track(boot({ dbPath: file, now: () => DEMO_NOW, demoIfMissing: null, log: () => undefined }));
     expect(codeOf(await tryLogin(app, 'dean', 'demo'))).toBe('OK');
   });
 });

@@ -391,6 +391,11 @@ export const ky: Record<MessageKey, string> = {
   'error.LOGIN_THROTTLED_few': 'Туура эмес сырсөз өтө көп терилди: {{count}} секунддан кийин кайра кириңиз',
   'error.LOGIN_THROTTLED_many': 'Туура эмес сырсөз өтө көп терилди: {{count}} секунддан кийин кайра кириңиз',
   'auth.unlocked': 'Кирүүнүн бөгөтү алынды',
+  'auth.unlockTitle': 'Туура эмес сырсөздөн кийинки кирүү бөгөтү',
+  'auth.unlockHint':
+    'Бир нече жолу туура эмес сырсөз терилгенде кирүү жайлайт (15 мүнөткө чейин). Колдонуучу дароо кириши үчүн бөгөттү алыңыз.',
+  'auth.unlock': 'Бөгөттү алуу',
+  'auth.unlockLocalOnly': '(бул компьютерде гана: AVN жеткиликсиз)',
   'auth.unlockNothing': 'Кирүүнүн бөгөтү жок болчу',
   'error.LOCKED': 'Сабак өзгөртүү үчүн жабык: {{reason}}',
   'error.EDIT_FORBIDDEN': 'Бул сабакты өзгөртө албайсыз: {{reason}}',

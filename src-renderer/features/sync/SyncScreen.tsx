@@ -9,6 +9,7 @@ import { useSessionUser } from '../../app-context';
 import { useI18n } from '../../i18n/I18n';
 import { EmptyState, ErrorState, Loading } from '../../ui/States';
 import { useCall } from '../../ui/use-call';
+import { UnlockLogin } from './UnlockLogin';
 import { useSyncStatus, type SyncStatus } from './use-sync';
 
 type Conflict = Output<'sync.conflicts'>['items'][number];
@@ -28,7 +29,8 @@ export function SyncScreen() {
   const [error, setError] = useState<ApiCallError | null>(null);
   const [busy, setBusy] = useState(false);
   // Pointing the replica at a gateway is the admin's (DOMAIN.md, Roles: this PC).
-  const mayConnect = mayCall('sync.connect', useSessionUser().grants);
+  const grants = useSessionUser().grants;
+  const mayConnect = mayCall('sync.connect', grants);
 
   const run = () => {
     setBusy(true);
@@ -113,6 +115,11 @@ export function SyncScreen() {
         ) : null}
         {error ? <ErrorState error={error} /> : null}
       </section>
+      {mayCall('auth.unlock', grants) ? (
+        <section className="card">
+          <UnlockLogin />
+        </section>
+      ) : null}
       <section className="card">
         <h2>{t('sync.conflictsTitle')}</h2>
         <p className="muted">{t('sync.conflictsHint')}</p>

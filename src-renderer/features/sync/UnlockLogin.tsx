@@ -1,0 +1,55 @@
+import { useState, type FormEvent } from 'react';
+import type { Output } from '../../../src-shared/contract';
+import { ApiCallError, call } from '../../api/client';
+import { useI18n } from '../../i18n/I18n';
+import { ErrorState } from '../../ui/States';
+
+/**
+ * The admin lifts a login's lock after wrong passwords (issue 14, item 2): on this PC and, when the
+ * replica is connected, at the gateway. Shown on the Sync screen, the admin's screen of this PC.
+ */
+export function UnlockLogin() {
+  const { t } = useI18n();
+  const [login, setLogin] = useState('');
+  const [result, setResult] = useState<Output<'auth.unlock'> | null>(null);
+  const [error, setError] = useState<ApiCallError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    call('auth.unlock', { login }).then(
+      (r) => {
+        setBusy(false);
+        setResult(r);
+      },
+      (err: unknown) => {
+        setBusy(false);
+        setError(
+          err instanceof ApiCallError ? err : new ApiCallError({ code: 'NETWORK', message: String(err) }),
+        );
+      },
+    );
+  };
+  return (
+    <form className="connect" onSubmit={submit} data-testid="unlock-login">
+      <h2>{t('auth.unlockTitle')}</h2>
+      <p className="muted">{t('auth.unlockHint')}</p>
+      <label>
+        {t('login.login')}
+        <input value={login} onChange={(e) => setLogin(e.target.value)} />
+      </label>
+      <button type="submit" className="btn" disabled={busy || !login.trim()}>
+        {t('auth.unlock')}
+      </button>
+      {result ? (
+        <div className="note ok" role="status">
+          {result.local || result.central ? t('auth.unlocked') : t('auth.unlockNothing')}
+          {result.central === null ? ` ${t('auth.unlockLocalOnly')}` : ''}
+        </div>
+      ) : null}
+      {error ? <ErrorState error={error} /> : null}
+    </form>
+  );
+}

@@ -15,7 +15,7 @@ import {
 } from '../src-shared/sync/wire';
 import type { CentralDb } from './db/client';
 import { authenticate, login, refresh, revoke, type Caller } from './sync/auth';
-import { waitSeconds } from '../src-shared/domain/login-throttle';
+import { clientOfAddress, waitSeconds } from '../src-shared/domain/login-throttle';
 import { pushWindow, touchContact } from './sync/contacts';
 import { head, MustResync, pullLog, scopeChecksums, snapshotPageJson, tableChecksums } from './sync/pull';
 import { push } from './sync/push';
@@ -75,7 +75,7 @@ const throttled = (waitMs: number): Response => {
  * header the client writes (X-Forwarded-For is not believed) nor its own device id.
  */
 function peerOf(c: Context): string {
-  return getConnInfo(c).remote.address ?? 'unknown';
+  return clientOfAddress(getConnInfo(c).remote.address ?? 'unknown');
 }
 
 async function body<T extends z.ZodType>(

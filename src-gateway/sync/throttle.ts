@@ -1,6 +1,7 @@
 import {
   CLIENT_POLICY,
   clientKey,
+  clientOfAddress,
   judgeKeys,
   LOGIN_POLICY,
   loginKey,
@@ -94,9 +95,9 @@ export async function releaseEmpty(q: Sql, gate: ThrottleGate): Promise<void> {
   ]);
 }
 
-/** An admin lifts a lock: the counter of a login (or of a client address) is deleted. */
+/** An admin lifts a lock: the counter of a login (or of a client address, as `clientOfAddress` keys it) is deleted. */
 export async function liftLock(q: Sql, by: { login: string } | { client: string }): Promise<boolean> {
-  const key = 'login' in by ? loginKey(by.login) : clientKey(by.client);
+  const key = 'login' in by ? loginKey(by.login) : clientKey(clientOfAddress(by.client));
   const rows = await q.query('DELETE FROM login_failures WHERE key = $1 AND failures > 0 RETURNING 1', [key]);
   return rows.length > 0;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CLIENT_POLICY,
+  clientOfAddress,
   judgeKeys,
   judgeTry,
   LOGIN_POLICY,
@@ -59,6 +60,16 @@ describe('login throttling (issue 14, item 2)', () => {
     ).toEqual({ allowed: false, waitMs: 999 });
     expect(judgeTry(failures(19, CLIENT_POLICY), T0 + 19, CLIENT_POLICY)).toEqual({ allowed: true });
     expect(judgeKeys([{ state: null, policy: LOGIN_POLICY }], T0)).toEqual({ allowed: true });
+  });
+
+  it('keys a client by its IPv4 address, or by the /64 network of an IPv6 one', () => {
+    expect(clientOfAddress('127.0.0.1')).toBe('127.0.0.1');
+    expect(clientOfAddress('::ffff:10.1.2.3')).toBe('10.1.2.3');
+    expect(clientOfAddress('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(clientOfAddress('2001:DB8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
+    expect(clientOfAddress('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(clientOfAddress('::1')).toBe('0:0:0:0::/64');
+    expect(clientOfAddress('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
   });
 
   it('keys a login by its normalised name and rounds waits up to whole seconds', () => {

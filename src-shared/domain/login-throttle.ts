@@ -100,6 +100,27 @@ export function clientKey(client: string): string {
   return `client:${client}`;
 }
 
+/**
+ * The client an address stands for: an IPv4 address (also IPv4-mapped IPv6) as is, an IPv6 address by
+ * its /64 network — one host commonly holds a whole /64 and could otherwise take a fresh counter with
+ * every try.
+ */
+export function clientOfAddress(address: string): string {
+  const a = address.trim().toLowerCase().replace(/%.*$/, '');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
+  if (mapped?.[1]) return mapped[1];
+  if (!a.includes(':')) return a;
+  const [head = '', tail] = a.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups =
+    tail === undefined ? h : [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (Number.parseInt(g, 16) || 0).toString(16))
+    .join(':')}::/64`;
+}
+
 /** Whole seconds to wait, rounded up (for Retry-After and the message). */
 export function waitSeconds(waitMs: number): number {
   return Math.max(1, Math.ceil(waitMs / 1000));

@@ -56,6 +56,10 @@ export function recordLocalFailure(db: Db, login: string, now: number): void {
         )
         .run(k.key, next.failures, next.lastFailureAt);
     }
+    // Keys nobody has failed on for longer than the window say nothing any more.
+    db.$client
+      .prepare('DELETE FROM login_failures WHERE last_failure_at < ?')
+      .run(now - Math.max(LOGIN_POLICY.windowMs, CLIENT_POLICY.windowMs));
   })();
 }
 

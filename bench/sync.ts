@@ -74,6 +74,7 @@ export async function benchSync(row: Line): Promise<void> {
     databaseUrl,
     dataDir: join(dir, 'pglite'),
     seed: demoSeed('faculty', () => undefined),
+    devEndpoints: true,
   });
   try {
     // 1. The initial sync of the faculty scope, end to end, in a separate desktop process.

@@ -35,16 +35,20 @@ async function main(): Promise<void> {
       data: { type: 'string' },
       scale: { type: 'string' },
       now: { type: 'string' },
+      'dev-endpoints': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const defaultData = join(userDataDir(), 'gateway-pglite');
   if (values.help) {
     console.log(`Usage: npm run gateway -- [--port N] [--host H] [--data DIR] [--scale tiny|faculty|university]
+                           [--dev-endpoints]
 
 The AVN gateway: the central database behind the sync API. With DATABASE_URL set it uses that
 PostgreSQL; otherwise embedded PGlite in --data (default ${defaultData}). An empty database is loaded
-with the demo university of --scale (default faculty). Listens on 127.0.0.1:8787 unless told.`);
+with the demo university of --scale (default faculty). Listens on 127.0.0.1:8787 unless told.
+--dev-endpoints serves POST /admin/edit, a central write past every check, for tests, benchmarks and
+demos; never use it in production.`);
     return;
   }
   const scale = (values.scale ?? 'faculty') as Scale;
@@ -56,6 +60,7 @@ with the demo university of --scale (default faculty). Listens on 127.0.0.1:8787
     host: values.host,
     seed: demoSeed(scale, (m) => console.error(m)),
     now: values.now === undefined ? undefined : Number(values.now),
+    devEndpoints: values['dev-endpoints'] ?? false,
   });
   console.log(
     `AVN gateway listening on ${g.url} (${g.db.kind === 'postgres' ? 'PostgreSQL' : `PGlite in ${values.data ?? defaultData}`})`,

@@ -1,9 +1,8 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { z } from 'zod';
 import { PROTOCOL_VERSION, SCHEMA_VERSION } from '../src-shared/sync/mutations';
-import { parseScopeKey, scopeKey, syncedTable, type ScopeRef } from '../src-shared/sync/tables';
+import { scopeKey, type ScopeRef } from '../src-shared/sync/tables';
 import {
   HEADER,
   loginRequest,
@@ -16,6 +15,17 @@ import {
 import type { CentralDb } from './db/client';
 import { authenticate, login, refresh, revoke, type Caller } from './sync/auth';
 import { clientOfAddress, waitSeconds } from '../src-shared/domain/login-throttle';
+import {
+  adminEditRequest,
+  checksumsQuery,
+  commonHeaders,
+  headQuery,
+  pullQuery,
+  readHeaders,
+  readJson,
+  readQuery,
+  snapshotQuery,
+} from './input';
 import { pushWindow, touchContact } from './sync/contacts';
 import { head, MustResync, pullLog, scopeChecksums, snapshotPageJson, tableChecksums } from './sync/pull';
 import { push } from './sync/push';
@@ -26,14 +36,24 @@ import {
   recordLoginSuccess,
   releaseEmpty,
 } from './sync/throttle';
-import { writeCentral, type CentralChange } from './sync/write';
+import { writeCentral } from './sync/write';
 
 /**
  * The AVN gateway's HTTP API (SYNC.md, Endpoints and answers). Request-level failures answer with an
  * HTTP status and `{ code, reason }` and change nothing: 400 malformed, 401 no or bad token, 403 a
  * scope the token does not hold, 409 MUST_RESYNC, 413 too large, 426 MUST_UPGRADE.
  */
-export type GatewayDeps = { db: CentralDb; now: () => number };
+export type GatewayDeps = {
+  db: CentralDb;
+  now: () => number;
+  /** Where unexpected failures are reported (their text never goes to the client). */
+  log?: (m: string) => void;
+  /**
+   * Serve `/admin/edit`, a write past every check, for tests, benchmarks and demos
+   * (`npm run gateway -- --dev-endpoints`); never in production.
+   */
+  devEndpoints?: boolean;
+};
 type Env = { Variables: { caller: Caller } };
 
 const STATUS: Record<GatewayErrorCode, 400 | 401 | 403 | 409 | 413 | 426 | 429 | 500> = {
@@ -78,35 +98,17 @@ function peerOf(c: Context): string {
   return clientOfAddress(getConnInfo(c).remote.address ?? 'unknown');
 }
 
-async function body<T extends z.ZodType>(
-  c: Context,
-  schema: T,
-): Promise<{ ok: true; value: z.infer<T> } | { ok: false; reason: string }> {
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    return { ok: false, reason: 'the body is not JSON' };
-  }
-  const r = schema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    return { ok: false, reason: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` };
-  }
-  return { ok: true, value: r.data };
-}
-
-function intParam(v: string | undefined, min: number, max: number): number | null {
-  if (v === undefined || !/^\d+$/.test(v)) return null;
-  const n = Number(v);
-  return n >= min && n <= max ? n : null;
-}
-
 export function gatewayApp(deps: GatewayDeps): Hono<Env> {
   const { db, now } = deps;
+  const log = deps.log ?? (() => undefined);
   const app = new Hono<Env>();
 
-  app.onError((err) => fail('INTERNAL', err.message));
+  // An unexpected failure is reported here and answered with a fixed text: neither an exception's
+  // message nor the database's ever reaches the client.
+  app.onError((err, c) => {
+    log(`${c.req.method} ${c.req.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return fail('INTERNAL', 'internal error');
+  });
   app.use(
     '*',
     bodyLimit({
@@ -118,11 +120,9 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
 
   // Every other request states the protocol and schema it speaks.
   app.use('*', async (c, next) => {
-    const p = c.req.header(HEADER.protocol);
-    const s = c.req.header(HEADER.schema);
-    if (p === undefined || s === undefined)
-      return fail('MALFORMED', `${HEADER.protocol} and ${HEADER.schema} headers are required`);
-    if (Number(p) !== PROTOCOL_VERSION || Number(s) !== SCHEMA_VERSION) {
+    const h = readHeaders(c, commonHeaders);
+    if (h instanceof Response) return h;
+    if (Number(h[HEADER.protocol]) !== PROTOCOL_VERSION || Number(h[HEADER.schema]) !== SCHEMA_VERSION) {
       return fail(
         'MUST_UPGRADE',
         `the gateway speaks protocol ${PROTOCOL_VERSION}, schema ${SCHEMA_VERSION}`,
@@ -134,19 +134,19 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
   app.get('/sync/clock', (c) => c.json({ now: now() }));
 
   app.post('/auth/login', async (c) => {
-    const b = await body(c, loginRequest);
-    if (!b.ok) return fail('MALFORMED', b.reason);
+    const b = await readJson(c, loginRequest);
+    if (b instanceof Response) return b;
     const t = now();
     const client = peerOf(c);
     // Throttling (issue 14, item 2): the counters of the login and of the client are locked for the
     // whole try; a try that must wait is refused before its password is looked at.
     const r = await db.tx(async (q) => {
-      const { gate, waitMs } = await lockThrottle(q, b.value.login, client, t);
+      const { gate, waitMs } = await lockThrottle(q, b.login, client, t);
       if (waitMs > 0) return { waitMs };
-      const out = await login(q, b.value, t);
+      const out = await login(q, b, t);
       if (out === 'credentials') await recordLoginFailure(q, gate, t);
       else if (out === 'device') await releaseEmpty(q, gate);
-      else await recordLoginSuccess(q, b.value.login, gate);
+      else await recordLoginSuccess(q, b.login, gate);
       return out;
     });
     if (typeof r === 'object' && 'waitMs' in r) return throttled(r.waitMs);
@@ -169,16 +169,16 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
 
   /** A new access token for a refresh token and the device's secret (issue 14). */
   app.post('/auth/refresh', async (c) => {
-    const b = await body(c, refreshRequest);
-    if (!b.ok) return fail('MALFORMED', b.reason);
+    const b = await readJson(c, refreshRequest);
+    if (b instanceof Response) return b;
     const t = now();
-    const r = await db.tx((q) => refresh(q, b.value, t));
+    const r = await db.tx((q) => refresh(q, b, t));
     if (!r)
       return fail(
         'UNAUTHORIZED',
         'the refresh token is unknown, expired or revoked, or the device secret is wrong',
       );
-    await recordClock(c, b.value.deviceId, t);
+    await recordClock(c, b.deviceId, t);
     return c.json({ token: r.token, expiresAt: r.expiresAt });
   });
 
@@ -187,7 +187,7 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
   app.use('/auth/revoke', auth);
   app.use('/auth/unlock', auth);
   app.use('/sync/*', auth);
-  app.use('/admin/*', auth);
+  if (deps.devEndpoints) app.use('/admin/*', auth);
 
   /**
    * Who a token belongs to, remembered for a few seconds: a download asks page after page, and each
@@ -222,10 +222,10 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     else await recordClock(c, caller.deviceId, t);
   }
 
-  /** The device's clock offset this request shows (null when it states no time). */
+  /** The device's clock offset this request shows (null when it states no time), in whole ms. */
   function offsetOf(c: Context, serverNow: number): number | null {
     const deviceTime = Number(c.req.header(HEADER.deviceTime));
-    return Number.isFinite(deviceTime) && deviceTime > 0 ? serverNow - deviceTime : null;
+    return Number.isFinite(deviceTime) && deviceTime > 0 ? Math.round(serverNow - deviceTime) : null;
   }
 
   /** Remember how far the device's clock is from ours, for the edits it pushes next time (DOMAIN.md, Time). */
@@ -249,11 +249,11 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
   app.post('/auth/revoke', async (c) => {
     if (!c.get('caller').grants.some((g) => g.role === 'admin'))
       return fail('FORBIDDEN', 'only an admin revokes devices');
-    const b = await body(c, revokeRequest);
-    if (!b.ok) return fail('MALFORMED', b.reason);
+    const b = await readJson(c, revokeRequest);
+    if (b instanceof Response) return b;
     const revoked = await revoke(
       db,
-      b.value.deviceId !== undefined ? { deviceId: b.value.deviceId } : { userId: b.value.userId ?? 0 },
+      b.deviceId !== undefined ? { deviceId: b.deviceId } : { userId: b.userId ?? 0 },
       now(),
     );
     callers.clear();
@@ -267,24 +267,19 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
   app.post('/auth/unlock', async (c) => {
     if (!c.get('caller').grants.some((g) => g.role === 'admin'))
       return fail('FORBIDDEN', 'only an admin lifts login locks');
-    const b = await body(c, unlockRequest);
-    if (!b.ok) return fail('MALFORMED', b.reason);
-    const v = b.value;
+    const v = await readJson(c, unlockRequest);
+    if (v instanceof Response) return v;
     const unlocked = await db.tx((q) =>
       liftLock(q, v.login !== undefined ? { login: v.login } : { client: v.client ?? '' }),
     );
     return c.json({ unlocked });
   });
 
-  /** The scope named by `?scope=`, if the caller may hold it. */
-  function scopeOf(c: Context<Env>): ScopeRef | Response {
-    const key = c.req.query('scope') ?? '';
-    const scope = parseScopeKey(key);
-    if (!scope)
-      return fail('MALFORMED', `scope: expected university, faculty:N or department:N, got "${key}"`);
-    if (!c.get('caller').scopes.includes(key))
-      return fail('FORBIDDEN', `the token does not hold scope ${key}`);
-    return scope;
+  /** The scope a (validated) `?scope=` names, if the caller may hold it. */
+  function held(c: Context<Env>, scope: { key: string; ref: ScopeRef }): ScopeRef | Response {
+    if (!c.get('caller').scopes.includes(scope.key))
+      return fail('FORBIDDEN', `the token does not hold scope ${scope.key}`);
+    return scope.ref;
   }
 
   /**
@@ -315,7 +310,9 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
   const readAhead = new Map<string, Map<string, { at: number; page: ReturnType<typeof snapshotPageJson> }>>();
 
   app.get('/sync/head', async (c) => {
-    const scope = scopeOf(c);
+    const q = readQuery(c, headQuery);
+    if (q instanceof Response) return q;
+    const scope = held(c, q.scope);
     if (scope instanceof Response) return scope;
     // A download starts here: a page read ahead for an earlier one may be older than this head.
     readAhead.delete(c.get('caller').deviceId);
@@ -330,25 +327,11 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
   });
 
   app.get('/sync/snapshot', async (c) => {
-    const scope = scopeOf(c);
+    const q = readQuery(c, snapshotQuery);
+    if (q instanceof Response) return q;
+    const scope = held(c, q.scope);
     if (scope instanceof Response) return scope;
-    const table = c.req.query('table') ?? '';
-    if (!syncedTable(table)) return fail('MALFORMED', `table: "${table}" is not synced`);
-    const limit = intParam(c.req.query('limit') ?? '5000', 1, 50_000);
-    if (limit === null) return fail('MALFORMED', 'limit: a number from 1 to 50000');
-    let after: Array<string | number> | null = null;
-    const a = c.req.query('after');
-    if (a) {
-      try {
-        after = JSON.parse(a) as Array<string | number>;
-        if (!Array.isArray(after) || after.length !== syncedTable(table)?.pk.length) throw new Error();
-      } catch {
-        return fail('MALFORMED', 'after: the JSON key of the last row');
-      }
-    }
-    const partition = c.req.query('partition');
-    if (partition !== undefined && !/^(n\d{1,12}|s.{1,2})$/.test(partition))
-      return fail('MALFORMED', 'partition: as the checksums name it');
+    const { table, limit, after, partition } = q;
     const key = (from: unknown) =>
       `${scopeKey(scope)}|${table}|${limit}|${partition ?? ''}|${JSON.stringify(from)}`;
     // A page sorts up to `limit` rows: in memory, not in temporary files.
@@ -384,14 +367,12 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
   });
 
   app.get('/sync/pull', async (c) => {
-    const scope = scopeOf(c);
+    const q = readQuery(c, pullQuery);
+    if (q instanceof Response) return q;
+    const scope = held(c, q.scope);
     if (scope instanceof Response) return scope;
-    const after = intParam(c.req.query('after'), 0, Number.MAX_SAFE_INTEGER);
-    const limit = intParam(c.req.query('limit') ?? '5000', 1, 50_000);
-    if (after === null) return fail('MALFORMED', 'after: the cursor, a whole number');
-    if (limit === null) return fail('MALFORMED', 'limit: a number from 1 to 50000');
     try {
-      return c.json(await pullLog(db, scope, after, limit));
+      return c.json(await pullLog(db, scope, q.after, q.limit));
     } catch (err) {
       if (err instanceof MustResync) return fail('MUST_RESYNC', err.message);
       throw err;
@@ -399,25 +380,26 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
   });
 
   app.post('/sync/push', async (c) => {
-    const b = await body(c, pushRequest);
-    if (!b.ok) return fail('MALFORMED', b.reason);
+    const b = await readJson(c, pushRequest);
+    if (b instanceof Response) return b;
     const caller = c.get('caller');
-    if (b.value.deviceId !== caller.deviceId) return fail('FORBIDDEN', 'the token belongs to another device');
+    if (b.deviceId !== caller.deviceId) return fail('FORBIDDEN', 'the token belongs to another device');
+    // Checked with the other headers (commonHeaders).
     const cycle = c.req.header(HEADER.cycle) ?? null;
-    if (cycle !== null && !/^[0-9a-f-]{36}$/.test(cycle)) return fail('MALFORMED', `${HEADER.cycle}: a UUID`);
     const from = await db.tx((q) => pushWindow(q, caller.deviceId, caller.userId, cycle, now()));
-    return c.json(await push(db, caller, b.value.mutations, { from }, now));
+    return c.json(await push(db, caller, b.mutations, { from }, now));
   });
 
   app.get('/sync/checksums', async (c) => {
-    const scope = scopeOf(c);
+    const q = readQuery(c, checksumsQuery);
+    if (q instanceof Response) return q;
+    const scope = held(c, q.scope);
     if (scope instanceof Response) return scope;
-    const table = c.req.query('table');
+    const table = q.table;
     if (table === undefined) {
       const cached = sums.get(`${scopeKey(scope)}@${await head(db)}`);
       return c.json(await (cached ?? checksumsOf(scope)));
     }
-    if (!syncedTable(table)) return fail('MALFORMED', `table: "${table}" is not synced`);
     const parts = await tableChecksums(db, scope, table, true);
     return c.json({
       table,
@@ -427,24 +409,21 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
 
   /**
    * Central edits as AVN web makes them (a teacher filling the journal in their personal cabinet), for
-   * tests, benchmarks and demos: through the central write path, so the change log sees them. Admin only.
+   * tests, benchmarks and demos: through the central write path, so the change log sees them. Admin
+   * only, and served only with `devEndpoints` — it writes past every rule.
    */
-  app.post('/admin/edit', async (c) => {
-    const caller = c.get('caller');
-    if (!caller.grants.some((g) => g.role === 'admin')) return fail('FORBIDDEN', 'admin only');
-    let changes: CentralChange[];
-    try {
-      changes = (await c.req.json<{ changes: CentralChange[] }>()).changes;
-      if (!Array.isArray(changes) || changes.some((ch) => !syncedTable(ch.table))) throw new Error();
-    } catch {
-      return fail('MALFORMED', 'changes: a list of { table, key, set }');
-    }
-    const t = now();
-    const r = await db.tx((q) =>
-      writeCentral(q, changes, { at: t, userId: caller.userId, reason: 'central edit (AVN web)' }),
-    );
-    return c.json({ seq: r.seqEnd });
-  });
+  if (deps.devEndpoints)
+    app.post('/admin/edit', async (c) => {
+      const caller = c.get('caller');
+      if (!caller.grants.some((g) => g.role === 'admin')) return fail('FORBIDDEN', 'admin only');
+      const b = await readJson(c, adminEditRequest);
+      if (b instanceof Response) return b;
+      const t = now();
+      const r = await db.tx((q) =>
+        writeCentral(q, b.changes, { at: t, userId: caller.userId, reason: 'central edit (AVN web)' }),
+      );
+      return c.json({ seq: r.seqEnd });
+    });
 
   return app;
 }

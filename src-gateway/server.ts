@@ -32,8 +32,10 @@ export async function startGateway(opts: {
   seed?: (db: CentralDb) => Promise<void>;
   /** A fixed clock (tests): an instant or a function. */
   now?: number | (() => number);
-  /** Where the gateway reports (unused by the server itself; kept for callers that pass one). */
+  /** Where the gateway reports unexpected failures (default: stderr). */
   log?: (m: string) => void;
+  /** Serve the test-only `/admin/edit` (`--dev-endpoints`); off unless asked. */
+  devEndpoints?: boolean;
 }): Promise<RunningGateway> {
   if (!opts.databaseUrl && opts.dataDir && !opts.dataDir.startsWith('memory://'))
     mkdirSync(opts.dataDir, { recursive: true });
@@ -45,7 +47,12 @@ export async function startGateway(opts: {
     }
     await opts.seed(db);
   }
-  const app = gatewayApp({ db, now: await centralClock(db, opts.now) });
+  const app = gatewayApp({
+    db,
+    now: await centralClock(db, opts.now),
+    log: opts.log ?? ((m) => console.error(`AVN gateway: ${m}`)),
+    devEndpoints: opts.devEndpoints ?? false,
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: opts.host ?? '127.0.0.1' }, () =>
       resolve(s),

@@ -14,7 +14,8 @@ export const PROTOCOL_VERSION = 1;
 /** Bumped with every change of a mutation's arguments or of the synced tables. */
 export const SCHEMA_VERSION = 6;
 
-const id = z.number().int().positive();
+/** A central id: a PostgreSQL integer (a larger one could only fail in the database). */
+const id = z.number().int().positive().max(2_147_483_647);
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const grade = z.union(GRADES.map((g) => z.literal(g)));

@@ -35,6 +35,8 @@ export const gatewayError = z.object({
   reason: z.string(),
   /** THROTTLED: whole seconds until the next try is judged (as the Retry-After header says). */
   retryAfter: z.number().int().positive().optional(),
+  /** A 400's offending field (its path: `limit`, `mutations.0.localSeq`, `x-device-time`). */
+  field: z.string().optional(),
 });
 export type GatewayError = z.infer<typeof gatewayError>;
 
@@ -82,7 +84,10 @@ export const refreshRequest = z.object({
 export const refreshResponse = z.object({ token: z.string(), expiresAt: z.number().int() });
 /** An admin's revocation: every token of a device, or of a person everywhere. */
 export const revokeRequest = z
-  .object({ deviceId: z.string().uuid().optional(), userId: z.number().int().positive().optional() })
+  .object({
+    deviceId: z.string().uuid().optional(),
+    userId: z.number().int().positive().max(2_147_483_647).optional(),
+  })
   .refine((r) => (r.deviceId === undefined) !== (r.userId === undefined), {
     message: 'name either deviceId or userId',
   });
@@ -136,7 +141,8 @@ export const pushMutation = z.object({
   localSeq: z.number().int().positive(),
   name: z.enum(Object.keys(MUTATIONS) as [keyof typeof MUTATIONS, ...Array<keyof typeof MUTATIONS>]),
   args: z.unknown(),
-  baseVersion: z.number().int().nullable(),
+  /** A row version (a PostgreSQL integer centrally). */
+  baseVersion: z.number().int().min(0).max(2_147_483_647).nullable(),
   /** An earlier mutation of this device on the same row: this edit is based on what that one left. */
   after: z.string().uuid().nullable().optional(),
   createdAt: z.number().int(),

@@ -12,7 +12,18 @@ export async function startGatewayProcess(): Promise<GatewayProcess> {
   delete env.DATABASE_URL;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'scripts/gateway.ts', '--data', data, '--scale', 'tiny', '--port', '0'],
+    [
+      '--import',
+      'tsx',
+      'scripts/gateway.ts',
+      '--data',
+      data,
+      '--scale',
+      'tiny',
+      '--port',
+      '0',
+      '--dev-endpoints',
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env,

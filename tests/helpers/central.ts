@@ -52,7 +52,8 @@ export async function freshCentral(
 /** A gateway on a fresh central database, in this process, on a free loopback port. */
 export async function testGateway(backend: Backend, now?: number | (() => number)): Promise<TestGateway> {
   const c = await freshCentral(backend);
-  const g = await startGateway({ ...c.opts, port: 0, now, log: () => undefined });
+  // Tests make central edits through /admin/edit.
+  const g = await startGateway({ ...c.opts, port: 0, now, log: () => undefined, devEndpoints: true });
   let dropped = false;
   return {
     ...g,

@@ -85,13 +85,78 @@ describe('web mode', () => {
       body: '{nope',
     });
     expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
+      'Неверные данные: запрос не в формате JSON',
+    );
+    expect((await api('app.info', { input: {} })).status).toBe(200);
+  });
+
+  it('answers 413 to a body over 1 MiB — the client receives it, announced or chunked', async () => {
+    // Announced by Content-Length: answered before reading.
     const big = await fetch(`${base}/api/app.info`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${web.token}`, 'Content-Type': 'application/json' },
+      headers: {
+        Authorization: `Bearer ${web.token}`,
+        'Content-Type': 'application/json',
+        'Accept-Language': 'ky',
+      },
       body: JSON.stringify({ input: { x: 'y'.repeat(2 * 1024 * 1024) } }),
-    }).catch(() => null);
-    expect(big === null || big.status === 413).toBe(true);
+    });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: 'Туура эмес маалымат: суроо 1 МиБдан чоң' },
+    });
+    // Chunked, with no length: counted as it comes.
+    const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: web.port,
+          method: 'POST',
+          path: '/api/app.info',
+          headers: { Authorization: `Bearer ${web.token}`, 'Transfer-Encoding': 'chunked' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      let sent = 0;
+      const write = (): void => {
+        while (sent < 40) {
+          sent++;
+          if (!req.write(Buffer.alloc(64 * 1024, 0x20))) {
+            req.once('drain', write);
+            return;
+          }
+        }
+        req.end();
+      };
+      write();
+    });
+    expect(chunked.status).toBe(413);
+    expect(JSON.parse(chunked.body)).toMatchObject({
+      error: { message: 'Неверные данные: запрос больше 1 МиБ' },
+    });
     expect((await api('app.info', { input: {} })).status).toBe(200);
+  });
+
+  it('answers 400 to a method name that is not valid percent-encoding', async () => {
+    for (const path of ['/api/%', '/api/%E0%A4%A', '/api/journal.%zz']) {
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${web.token}`, 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      expect(res.status, path).toBe(400);
+      expect(await res.json()).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: 'Неверные данные: адрес запроса закодирован неверно' },
+      });
+    }
   });
 
   it('serves the renderer with a CSP, falls back to index.html, and never leaves its folder', async () => {

@@ -21,6 +21,8 @@ import { defaultReplicaPath } from './paths';
 export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../out/renderer', import.meta.url));
 
 const MAX_BODY = 1024 * 1024;
+/** What a client may still send after its 413 before the connection is cut. */
+const MAX_DRAIN = 64 * 1024 * 1024;
 
 const STATUS: Record<ErrorCode, number> = {
   INVALID_INPUT: 400,
@@ -65,7 +67,13 @@ const TYPES: Record<string, string> = {
 };
 
 export type WebServer = { url: string; port: number; token: string; close(): Promise<void> };
-export type WebOptions = { port?: number; rendererDir?: string; token?: string };
+export type WebOptions = {
+  port?: number;
+  rendererDir?: string;
+  token?: string;
+  /** Where unexpected failures are reported (their text never goes to the browser); default stderr. */
+  log?: (m: string) => void;
+};
 
 function sameToken(given: string, token: string): boolean {
   const a = Buffer.from(given);
@@ -105,22 +113,52 @@ function failure(
   return { ok: false, error: { code, message: translate(loc, `error.${code}`, params), params } };
 }
 
+/**
+ * The body as text, or null once it is over MAX_BODY. The rest of an oversized body is still read (and
+ * dropped, up to MAX_DRAIN): a server that stops reading makes the client see a reset instead of its 413.
+ */
 function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
+      if (size > MAX_BODY + MAX_DRAIN) req.destroy();
+      else if (size > MAX_BODY) {
+        chunks.length = 0;
         resolveBody(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+      } else chunks.push(c);
     });
-    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolveBody(size > MAX_BODY ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** Answer 413 and close the connection once the client has finished sending (or sent too much). */
+function tooLarge(req: IncomingMessage, res: ServerResponse, locale: string): void {
+  if (!req.readableEnded && req.listenerCount('data') === 0) {
+    // Announced too large by its Content-Length: answered before reading, the rest is dropped.
+    let drained = 0;
+    req.on('data', (c: Buffer) => {
+      drained += c.length;
+      if (drained > MAX_DRAIN) req.destroy();
+    });
+    req.on('error', () => undefined);
+  }
+  send(
+    res,
+    413,
+    JSON.stringify(
+      failure('INVALID_INPUT', locale, { field: '(body)', reason: translateReason(locale, 'bodyTooLarge') }),
+    ),
+    'application/json; charset=utf-8',
+    { Connection: 'close' },
+  );
+}
+
+/** A reason of the web door in the caller's language. */
+function translateReason(locale: string, key: string): string {
+  return translate(isLocale(locale) ? locale : 'ru', `reason.${key}`);
 }
 
 /** What web mode serves: an App, or the backend holder that swaps it on a restore (boot.ts). */
@@ -129,16 +167,16 @@ export type Served = { dispatch: Dispatch; events: EventBus };
 /** Start web mode on 127.0.0.1. Port 0 picks a free port. */
 export async function startWebServer(app: Served, opts: WebOptions = {}): Promise<WebServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
+  const log = opts.log ?? ((m: string) => console.error(`AVN Desk web mode: ${m}`));
   const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
   let port = 0;
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
+      // Reported here; the browser gets a fixed text, never the exception's.
+      log(`${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       if (!res.headersSent)
-        sendResult(
-          res,
-          failure('INTERNAL', undefined, { reason: err instanceof Error ? err.message : String(err) }),
-        );
+        sendResult(res, failure('INTERNAL', undefined, { reason: translateReason('ru', 'seeLog') }));
       else res.destroy();
     });
   });
@@ -150,7 +188,13 @@ export async function startWebServer(app: Served, opts: WebOptions = {}): Promis
       send(res, 421, 'Misdirected request', 'text/plain; charset=utf-8');
       return;
     }
-    const url = new URL(req.url ?? '/', `http://${host}`);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${host}`);
+    } catch {
+      send(res, 400, 'Bad request target', 'text/plain; charset=utf-8');
+      return;
+    }
     const locale = req.headers['accept-language']?.startsWith('ky') ? 'ky' : 'ru';
     if (url.pathname.startsWith('/api/')) {
       if (url.pathname === '/api/events' && req.method === 'GET') {
@@ -176,25 +220,33 @@ export async function startWebServer(app: Served, opts: WebOptions = {}): Promis
       const origin = req.headers.origin;
       if (origin !== undefined && origin !== `http://${host}`)
         return sendResult(res, failure('TOKEN_INVALID', locale));
-      const raw = await readBody(req);
-      if (raw === null) {
-        send(
+      let method: string;
+      try {
+        method = decodeURIComponent(url.pathname.slice('/api/'.length));
+      } catch {
+        return sendResult(
           res,
-          413,
-          JSON.stringify(failure('INVALID_INPUT', locale, { field: '(body)', reason: 'too large' })),
-          'application/json',
+          failure('INVALID_INPUT', locale, {
+            field: '(method)',
+            reason: translateReason(locale, 'badAddress'),
+          }),
         );
-        return;
       }
+      const announced = Number(req.headers['content-length'] ?? 0);
+      if (announced > MAX_BODY) return tooLarge(req, res, locale);
+      const raw = await readBody(req);
+      if (raw === null) return tooLarge(req, res, locale);
       let body: { input?: unknown; session?: unknown; locale?: unknown };
       try {
         body = raw ? (JSON.parse(raw) as typeof body) : {};
         if (typeof body !== 'object' || body === null || Array.isArray(body))
           throw new Error('not an object');
       } catch {
-        return sendResult(res, failure('INVALID_INPUT', locale, { field: '(body)', reason: 'not JSON' }));
+        return sendResult(
+          res,
+          failure('INVALID_INPUT', locale, { field: '(body)', reason: translateReason(locale, 'notJson') }),
+        );
       }
-      const method = decodeURIComponent(url.pathname.slice('/api/'.length));
       const result = await app.dispatch({
         method,
         input: body.input,

@@ -60,7 +60,7 @@ export function makeDamagedDispatch(state: DamagedState): Dispatch {
       if (!isMethodName(method)) throw new AppError('UNKNOWN_METHOD', { method: method.slice(0, 80) });
       if (method !== 'backup.status' && method !== 'backup.restore') throw new AppError('REPLICA_DAMAGED');
       const parsed = contract[method].input.safeParse(envelope.input ?? {});
-      if (!parsed.success) throw inputError(parsed.error, locale);
+      if (!parsed.success) throw inputError(parsed.error, locale, envelope.input ?? {});
       const damage = state.damage();
       if (!damage) throw new AppError('BACKUP_BUSY');
       if (method === 'backup.status') {

@@ -256,11 +256,49 @@ describe('dispatch', () => {
         if (r.ok) continue;
         expect(r.error.code).toBe('INVALID_INPUT');
         expect(r.error.field).toBe(field);
-        expect(r.error.message).toContain(`«${field}»`);
+        // The message says what was wrong in words: no field key, no English (zod's or the schema's).
+        expect(r.error.message).toMatch(/^Неверные данные: /);
+        expect(r.error.message, JSON.stringify(input)).not.toMatch(/[A-Za-z]/);
         expect(changes()).toBe(before);
       }
     });
   }
+
+  it('says "required" only for an absent field, otherwise what was expected — in Russian and Kyrgyz', async () => {
+    const said = async (method: string, input: unknown, locale: 'ru' | 'ky') => {
+      const r = await app.dispatch({ method, input, session: sessions.deanery, locale });
+      return r.ok ? 'ok' : r.error.message;
+    };
+    const cases: Array<[string, unknown, string, string]> = [
+      ['journal.offerings', {}, 'обязательное поле', 'милдеттүү талаа'],
+      ['journal.offerings', { groupId: 'x' }, 'ожидается число', 'сан күтүлөт'],
+      ['journal.offerings', { groupId: null }, 'ожидается число', 'сан күтүлөт'],
+      ['journal.offerings', { groupId: 1.5 }, 'ожидается целое число', 'бүтүн сан күтүлөт'],
+      ['journal.offerings', { groupId: 0 }, 'ожидается число больше 0', 'сан 0 санынан чоң болушу керек'],
+      ['journal.offerings', { groupId: [1] }, 'ожидается число', 'сан күтүлөт'],
+      ['auth.login', { login: 'dean', password: 5 }, 'ожидается текст', 'текст күтүлөт'],
+      [
+        'auth.login',
+        { login: '', password: 'demo' },
+        'слишком короткий текст (минимум символов: 1)',
+        'текст өтө кыска (белгилердин эң аз саны: 1)',
+      ],
+      [
+        'control.report',
+        { from: '2026-13-01', to: '2026-11-20', by: 'faculty' },
+        'ожидается дата в виде ГГГГ-ММ-ДД',
+        'ЖЖЖЖ-АА-КК түрүндөгү дата күтүлөт',
+      ],
+    ];
+    const wrong: string[] = [];
+    for (const [method, input, ru, ky] of cases) {
+      const r = await said(method, input, 'ru');
+      const k = await said(method, input, 'ky');
+      if (r !== `Неверные данные: ${ru}`) wrong.push(`ru ${method} ${JSON.stringify(input)}: ${r}`);
+      if (k !== `Туура эмес маалымат: ${ky}`) wrong.push(`ky ${method} ${JSON.stringify(input)}: ${k}`);
+    }
+    expect(wrong).toEqual([]);
+  });
 
   it('says UNKNOWN_METHOD for a method that does not exist', async () => {
     const r = await app.dispatch({ method: 'journal.drop', input: {}, session: admin });

@@ -1,9 +1,9 @@
-import type { z } from 'zod';
 import { contract, isMethodName, type MethodName } from '../../src-shared/contract';
 import type { MethodSpec } from '../../src-shared/contract/common';
 import { METHOD_ACCESS } from '../../src-shared/contract/rights';
 import { AppError, type ApiError, type ApiResult, type CallEnvelope } from '../../src-shared/contract/errors';
 import { isLocale, translate, type Locale } from '../../src-shared/i18n/translate';
+import { inputError } from './input-error';
 import { scopeCheck } from '../db/journal.repo';
 import { auditRefusal } from '../db/write-path';
 import type { CallContext, Deps, Handlers } from './context';
@@ -16,38 +16,7 @@ export type DispatchOptions = {
   log?: (message: string) => void;
 };
 
-const REASONS: Record<string, string> = {
-  invalid_type: 'reason.invalidType',
-  too_small: 'reason.tooSmall',
-  too_big: 'reason.tooBig',
-  invalid_format: 'reason.invalid',
-  invalid_value: 'reason.invalidValue',
-  invalid_union: 'reason.invalid',
-  unrecognized_keys: 'reason.unknownField',
-  custom: 'reason.invalid',
-};
-
-/** An input that failed its schema, as INVALID_INPUT naming the field (shared with the damaged state's door). */
-export function inputError(error: z.ZodError, locale: Locale): AppError {
-  const issue = error.issues[0];
-  if (!issue)
-    return new AppError('INVALID_INPUT', { field: '', reason: translate(locale, 'reason.invalid') }, '');
-  const path = issue.path.map(String);
-  if (issue.code === 'unrecognized_keys') path.push(issue.keys[0] ?? '');
-  const field = path.join('.') || '(input)';
-  const missing = issue.code === 'invalid_type' && issue.input === undefined;
-  const custom =
-    issue.code === 'custom' && typeof issue.params?.reason === 'string'
-      ? `reason.${issue.params.reason}`
-      : null;
-  const reasonKey = missing ? 'reason.required' : (custom ?? REASONS[issue.code] ?? 'reason.invalid');
-  const params: Record<string, string | number> = { field };
-  if (issue.code === 'too_small') params.limit = Number(issue.minimum);
-  if (issue.code === 'too_big') params.limit = Number(issue.maximum);
-  if (issue.code === 'invalid_type') params.expected = issue.expected;
-  params.reason = translate(locale, reasonKey, params);
-  return new AppError('INVALID_INPUT', params, field);
-}
+export { inputError } from './input-error';
 
 /** Refusals of a write that are audited: the caller was not allowed, the data is locked, or a clash. */
 const AUDITED_REFUSALS = new Set(['ROLE_FORBIDDEN', 'SCOPE_FORBIDDEN', 'EDIT_FORBIDDEN', 'LOCKED', 'CLASH']);
@@ -78,7 +47,7 @@ export function makeDispatch(deps: Deps, handlers: Handlers, opts: DispatchOptio
         }
       }
       const parsed = spec.input.safeParse(envelope.input ?? {});
-      if (!parsed.success) throw inputError(parsed.error, locale);
+      if (!parsed.success) throw inputError(parsed.error, locale, envelope.input ?? {});
       const input = parsed.data as Record<string, unknown>;
       if (spec.writes && deps.archive) throw new AppError('READ_ONLY');
       if (spec.writes && session) refusalOf = { userId: session.user.id, input };

@@ -28,7 +28,9 @@ export function method<I extends z.ZodType, O extends z.ZodType>(spec: MethodSpe
 }
 
 export const id = z.number().int().positive();
-export const isoDate = z.string().refine(isIsoDate, { message: 'expected a date YYYY-MM-DD' });
+export const isoDate = z
+  .string()
+  .refine(isIsoDate, { message: 'expected a date YYYY-MM-DD', params: { reason: 'format.date' } });
 export const role = z.enum(ROLES);
 export const scopeKind = z.enum(SCOPE_KINDS);
 export const locale = z.enum(LOCALES);

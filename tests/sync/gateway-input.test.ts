@@ -29,6 +29,8 @@ type Case = {
   /** What the case sends that is wrong. */
   what: string;
   query?: Record<string, string>;
+  /** A query string sent as it is (bad percent-encoding). */
+  rawQuery?: string;
   body?: string;
   headers?: Record<string, string>;
   /** The field the 400 must name. */
@@ -103,6 +105,7 @@ function casesOf(scope: string, deviceId: string): Record<string, Case[] | null>
       { what: 'no scope', query: {}, field: 'scope' },
       { what: 'a scope that is SQL', query: { scope: "faculty:1'; DROP TABLE marks; --" }, field: 'scope' },
       { what: 'a scope id out of range', query: { scope: 'faculty:9999999999' }, field: 'scope' },
+      { what: 'bad percent-encoding', rawQuery: 'scope=faculty%3A%E0%A4%A', field: 'scope' },
     ],
     'GET /sync/snapshot': [
       { what: 'an unknown table', query: { scope, table: 'pg_user' }, field: 'table' },
@@ -246,7 +249,7 @@ describe.each(BACKENDS)('gateway input on %s', (backend) => {
   });
 
   async function send(url: string, method: string, path: string, c: Partial<Case>, auth = token) {
-    const qs = c.query ? `?${new URLSearchParams(c.query).toString()}` : '';
+    const qs = c.rawQuery ? `?${c.rawQuery}` : c.query ? `?${new URLSearchParams(c.query).toString()}` : '';
     const res = await fetch(`${url}${path}${qs}`, {
       method,
       headers: {
@@ -317,5 +320,6 @@ describe.each(BACKENDS)('gateway input on %s', (backend) => {
     expect((await send(gw.url, 'POST', '/admin/edit', edit)).status).toBe(200);
     // Unknown routes are 404 too.
     expect((await send(gw.url, 'GET', '/sync/nothing', {})).status).toBe(404);
+    expect((await send(gw.url, 'GET', '/sync/%zz', {})).status).toBe(404);
   });
 });

@@ -101,6 +101,16 @@ function casesOf(scope: string, deviceId: string): Record<string, Case[] | null>
       { what: 'a user id that is text', body: json({ userId: '1 OR 1=1' }), field: 'userId' },
       { what: 'a user id out of range', body: json({ userId: 2 ** 40 }), field: 'userId' },
     ],
+    'POST /auth/unlock': [
+      { what: 'a body that is not JSON', body: 'unlock', field: 'body' },
+      { what: 'a login that is a number', body: json({ login: 5 }), field: 'login' },
+      { what: 'a NUL in the login', body: json({ login: 'de\u0000an' }), field: 'login' },
+      {
+        what: 'a login and a client at once',
+        body: json({ login: 'dean', client: '10.0.0.1' }),
+        field: 'body',
+      },
+    ],
     'GET /sync/head': [
       { what: 'no scope', query: {}, field: 'scope' },
       { what: 'a scope that is SQL', query: { scope: "faculty:1'; DROP TABLE marks; --" }, field: 'scope' },

@@ -24,8 +24,11 @@ import {
 } from './sync/secrets';
 import { archiveInfo, type ArchiveReplicaInfo } from './archive/open';
 import {
-  backupDirOf,
+  backupDirFor,
   BackupDamagedError,
+  BackupForeignError,
+  readReplicaId,
+  replicaIdOf,
   checkIntegrity,
   createBackup,
   ensureDailyBackup,
@@ -56,6 +59,8 @@ export type BootOptions = {
   secretsCipher?: () => Cipher | undefined;
   /** The desktop passes its system print dialog for PDF files. */
   printPdf?: (file: string) => Promise<boolean>;
+  /** The desktop's own file dialog for archive packages (Electron); none in web mode and the CLI. */
+  pickFile?: (mode: 'open' | 'save', suggested: string | null) => Promise<string | null>;
   /** The bus the app emits on (the backend holder keeps one across restores). */
   events?: EventBus;
   /** Put a backup in place of the replica and reopen it (the backend holder's; see startBackend). */
@@ -154,6 +159,7 @@ export function boot(opts: BootOptions): App {
     sync,
     events,
     printPdf: opts.printPdf ?? null,
+    pickFile: opts.pickFile ?? null,
     archive,
     browse:
       opts.browse ??
@@ -162,7 +168,8 @@ export function boot(opts: BootOptions): App {
           new AppError('INTERNAL', { reason: 'browsing an archive runs through the backend holder' }),
         )),
     backups: {
-      dir: backupDirOf(opts.dbPath),
+      // Issue 14: this replica's own folder (an archive replica has none: its package id names an empty one).
+      dir: backupDirFor(opts.dbPath, replicaIdOf(db.$client) ?? archive?.packageId ?? deviceId),
       now: wallNow,
       restore:
         opts.restore ??
@@ -212,7 +219,10 @@ export function startBackend(opts: BootOptions): Backend {
   const log = opts.log ?? ((m: string) => console.error(m));
   const wallNow = opts.now ?? Date.now;
   const events = opts.events ?? new EventBus();
-  const dir = backupDirOf(opts.dbPath);
+  // Issue 14: the working replica's own backup folder, by its id (read from the file; a damaged file
+  // whose meta cannot be read has none, and then no backup is offered: nothing tells which is its own).
+  let replicaId: string | null = null;
+  const backupDir = () => (replicaId ? backupDirFor(opts.dbPath, replicaId) : null);
   let app: App | null = null;
   let damage: Damage | null = null;
   let restoring = false;
@@ -224,28 +234,36 @@ export function startBackend(opts: BootOptions): Backend {
   const open = () => {
     try {
       app = boot({ ...opts, dbPath: current, events, restore, browse });
+      if (current === opts.dbPath) replicaId = replicaIdOf(app.db.$client);
       damage = null;
       if (background && !app.deps.archive) app.deps.sync.start(SYNC_INTERVAL_MS);
     } catch (err) {
       if (!(err instanceof ReplicaDamagedError)) throw err;
       app = null;
-      damage = { file: err.file, messages: err.messages, offer: newestGoodBackup(dir) };
+      if (current === opts.dbPath) replicaId ??= readReplicaId(opts.dbPath);
+      const dir = backupDir();
+      damage = { file: err.file, messages: err.messages, offer: dir ? newestGoodBackup(dir) : null };
       log(`${err.message}${damage.offer ? `; the newest good backup is ${damage.offer.name}` : ''}`);
     }
   };
 
   async function restore(backupFile: string): Promise<RestoreResult> {
     if (restoring) throw new AppError('BACKUP_BUSY');
+    // Issue 14: another replica's backup is refused before anything closes (restoreBackup checks again).
+    if (!replicaId || readReplicaId(backupFile) !== replicaId) throw new AppError('BACKUP_FOREIGN');
     restoring = true;
     try {
       // A sync cycle under way ends first: it must not write into the file being replaced.
       await app?.deps.sync.idle();
       app?.close();
       app = null;
-      const result = await restoreBackup(backupFile, opts.dbPath, wallNow(), dir).catch((err: unknown) => {
-        if (err instanceof BackupDamagedError) throw new AppError('BACKUP_DAMAGED', { name: backupFile });
-        throw err;
-      });
+      const result = await restoreBackup(backupFile, opts.dbPath, wallNow(), { replicaId }).catch(
+        (err: unknown) => {
+          if (err instanceof BackupDamagedError) throw new AppError('BACKUP_DAMAGED');
+          if (err instanceof BackupForeignError) throw new AppError('BACKUP_FOREIGN');
+          throw err;
+        },
+      );
       open();
       return result;
     } catch (err) {
@@ -300,6 +318,8 @@ export function startBackend(opts: BootOptions): Backend {
     // An opened archive package is read-only and kept as it came: it has no backups of its own.
     if (!app || app.deps.archive) return;
     try {
+      const dir = backupDir();
+      if (!dir) return;
       const made = await ensureDailyBackup(app.db.$client, dir, wallNow());
       if (made) log(`daily backup ${made.name}`);
     } catch (err) {
@@ -314,7 +334,10 @@ export function startBackend(opts: BootOptions): Backend {
     current: () => app,
     damage: () => damage,
     restore,
-    backup: async (kind) => (app ? createBackup(app.db.$client, dir, kind, wallNow()) : null),
+    backup: async (kind) => {
+      const dir = backupDir();
+      return app && !app.deps.archive && dir ? createBackup(app.db.$client, dir, kind, wallNow()) : null;
+    },
     startBackground: () => {
       background = true;
       if (app && !app.deps.archive) app.deps.sync.start(SYNC_INTERVAL_MS);

@@ -6,12 +6,15 @@ import { DEFAULT_DEMO_DATE, generateDemo } from './demo/generate';
 import { getMeta, META } from './db/meta';
 import { openReplica } from './db/open';
 import {
-  backupDirOf,
+  backupDirFor,
   BackupDamagedError,
+  BackupForeignError,
   checkIntegrity,
   createBackup,
+  fileReplicaId,
   listBackups,
   newestGoodBackup,
+  readReplicaId,
   restoreBackup,
   rotateBackups,
   type BackupInfo,
@@ -493,11 +496,15 @@ the replica of --db. With --serve it is served in web mode at once (Ctrl+C stops
     summary: 'backups of the replica: create, list, restore',
     usage: `backup create|list|restore [FILE | --latest] [--json] [--db FILE]
 
-create   an online backup of the replica (kind "manual") into backups/ beside it, checked with
+Backups live in backups/<replica id>/ beside the replica: each replica file has its own id (kept in
+it), and sees, rotates and restores only its own backups, also when several share one folder.
+
+create   an online backup of the replica (kind "manual") into its backup folder, checked with
          PRAGMA integrity_check before it is renamed into place; rotation runs after it
 list     the backups, newest first: time (Bishkek), kind, size, file
 restore  put a backup in place of the replica: FILE (a path, or a name from the list) or --latest
-         (the newest that passes its integrity check). The backup is checked first; the current file
+         (the newest of its own that passes its integrity check). The backup is checked first, and
+         refused unless it carries this replica's id (a backup of another replica never); the current file
          is kept as a "pre-restore" backup (or moved aside as damaged-….db when it is unreadable).
          Close the app first: restore replaces the file under it.`,
     options: {
@@ -510,15 +517,27 @@ restore  put a backup in place of the replica: FILE (a path, or a name from the 
     positional: ['verb', 'file'],
     async run(v, out) {
       const file = dbPath(v);
-      const dir = backupDirOf(file);
+      // An intact replica without an id yet gets one now; only a damaged one whose id cannot be read
+      // has none, and then has no folder to offer from (give the backup as FILE instead).
+      const intact = existsSync(file) && checkIntegrity(file).ok;
+      const replicaId = intact ? fileReplicaId(file) : readReplicaId(file);
+      const dir = replicaId ? backupDirFor(file, replicaId) : null;
+      const needDir = () => {
+        if (dir) return dir;
+        if (!existsSync(file)) throw new UsageError(`no replica at ${file}`);
+        throw new Error(
+          `the replica ${file} is damaged and its id cannot be read: give the backup to restore as FILE`,
+        );
+      };
       const show = (b: BackupInfo) =>
         `${formatBishkekStamp(b.time)}  ${b.kind.padEnd(13)} ${formatNumber(b.size / 1048576, 1).padStart(9)} MB  ${b.name}`;
       if (v.verb === 'list') {
-        const list = listBackups(dir);
+        const d = needDir();
+        const list = listBackups(d);
         if (v.json) out.log(JSON.stringify(list, null, 2));
-        else if (list.length === 0) out.log(`No backups in ${dir}`);
+        else if (list.length === 0) out.log(`No backups in ${d}`);
         else {
-          out.log(`Backups of ${file} in ${dir}:`);
+          out.log(`Backups of ${file} in ${d}:`);
           for (const b of list) out.log(`  ${show(b)}`);
         }
         return;
@@ -530,11 +549,12 @@ restore  put a backup in place of the replica: FILE (a path, or a name from the 
         const db = openReplica(file, { readonly: true });
         try {
           const now = Date.now();
-          const b = await createBackup(db.$client, dir, 'manual', now, {
+          const d = needDir();
+          const b = await createBackup(db.$client, d, 'manual', now, {
             onProgress: (p) => out.progress({ phase: 'backup', ...p }),
           });
           out.done();
-          rotateBackups(dir, now);
+          rotateBackups(d, now);
           out.log(v.json ? JSON.stringify(b, null, 2) : `Backup written: ${show(b)}`);
         } finally {
           db.$client.close();
@@ -545,20 +565,25 @@ restore  put a backup in place of the replica: FILE (a path, or a name from the 
         let chosen: string;
         if (v.latest) {
           if (typeof v.file === 'string') throw new UsageError('give FILE or --latest, not both');
-          const good = newestGoodBackup(dir);
-          if (!good) throw new Error(`no backup in ${dir} passes its integrity check`);
+          const d = needDir();
+          const good = newestGoodBackup(d);
+          if (!good) throw new Error(`no backup in ${d} passes its integrity check`);
           chosen = good.file;
         } else if (typeof v.file === 'string') {
-          chosen = existsSync(v.file) ? v.file : join(dir, v.file);
+          chosen = existsSync(v.file) || !dir ? v.file : join(dir, v.file);
           if (!existsSync(chosen)) throw new UsageError(`no backup ${v.file} (see: backup list)`);
         } else throw new UsageError('restore needs FILE or --latest');
         try {
-          const r = await restoreBackup(chosen, file, Date.now(), dir);
+          // Only a damaged replica whose id is lost takes the id of the backup its operator named.
+          const r = await restoreBackup(chosen, file, Date.now(), {
+            replicaId: replicaId ?? readReplicaId(chosen),
+          });
           out.log(`Restored ${file} from ${chosen}.`);
           if (r.preRestore) out.log(`The replaced replica was kept as ${r.preRestore.name}.`);
           if (r.damagedCopy) out.log(`The replaced replica was unreadable; moved to ${r.damagedCopy}.`);
         } catch (err) {
-          if (err instanceof BackupDamagedError) throw new Error(err.message);
+          if (err instanceof BackupDamagedError || err instanceof BackupForeignError)
+            throw new Error(err.message);
           throw err;
         }
         return;

@@ -149,10 +149,11 @@ describe('the pre-migration backup', () => {
 
   it('is made only when the file holds data and a migration is pending', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'avn-premig-')), 'replica.db');
-    const dir = backupDirOf(file);
     const older = firstMigrations(3);
     // A new file: every migration is pending, but there is nothing to back up.
     let db = openReplica(file, { migrationsFolder: older, now: DEMO_NOW });
+    // Issue 14: the replica got its id at once, and its backups go to its own folder.
+    const dir = backupDirOf(file);
     expect(listBackups(dir)).toEqual([]);
     db.$client.exec("INSERT INTO meta (key, value) VALUES ('mark', 'before the migration')");
     db.$client.close();

@@ -10,8 +10,10 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { uuidv7 } from '../../src-shared/ids';
 import {
   backupName,
   backupsToKeep,
@@ -35,9 +37,133 @@ export type Integrity = { ok: true } | { ok: false; messages: string[] };
 /** A replica that failed its integrity check: SQLite's first messages and the restore offer. */
 export type Damage = { file: string; messages: string[]; offer: BackupInfo | null };
 
-/** The backup folder of a replica: `backups/` next to it (the user-data folder for the app's own). */
-export function backupDirOf(dbPath: string): string {
-  return join(dirname(dbPath), 'backups');
+/**
+ * The meta key of the replica's own id (issue 14): made at random the first time the file is opened
+ * for writing, never synced and never shared with another replica file (unlike `device.id`, which the
+ * deterministic demo generator gives every demo replica alike). Backups are kept and checked by it.
+ */
+export const REPLICA_ID_KEY = 'replica.id';
+
+const REPLICA_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The replica id stored in an open connection, or null (no meta table, or none yet). */
+export function replicaIdOf(sqlite: Database.Database): string | null {
+  try {
+    const row = sqlite.prepare('SELECT value FROM meta WHERE key = ?').get(REPLICA_ID_KEY) as
+      { value: string } | undefined;
+    return row && REPLICA_ID.test(row.value) ? row.value : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The replica id of a writable connection, made (UUIDv7, random) when it has none yet; null when the
+ * file has no meta table (a new file before its migrations).
+ */
+export function ensureReplicaId(sqlite: Database.Database, now: number = Date.now()): string | null {
+  const have = replicaIdOf(sqlite);
+  if (have) return have;
+  const table = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+  if (!table) return null;
+  const id = uuidv7(now, randomBytes(10));
+  sqlite.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(REPLICA_ID_KEY, id);
+  // A replica older than ids: the backups of its line in the shared folder become its own.
+  if (sqlite.name && sqlite.name !== ':memory:') {
+    const device = sqlite.prepare("SELECT value FROM meta WHERE key = 'device.id'").get() as
+      { value: string } | undefined;
+    adoptLegacyBackups(sqlite.name, id, device?.value ?? null);
+  }
+  return id;
+}
+
+/**
+ * Issue 14: backups made before replicas had ids lie in `backups/` itself, shared by every replica of
+ * the folder. When a replica first gets its id, it adopts those that are provably its own line — same
+ * `device.id` and no replica id of their own: each is stamped with the new id and moved into its
+ * folder. Others stay where they are, never listed or restored by the app (the CLI restores one only
+ * by its path, and then only into a replica whose id it may take). Best effort: a file that cannot be
+ * read or moved is left alone.
+ */
+export function adoptLegacyBackups(dbPath: string, replicaId: string, deviceId: string | null): string[] {
+  const legacy = join(dirname(dbPath), 'backups');
+  if (!deviceId || !existsSync(legacy)) return [];
+  const target = backupDirFor(dbPath, replicaId);
+  const adopted: string[] = [];
+  for (const name of readdirSync(legacy)) {
+    if (!parseBackupName(name)) continue;
+    const file = join(legacy, name);
+    try {
+      if (!statSync(file).isFile() || existsSync(join(target, name))) continue;
+      const db = new Database(file, { fileMustExist: true });
+      try {
+        const device = db.prepare("SELECT value FROM meta WHERE key = 'device.id'").get() as
+          { value: string } | undefined;
+        if (device?.value !== deviceId || replicaIdOf(db) !== null) continue;
+        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(REPLICA_ID_KEY, replicaId);
+        db.pragma('journal_mode = DELETE');
+      } finally {
+        db.close();
+      }
+      mkdirSync(target, { recursive: true });
+      renameSync(file, join(target, name));
+      adopted.push(name);
+    } catch {
+      // Left where it is.
+    }
+  }
+  return adopted;
+}
+
+/**
+ * The replica id of a file, read without changing it; null when it has none or cannot be read (a
+ * damaged file whose meta table is lost with the rest).
+ */
+export function readReplicaId(file: string): string | null {
+  if (!existsSync(file)) return null;
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    return replicaIdOf(db);
+  } catch {
+    return null;
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * The backup folder of a replica: `backups/<replica id>/` next to it (issue 14) — replicas kept in one
+ * folder never share, list, rotate or restore each other's backups. Without `replicaId` it is read from
+ * the file (given one when it has none and can be written).
+ */
+export function backupDirOf(dbPath: string, replicaId?: string): string {
+  const id = replicaId ?? fileReplicaId(dbPath);
+  if (!id) throw new Error(`${dbPath} has no replica id: open it with the app first`);
+  return backupDirFor(dbPath, id);
+}
+
+/** The replica id of a file, given one when it has none yet and can be written; null otherwise. */
+export function fileReplicaId(dbPath: string): string | null {
+  const have = readReplicaId(dbPath);
+  if (have || !existsSync(dbPath)) return have;
+  try {
+    const db = new Database(dbPath, { fileMustExist: true });
+    try {
+      db.pragma('busy_timeout = 5000');
+      return ensureReplicaId(db);
+    } finally {
+      db.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+/** The backup folder of the replica `replicaId` kept at `dbPath`. */
+export function backupDirFor(dbPath: string, replicaId: string): string {
+  if (!REPLICA_ID.test(replicaId)) throw new Error(`not a replica id: ${replicaId}`);
+  return join(dirname(dbPath), 'backups', replicaId);
 }
 
 /** How many integrity messages are kept: the first few say enough. */
@@ -277,6 +403,21 @@ export function newestGoodBackup(dir: string): BackupInfo | null {
   return null;
 }
 
+/** A backup of another replica (its own replica id differs, or it carries none): never restored here. */
+export class BackupForeignError extends Error {
+  constructor(
+    readonly file: string,
+    readonly found: string | null,
+  ) {
+    super(
+      found
+        ? `the backup ${file} is of another replica (${found}), not of this one`
+        : `the backup ${file} carries no replica id: it cannot be told to be this replica's`,
+    );
+    this.name = 'BackupForeignError';
+  }
+}
+
 export class BackupDamagedError extends Error {
   constructor(
     readonly file: string,
@@ -296,7 +437,7 @@ export type RestoreResult = {
 
 /**
  * Put a backup in place of the replica. The replica must be closed (the caller closes the app first).
- * Order: check the backup; back up the current file (`pre-restore`) when it is intact, else move it
+ * Order: check the backup and that it is this replica's (its replica id); back up the current file (`pre-restore`) when it is intact, else move it
  * aside as `damaged-<time>.db`; copy the backup to a temp file beside the replica and fsync it; remove
  * the replica's -wal and -shm (they belong to the old file); rename the copy into place.
  */
@@ -304,10 +445,20 @@ export async function restoreBackup(
   backupFile: string,
   dbPath: string,
   now: number,
-  dir: string = backupDirOf(dbPath),
+  opts: {
+    /** The replica's id; default: read from the replica file. */
+    replicaId?: string | null;
+    /** Where the `pre-restore` backup goes; default: the replica's backup folder. */
+    dir?: string;
+  } = {},
 ): Promise<RestoreResult> {
   const verdict = checkIntegrity(backupFile);
   if (!verdict.ok) throw new BackupDamagedError(backupFile, verdict.messages);
+  // Issue 14: the backup's own id (read from the file, not its name or folder) must be the replica's.
+  const replicaId = opts.replicaId === undefined ? readReplicaId(dbPath) : opts.replicaId;
+  const found = readReplicaId(backupFile);
+  if (!replicaId || found !== replicaId) throw new BackupForeignError(backupFile, found);
+  const dir = opts.dir ?? backupDirFor(dbPath, replicaId);
   let preRestore: BackupInfo | null = null;
   let damagedCopy: string | null = null;
   if (existsSync(dbPath)) {

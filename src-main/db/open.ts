@@ -1,9 +1,10 @@
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
-import { backupDirOf, createBackupSync } from './backup';
+import { backupDirFor, createBackupSync, ensureReplicaId } from './backup';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -78,16 +79,21 @@ export function openReplica(file: string, opts: OpenOptions = {}): Db {
   const db = drizzle(sqlite, { schema });
   if (!opts.readonly) {
     const migrationsFolder = opts.migrationsFolder ?? LOCAL_MIGRATIONS;
-    const backupDir = opts.backupDir === undefined ? backupDirOf(file) : opts.backupDir;
+    // Issue 14: the replica's own id, before any backup of it (each backup carries it).
+    const replicaId = opts.bulkLoad ? null : ensureReplicaId(sqlite, opts.now ?? Date.now());
     // Issue 7: a copy before every migration of a replica that holds data, to go back to if it fails.
     if (
-      backupDir !== null &&
+      opts.backupDir !== null &&
       !opts.bulkLoad &&
       hasData(sqlite) &&
       pendingMigrations(sqlite, migrationsFolder) > 0
-    )
-      createBackupSync(sqlite, backupDir, 'pre-migration', opts.now ?? Date.now());
+    ) {
+      const dir =
+        opts.backupDir ?? (replicaId ? backupDirFor(file, replicaId) : join(dirname(file), 'backups'));
+      createBackupSync(sqlite, dir, 'pre-migration', opts.now ?? Date.now());
+    }
     migrate(db, { migrationsFolder });
+    if (!opts.bulkLoad && !replicaId) ensureReplicaId(sqlite, opts.now ?? Date.now());
   }
   return db;
 }

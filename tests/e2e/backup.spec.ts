@@ -15,9 +15,17 @@ test.afterEach(async () => {
   web = null;
 });
 
+/** The replica's own backup folder (issue 14): backups/<its replica id>/, the only one in these tests. */
+const ownDir = (dbPath: string): string | null => {
+  const root = join(dirname(dbPath), 'backups');
+  const ids = existsSync(root) ? readdirSync(root).filter((n) => /^[0-9a-f-]{36}$/.test(n)) : [];
+  expect(ids.length).toBeLessThanOrEqual(1);
+  return ids[0] ? join(root, ids[0]) : null;
+};
+
 const backupsOf = (dbPath: string) => {
-  const dir = join(dirname(dbPath), 'backups');
-  return existsSync(dir) ? readdirSync(dir).filter((n) => /^replica-.*\.db$/.test(n)) : [];
+  const dir = ownDir(dbPath);
+  return dir ? readdirSync(dir).filter((n) => /^replica-.*\.db$/.test(n)) : [];
 };
 
 /** Web mode makes the day's backup at start; wait for it. */
@@ -88,6 +96,6 @@ test('a damaged replica: the login screen offers the newest good backup; restore
   await expect(page.getByText('Реплика восстановлена из копии')).toBeVisible();
   await loginAs(page, web.url, 'dean');
   // The damaged file was moved aside; the restored replica is the backup's.
-  expect(readdirSync(join(dirname(dbPath), 'backups')).some((n) => n.startsWith('damaged-'))).toBe(true);
+  expect(readdirSync(ownDir(dbPath) ?? '').some((n) => n.startsWith('damaged-'))).toBe(true);
   expect(backupsOf(dbPath)).toContain(good);
 });

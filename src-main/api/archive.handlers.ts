@@ -1,12 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { ArchiveJobView } from '../../src-shared/contract/archive.contract';
 import { AppError } from '../../src-shared/contract/errors';
 import { canArchive, type RoleGrant } from '../../src-shared/domain/roles';
 import { bishkekDate } from '../../src-shared/domain/time';
 import { archiveFileName, archiveFolder, replicaForPackage } from '../archive/files';
+import {
+  FileGrants,
+  freshPackage,
+  packagesIn,
+  packageToRead,
+  packageToWrite,
+  type GrantMode,
+} from '../archive/confine';
 import { listUnits } from '../print/batch';
 import { archiveInfo, openPackage, wholePackage } from '../archive/open';
 import { openReplica } from '../db/open';
@@ -26,6 +34,7 @@ const KEEP_MS = 3 * 3600_000;
 
 type ArchiveMethods =
   | 'archive.options'
+  | 'archive.pick'
   | 'archive.start'
   | 'archive.job'
   | 'archive.cancel'
@@ -74,8 +83,15 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
     for (const [id, j] of jobs)
       if (j.view.state !== 'running' && now - j.startedAt > KEEP_MS) jobs.delete(id);
   };
-  const packageFile = (file: string) => {
-    if (!existsSync(file) || !statSync(file).isFile()) throw new AppError('NOT_FOUND', {}, 'file');
+  // Issue 14: a package is named in the archive folder, or granted by the desktop's own dialog.
+  const grants = new FileGrants();
+  // Targets of packages being written: a second package never picks the same name meanwhile.
+  const writing = new Set<string>();
+  const folder = () => archiveFolder(d.db.$client.name);
+  const packageFile = (ref: { name?: string; grant?: string }, userId: number, now: number) => {
+    if (ref.name !== undefined) return packageToRead(folder(), ref.name);
+    const file = grants.take(ref.grant ?? '', 'open', userId, now);
+    if (!existsSync(file) || !statSync(file).isFile()) throw new AppError('NOT_FOUND', {}, 'grant');
     return file;
   };
   return {
@@ -101,8 +117,18 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
           })),
           ...years.map((y) => ({ kind: 'year' as const, id: y.id, name: y.name, current: false })),
         ],
-        folder: archiveFolder(d.db.$client.name),
+        folder: folder(),
+        files: packagesIn(folder()),
+        dialog: d.pickFile !== null,
       };
+    },
+    'archive.pick': async (input, ctx) => {
+      const s = requireSession(ctx);
+      if (!d.pickFile) throw new AppError('DIALOG_UNAVAILABLE');
+      const mode: GrantMode = input.mode;
+      const path = await d.pickFile(mode, input.suggested ?? null);
+      if (path === null) return { grant: null, name: null };
+      return { grant: grants.issue(path, mode, s.user.id, ctx.now), name: basename(path) };
     },
     'archive.start': (input, ctx) => {
       const s = requireSession(ctx);
@@ -117,10 +143,17 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
             : d.db.get(sql`SELECT 1 AS x FROM academic_years WHERE id = ${input.period.id}`);
         if (!found) throw new AppError('NOT_FOUND', {}, 'period.id');
       }
-      const id = randomBytes(9).toString('base64url');
+      // Never over an existing file: a name of the caller's must be free, a default one is made fresh.
       const out =
-        input.out ??
-        join(archiveFolder(d.db.$client.name), archiveFileName(input.unit, input.period ?? null, ctx.now));
+        input.grant !== undefined
+          ? grants.take(input.grant, 'save', s.user.id, ctx.now)
+          : input.name !== undefined
+            ? packageToWrite(folder(), input.name, writing)
+            : freshPackage(folder(), archiveFileName(input.unit, input.period ?? null, ctx.now), writing);
+      if (input.grant !== undefined && (existsSync(out) || writing.has(out)))
+        throw new AppError('FILE_EXISTS', {}, 'grant');
+      writing.add(out);
+      const id = randomBytes(9).toString('base64url');
       const job: Job = {
         view: { id, state: 'running', stage: 'data', done: 0, total: 0, error: null, result: null },
         owner: s.user.id,
@@ -148,33 +181,35 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
             job.view.total = p.total;
           },
         },
-      ).then(
-        (r: PackageResult) => {
-          // The digest goes into the register (synced) before the package is handed out.
-          try {
-            registerPackage(d.db, localActor(d, ctx), r, basename(r.file));
-          } catch (err) {
-            job.view.state = 'failed';
-            job.view.error = err instanceof Error ? err.message : String(err);
-            return;
-          }
-          job.view.state = 'done';
-          job.view.stage = 'done';
-          job.view.result = {
-            packageId: r.packageId,
-            file: r.file,
-            sizeBytes: r.sizeBytes,
-            digest: r.digest,
-            files: r.files,
-            counts: r.counts,
-          };
-        },
-        (err: unknown) => {
-          job.view.state = err instanceof CancelledError ? 'cancelled' : 'failed';
-          job.view.error =
-            err instanceof CancelledError ? null : String(err instanceof Error ? err.message : err);
-        },
-      );
+      )
+        .finally(() => writing.delete(out))
+        .then(
+          (r: PackageResult) => {
+            // The digest goes into the register (synced) before the package is handed out.
+            try {
+              registerPackage(d.db, localActor(d, ctx), r, basename(r.file));
+            } catch (err) {
+              job.view.state = 'failed';
+              job.view.error = err instanceof Error ? err.message : String(err);
+              return;
+            }
+            job.view.state = 'done';
+            job.view.stage = 'done';
+            job.view.result = {
+              packageId: r.packageId,
+              file: r.file,
+              sizeBytes: r.sizeBytes,
+              digest: r.digest,
+              files: r.files,
+              counts: r.counts,
+            };
+          },
+          (err: unknown) => {
+            job.view.state = err instanceof CancelledError ? 'cancelled' : 'failed';
+            job.view.error =
+              err instanceof CancelledError ? null : String(err instanceof Error ? err.message : err);
+          },
+        );
       return job.view;
     },
     'archive.job': (input, ctx) => jobOf(input.jobId, requireSession(ctx).user.id).view,
@@ -186,7 +221,7 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
     'archive.list': (_input, ctx) => ({ items: listPackages(d.db, requireSession(ctx).grants) }),
     'archive.verify': async (input, ctx) => {
       const s = requireSession(ctx);
-      const check = await checkPackage(packageFile(input.file));
+      const check = await checkPackage(packageFile(input, s.user.id, ctx.now));
       const standing = registerStanding(d.db, check.digest, check.manifest?.packageId ?? null);
       let recorded = false;
       if (
@@ -225,12 +260,18 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
     },
     'archive.browse': async (input) => {
       // Only replicas opened from packages, in the archives folder beside the working replica.
-      const folder = d.archive
+      const replicas = d.archive
         ? dirname(d.db.$client.name)
         : dirname(replicaForPackage(d.db.$client.name, ''));
-      const file = resolve(input.replica);
-      if (dirname(file) !== resolve(folder) || !existsSync(file) || !isArchiveReplica(file))
+      let file: string;
+      try {
+        // Real paths both: a symlink in the folder pointing out is not one of its replicas.
+        file = realpathSync(input.replica);
+        if (dirname(file) !== realpathSync(replicas)) throw new Error('outside');
+      } catch {
         throw new AppError('NOT_FOUND', {}, 'replica');
+      }
+      if (!statSync(file).isFile() || !isArchiveReplica(file)) throw new AppError('NOT_FOUND', {}, 'replica');
       await d.browse(file);
       return {};
     },
@@ -240,7 +281,7 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
     },
     'archive.open': async (input, ctx) => {
       const s = requireSession(ctx);
-      const file = packageFile(input.file);
+      const file = packageFile(input, s.user.id, ctx.now);
       const checked = await wholePackage(file);
       const facts = unitFacts(d.db, checked.manifest.unit);
       if (facts && !canArchive(s.grants, facts.target, 'view'))

@@ -1,11 +1,20 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveJobView, PackageView, VerifyReport } from '../../src-shared/contract/archive.contract';
 import type { PrintJobView } from '../../src-shared/contract/print.contract';
+import { archiveFolder } from '../archive/files';
 import { boot, startBackend, type App } from '../boot';
 import { bootTiny, callOk, DEMO_NOW, login, tinyReplica } from '../../tests/helpers/replica';
 
@@ -55,11 +64,11 @@ describe('archive API', () => {
     const group = groupOf(1);
     expect(options.units).toContainEqual(expect.objectContaining({ kind: 'group', id: group }));
     expect(options.units).not.toContainEqual(expect.objectContaining({ kind: 'group', id: groupOf(2) }));
-    pkg = join(dir, 'group.zip');
+    pkg = join(options.folder, 'group.zip');
     const started = await callOk<ArchiveJobView>(
       app,
       'archive.start',
-      { unit: { kind: 'group', id: group }, out: pkg },
+      { unit: { kind: 'group', id: group }, name: 'group.zip' },
       archivist,
     );
     const job = await finished(app, started.id, archivist);
@@ -78,7 +87,7 @@ describe('archive API', () => {
     const outbox = app.db.all<{ name: string }>(sql`SELECT name FROM outbox ORDER BY local_seq`);
     expect(outbox.map((o) => o.name)).toEqual(['archive.registered']);
 
-    const report = await callOk<VerifyReport>(app, 'archive.verify', { file: pkg }, archivist);
+    const report = await callOk<VerifyReport>(app, 'archive.verify', { name: 'group.zip' }, archivist);
     expect(report).toMatchObject({
       whole: true,
       digest,
@@ -114,7 +123,7 @@ describe('archive API', () => {
     });
     expect(r).toMatchObject({ ok: false, error: { code: 'ROLE_FORBIDDEN' } });
     // The deanery verifies, but only an archivist's verification is recorded.
-    const report = await callOk<VerifyReport>(app, 'archive.verify', { file: pkg }, dean);
+    const report = await callOk<VerifyReport>(app, 'archive.verify', { name: 'group.zip' }, dean);
     expect(report).toMatchObject({ whole: true, registered: 'matches', recorded: false });
     const other = await app.dispatch({
       method: 'archive.start',
@@ -124,49 +133,48 @@ describe('archive API', () => {
     expect(other).toMatchObject({ ok: false, error: { code: 'SCOPE_FORBIDDEN' } });
     const missing = await app.dispatch({
       method: 'archive.verify',
-      input: { file: join(dir, 'nothing.zip') },
+      input: { name: 'nothing.zip' },
       session: archivist,
     });
-    expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'file' } });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'name' } });
   });
 
   it('reports a tampered package and refuses to open it', async () => {
     const bytes = readFileSync(pkg);
     const at = bytes.indexOf(Buffer.from('data/marks.ndjson')) + 500;
     bytes[at] = bytes[at] ^ 0xff;
-    const tampered = join(dir, 'tampered.zip');
-    writeFileSync(tampered, bytes);
-    const report = await callOk<VerifyReport>(app, 'archive.verify', { file: tampered }, archivist);
+    writeFileSync(join(dirname(pkg), 'tampered.zip'), bytes);
+    const report = await callOk<VerifyReport>(app, 'archive.verify', { name: 'tampered.zip' }, archivist);
     expect(report.whole).toBe(false);
     expect(report.problems).toContainEqual({ kind: 'altered', file: 'data/marks.ndjson' });
     const open = await app.dispatch({
       method: 'archive.open',
-      input: { file: tampered },
+      input: { name: 'tampered.zip' },
       session: archivist,
     });
     expect(open).toMatchObject({ ok: false, error: { code: 'PACKAGE_INVALID' } });
   });
 
   it('cancels a running package: it ends cancelled and leaves no file', async () => {
-    const out = join(dir, 'cancelled.zip');
+    const out = join(dirname(pkg), 'cancelled.zip');
     const started = await callOk<ArchiveJobView>(
       app,
       'archive.start',
-      { unit: { kind: 'faculty', id: 1 }, out },
+      { unit: { kind: 'faculty', id: 1 }, name: 'cancelled.zip' },
       archivist,
     );
     await callOk(app, 'archive.cancel', { jobId: started.id }, archivist);
     const job = await finished(app, started.id, archivist);
     expect(job.state, job.error ?? '').toBe('cancelled');
     expect(existsSync(out)).toBe(false);
-    expect(existsSync(`${out}.partial`)).toBe(false);
+    expect(readdirSync(dirname(pkg)).filter((f) => f.endsWith('.partial'))).toEqual([]);
   }, 60_000);
 
   it('opens a package into a read-only replica: log in, read, print; every write refused', async () => {
     const opened = await callOk<{ replica: string; counts: Record<string, number> }>(
       app,
       'archive.open',
-      { file: pkg },
+      { name: 'group.zip' },
       archivist,
     );
     expect(opened.counts.marks).toBeGreaterThan(0);
@@ -221,8 +229,12 @@ describe('archive API', () => {
   }, 60_000);
 
   it('browses an opened package in the app itself and goes back to the working replica', async () => {
+    const working = tinyReplica();
+    // The package, copied into this replica's own archive folder.
+    mkdirSync(archiveFolder(working), { recursive: true });
+    copyFileSync(pkg, join(archiveFolder(working), 'group.zip'));
     const backend = startBackend({
-      dbPath: tinyReplica(),
+      dbPath: working,
       now: () => DEMO_NOW,
       demoIfMissing: null,
       log: () => undefined,
@@ -236,7 +248,7 @@ describe('archive API', () => {
       (await call<{ session: string }>('auth.login', { login: 'archivist', password: 'demo' })).session;
     try {
       let who = await signIn();
-      const opened = await call<{ replica: string }>('archive.open', { file: pkg }, who);
+      const opened = await call<{ replica: string }>('archive.open', { name: 'group.zip' }, who);
       // Only replicas opened from packages, in the archives folder.
       const elsewhere = await backend.dispatch({
         method: 'archive.browse',

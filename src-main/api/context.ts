@@ -20,6 +20,12 @@ export type Deps = {
   events: EventBus;
   /** The desktop's system print dialog for a PDF file (Electron); null in web mode and the CLI. */
   printPdf: ((file: string) => Promise<boolean>) | null;
+  /**
+   * The desktop's own file dialog (Electron main; null in web mode): a package to read ('open') or
+   * where to save one ('save'); the chosen path, or null when cancelled. Its result never comes from
+   * a client: the archive handlers turn it into a one-time grant (issue 14).
+   */
+  pickFile: ((mode: 'open' | 'save', suggested: string | null) => Promise<string | null>) | null;
   /** Set when the replica is an opened archive package: read-only, not synced. */
   archive: ArchiveReplicaInfo | null;
   /** Serve an opened archive replica instead of the working one, or (null) go back (startBackend's). */

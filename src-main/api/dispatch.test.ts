@@ -211,13 +211,21 @@ const MALFORMED: Record<string, Array<[unknown, string]>> = {
   'archive.start': [
     [{ unit: { kind: 'planet', id: 1 } }, 'unit.kind'],
     [{ unit: { kind: 'group', id: 1 }, period: { kind: 'decade', id: 1 } }, 'period.kind'],
+    [{ unit: { kind: 'group', id: 1 }, out: '/tmp/x.zip' }, 'out'],
   ],
   'archive.job': [[{ jobId: '' }, 'jobId']],
   'archive.cancel': [[{}, 'jobId']],
   'archive.list': [[{ x: 1 }, 'x']],
-  'archive.verify': [[{ file: '' }, 'file']],
+  'archive.verify': [
+    [{ file: '/etc/passwd' }, 'file'],
+    [{ name: '../x.zip' }, 'name'],
+  ],
+  'archive.pick': [[{ mode: 'peek' }, 'mode']],
   'archive.transferAct': [[{ packageId: 'x' }, 'packageId']],
-  'archive.open': [[{}, 'file']],
+  'archive.open': [
+    [{}, 'name'],
+    [{ name: '/tmp/x.zip' }, 'name'],
+  ],
   'archive.browse': [[{ replica: '' }, 'replica']],
   'archive.leave': [[{ x: 1 }, 'x']],
   'retention.register': [[{ due: 'yes' }, 'due']],

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { canArchive } from '../../src-shared/domain/roles';
 import { formatBishkekStamp } from '../../src-shared/domain/time';
 import { LOCALES, type Locale } from '../../src-shared/i18n/translate';
@@ -10,6 +10,7 @@ import { findUserByLogin, sessionUserOf } from '../db/users.repo';
 import { getMeta, META } from '../db/meta';
 import { SYNC_META } from '../sync/engine';
 import { parseScopeKey } from '../../src-shared/sync/tables';
+import { freshPackage } from './confine';
 import { archiveFileName, archiveFolder, replicaForPackage } from './files';
 import { openPackage, wholePackage } from './open';
 import { AppError } from '../../src-shared/contract/errors';
@@ -76,10 +77,12 @@ export async function archiveCreate(
     if (!unitFacts(app.db, unit)) throw usage(`no such unit in the replica: ${unit.kind}:${unit.id ?? ''}`);
     const by = registrant(app, v.as as string | undefined, unit, usage);
     const now = app.deps.clock.now();
+    // The CLI takes any path of its operator's, but never writes over an existing file (issue 14).
     const file =
       typeof v.out === 'string' && v.out
         ? v.out
-        : join(archiveFolder(dbFile), archiveFileName(unit, period, now));
+        : freshPackage(archiveFolder(dbFile), archiveFileName(unit, period, now));
+    if (existsSync(file)) throw usage(`${file} exists already: the package is never written over a file`);
     const started = performance.now();
     const r = await runPackageJob(
       {

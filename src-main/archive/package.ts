@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createWriteStream, linkSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { AppError } from '../../src-shared/contract/errors';
 import { PassThrough, Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
@@ -153,9 +154,9 @@ function produced(make: (sink: Writable) => Promise<void>): Readable {
 const safeName = (s: string) => s.replace(/[\\/:*?"<>|\s]+/g, '_');
 
 /**
- * Write the package of a unit and period to `input.out` (atomically: a temporary file renamed into
- * place). Reads one snapshot of the replica (one read transaction) from `db` — give it a connection of
- * its own, so the app's other work goes on.
+ * Write the package of a unit and period to `input.out` (atomically: a temporary file linked into
+ * place, never over an existing file — FILE_EXISTS). Reads one snapshot of the replica (one read
+ * transaction) from `db` — give it a connection of its own, so the app's other work goes on.
  */
 export async function writePackage(
   db: Db,
@@ -300,12 +301,23 @@ export async function writePackage(
     zip.end({ comment: `${PACKAGE_FORMAT} ${packageId}`, forceZip64Format: false });
 
     mkdirSync(dirname(input.out), { recursive: true });
-    const tmp = `${input.out}.partial`;
+    // Issue 14: a temp name of its own, created exclusively ('wx'), and linked into place — a link
+    // never replaces an existing file (rename would): the package never overwrites anything.
+    const tmp = join(dirname(input.out), `.${basename(input.out)}.${randomBytes(6).toString('hex')}.partial`);
     try {
       const errors = new Promise<never>((_, reject) => zip.on('error', reject));
-      await Promise.race([pipeline(zip.outputStream as Readable, createWriteStream(tmp)), errors]);
+      await Promise.race([
+        pipeline(zip.outputStream as Readable, createWriteStream(tmp, { flags: 'wx' })),
+        errors,
+      ]);
       ctx.checkCancelled();
-      renameSync(tmp, input.out);
+      try {
+        linkSync(tmp, input.out);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'EEXIST') throw new AppError('FILE_EXISTS');
+        throw err;
+      }
+      rmSync(tmp, { force: true });
     } catch (err) {
       (zip.outputStream as Readable).destroy?.();
       rmSync(tmp, { force: true });

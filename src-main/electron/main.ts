@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import type { CallEnvelope } from '../../src-shared/contract/errors';
 import { startBackend, type Backend } from '../boot';
 import { PRODUCT_NAME, userDataDir } from '../paths';
+import { archiveFolder } from '../archive/files';
+import { pickPackageFile } from './dialog';
 import { printPdfFile } from './print';
 import { safeStorageCipher } from './secrets';
 import { setupUpdater } from './updater';
@@ -42,10 +44,12 @@ function start(): void {
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     // The holder: a damaged replica opens in the damaged state (restore offer on the login screen), and
     // a restore swaps the replica behind the one `api:call` channel without restarting the app.
+    const dbPath = typeof values.db === 'string' ? values.db : join(userDataDir(), 'replica.db');
     const b = startBackend({
-      dbPath: typeof values.db === 'string' ? values.db : join(userDataDir(), 'replica.db'),
+      dbPath,
       secretsCipher: safeStorageCipher,
       printPdf: printPdfFile,
+      pickFile: pickPackageFile(() => archiveFolder(dbPath)),
     });
     backend = b;
     b.startBackground();

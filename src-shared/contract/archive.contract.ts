@@ -19,6 +19,26 @@ export const archivePeriod = z.object({ kind: z.enum(['semester', 'year']), id }
 export type ArchivePeriod = z.infer<typeof archivePeriod>;
 /** A path on this PC (the backend and the window are on the same machine, also in web mode). */
 const localPath = z.string().trim().min(1).max(1000);
+/**
+ * A package file by its name in the app's archive folder (issue 14): no folder separators, no `..`,
+ * ending in `.zip` — the API never takes a path to read or write a package.
+ */
+export const packageName = z
+  .string()
+  .min(5)
+  .max(200)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.zip$/)
+  .refine((s) => !s.includes('..'));
+/** A one-time grant of a file chosen in the desktop's own dialog (`archive.pick`). */
+const fileGrant = z.string().regex(/^[\w-]{16,64}$/);
+/** Which package: a name in the archive folder, or a dialog's grant — exactly one. */
+const packageRef = z
+  .object({ name: packageName.optional(), grant: fileGrant.optional() })
+  .strict()
+  .refine((x) => (x.name === undefined) !== (x.grant === undefined), {
+    message: 'name or grant',
+    path: ['name'],
+  });
 
 export const archiveJobView = z.object({
   id: z.string(),
@@ -139,15 +159,42 @@ export const archiveContract = {
       periods: z.array(
         z.object({ kind: archivePeriod.shape.kind, id, name: z.string(), current: z.boolean() }),
       ),
-      /** Where packages are written unless another path is given. */
+      /** The app's archive folder: where packages are written, and read from by name. */
       folder: z.string(),
+      /** The packages in that folder, newest first (names only). */
+      files: z.array(z.string()),
+      /** Whether the desktop's own file dialog can choose a file elsewhere (not in web mode). */
+      dialog: z.boolean(),
     }),
   }),
-  /** Start making a package of a unit and period (the current semester when no period is given). */
+  /**
+   * The desktop's own file dialog (issue 14): the person chooses a package to read ('open') or where to
+   * save a new one ('save'); the backend keeps the path and answers a one-time grant that
+   * `archive.start`, `archive.verify` and `archive.open` accept. Null when the dialog was cancelled;
+   * DIALOG_UNAVAILABLE in web mode.
+   */
+  'archive.pick': method({
+    input: z.object({ mode: z.enum(['open', 'save']), suggested: packageName.optional() }).strict(),
+    output: z.object({ grant: fileGrant.nullable(), name: z.string().nullable() }),
+  }),
+  /**
+   * Start making a package of a unit and period (the current semester when no period is given), into
+   * the archive folder — as `name` (never over an existing file), or a fresh name of its own — or into
+   * the file a dialog's `grant` names.
+   */
   'archive.start': method({
     input: z
-      .object({ unit: archiveUnit, period: archivePeriod.optional(), out: localPath.optional() })
-      .strict(),
+      .object({
+        unit: archiveUnit,
+        period: archivePeriod.optional(),
+        name: packageName.optional(),
+        grant: fileGrant.optional(),
+      })
+      .strict()
+      .refine((x) => x.name === undefined || x.grant === undefined, {
+        message: 'name or grant',
+        path: ['name'],
+      }),
     output: archiveJobView,
     writes: true,
   }),
@@ -166,7 +213,7 @@ export const archiveContract = {
   }),
   /** Verify a package file: every missing, extra or altered file, the digest, and the register. */
   'archive.verify': method({
-    input: z.object({ file: localPath }).strict(),
+    input: packageRef,
     output: verifyReport,
   }),
   /** The transfer act (акт приёма-передачи) of a registered package, with its digest, as a PDF. */
@@ -176,7 +223,7 @@ export const archiveContract = {
   }),
   /** Load a whole package into a separate, read-only replica on this PC (kept under archives/). */
   'archive.open': method({
-    input: z.object({ file: localPath }).strict(),
+    input: packageRef,
     output: z.object({
       replica: z.string(),
       digest: z.string(),

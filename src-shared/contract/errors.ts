@@ -27,6 +27,11 @@ export const ERROR_CODES = [
   'REPLICA_DAMAGED',
   'BACKUP_DAMAGED',
   'BACKUP_BUSY',
+  'BACKUP_FOREIGN',
+  'PATH_REFUSED',
+  'FILE_EXISTS',
+  'FILE_CHOICE_EXPIRED',
+  'DIALOG_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -93,6 +93,7 @@ export const METHOD_RIGHTS = {
   'archive.options': view('archive'),
   'archive.list': view('archive'),
   'archive.verify': view('archive'),
+  'archive.pick': view('archive'),
   'archive.transferAct': view('archive'),
   'archive.open': view('archive'),
   'archive.browse': view('archive'),

@@ -457,6 +457,14 @@ export const ky: Record<MessageKey, string> = {
     'Реплика файлы бузулган: аны менен иштөөгө болбойт. Аны камдык көчүрмөдөн калыбына келтириңиз',
   'error.BACKUP_DAMAGED': 'Камдык көчүрмө бузулган жана аны калыбына келтирүүгө болбойт',
   'error.BACKUP_BUSY': 'Реплика камдык көчүрмөдөн калыбына келтирилүүдө, күтө туруңуз',
+  'error.BACKUP_FOREIGN':
+    'Бул камдык көчүрмө башка репликадан жасалган: ушул репликанын көчүрмөсүн гана калыбына келтирүүгө болот',
+  'error.PATH_REFUSED':
+    'Архивдик пакеттер колдонмонун архив папкасында же колдонмонун файл тандоо терезесинде тандалган файлда гана ачылат жана сакталат',
+  'error.FILE_EXISTS': 'Архив папкасында мындай аталыштагы файл бар: башка аталыш тандаңыз',
+  'error.FILE_CHOICE_EXPIRED': 'Файлды тандоо эскирди же колдонулуп бүттү: файлды кайра тандаңыз',
+  'error.DIALOG_UNAVAILABLE':
+    'Файл тандоо терезеси иш столундагы колдонмодо гана бар: пакетти архив папкасынан тандаңыз',
   'reason.endsBeforeStart': 'аягы башынан мурун',
   // Refusals of the mutation registry's rules (src-shared/sync/registry/types.ts, REFUSAL_CODES).
   'refusal.invalid_args': 'өзгөртүүнүн маалыматы туура эмес',
@@ -745,9 +753,14 @@ export const ky: Record<MessageKey, string> = {
   'archiveui.semesterOption': '{{name}}-семестр',
   'archiveui.yearOption': '{{name}} окуу жылы',
   'archiveui.currentOption': '{{name}} (учурдагы)',
-  'archiveui.out': 'Пакеттин файлы',
-  'archiveui.outPlaceholder': 'демейки боюнча — {{folder}} папкасына',
+  'archiveui.out': 'Файлдын аты',
+  'archiveui.outPlaceholder': 'демейки боюнча — бөлүм жана мезгил боюнча, архив папкасында {{folder}}',
   'archiveui.start': 'Пакетти түзүү',
+  'archiveui.pick': 'Файлды тандоо…',
+  'archiveui.saveAs': 'Башкача сактоо…',
+  'archiveui.noFiles': 'Архив папкасында пакеттер жок',
+  'archiveui.chosen': '{{name}} файлы тандалды (бир текшерүү же ачуу үчүн)',
+  'archiveui.saveChosen': 'Пакет {{name}} файлына сакталат',
   'archiveui.progress': 'Пакетти түзүүнүн жүрүшү',
   'archiveui.running': '{{stage}}: {{total}} ичинен {{done}}',
   'archiveui.stage.data': 'маалыматтар',
@@ -781,9 +794,9 @@ export const ky: Record<MessageKey, string> = {
   'archiveui.col.verified': 'Текшерилген',
   'archiveui.notVerified': 'текшерилген эмес',
   'archiveui.pending': 'AVN күтүлүүдө',
-  'archiveui.path': 'Ушул компьютердеги пакеттин файлы',
+  'archiveui.path': 'Архив папкасындагы пакет',
   'archiveui.pathHint':
-    'Пакеттин ZIP-файлына толук жол. Файлды программанын өзү окуйт; веб-режимде анын сервери ушул эле компьютерде иштейт, ошондуктан жол ушул компьютерде көрсөтүлөт, браузерден жүктөлбөйт.',
+    'Пакеттер архив папкасынан окулат {{folder}}: пакеттин ZIP-файлын ошол жерге салыңыз. Иш столундагы колдонмодо башка жердеги файлды «Файлды тандоо…» баскычы менен тандаса болот.',
   'archiveui.verify': 'Текшерүү',
   'archiveui.open': 'Көрүү үчүн ачуу',
   'archiveui.whole': 'Пакет бүтүн: бардык файлдар ордунда жана өзгөртүлгөн эмес',

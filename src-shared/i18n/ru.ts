@@ -456,6 +456,14 @@ export const ru = {
     'Файл реплики повреждён: работать с ним нельзя. Восстановите его из резервной копии',
   'error.BACKUP_DAMAGED': 'Резервная копия повреждена и не может быть восстановлена',
   'error.BACKUP_BUSY': 'Идёт восстановление реплики из резервной копии, подождите',
+  'error.BACKUP_FOREIGN':
+    'Эта резервная копия сделана с другой реплики: восстановить можно только копию этой реплики',
+  'error.PATH_REFUSED':
+    'Архивные пакеты открываются и сохраняются только в папке архива приложения или в файле, выбранном в окне выбора файла приложения',
+  'error.FILE_EXISTS': 'Файл с таким именем уже есть в папке архива: выберите другое имя',
+  'error.FILE_CHOICE_EXPIRED': 'Выбор файла устарел или уже использован: выберите файл ещё раз',
+  'error.DIALOG_UNAVAILABLE':
+    'Окно выбора файла есть только в настольном приложении: выберите пакет из папки архива',
   'reason.endsBeforeStart': 'конец раньше начала',
   // Refusals of the mutation registry's rules (src-shared/sync/registry/types.ts, REFUSAL_CODES).
   'refusal.invalid_args': 'неверные данные изменения',
@@ -743,9 +751,14 @@ export const ru = {
   'archiveui.semesterOption': '{{name}} семестр',
   'archiveui.yearOption': '{{name}} учебный год',
   'archiveui.currentOption': '{{name}} (текущий)',
-  'archiveui.out': 'Файл пакета',
-  'archiveui.outPlaceholder': 'по умолчанию — в папку {{folder}}',
+  'archiveui.out': 'Имя файла',
+  'archiveui.outPlaceholder': 'по умолчанию — по подразделению и периоду, в папке архива {{folder}}',
   'archiveui.start': 'Сформировать пакет',
+  'archiveui.pick': 'Выбрать файл…',
+  'archiveui.saveAs': 'Сохранить как…',
+  'archiveui.noFiles': 'В папке архива нет пакетов',
+  'archiveui.chosen': 'Выбран файл {{name}} (для одной проверки или открытия)',
+  'archiveui.saveChosen': 'Пакет будет сохранён в файл {{name}}',
   'archiveui.progress': 'Ход формирования пакета',
   'archiveui.running': '{{stage}}: {{done}} из {{total}}',
   'archiveui.stage.data': 'данные',
@@ -779,9 +792,9 @@ export const ru = {
   'archiveui.col.verified': 'Проверен',
   'archiveui.notVerified': 'не проверен',
   'archiveui.pending': 'ждёт AVN',
-  'archiveui.path': 'Файл пакета на этом компьютере',
+  'archiveui.path': 'Пакет из папки архива',
   'archiveui.pathHint':
-    'Полный путь к ZIP-файлу пакета. Файл читает сама программа; в веб-режиме её сервер работает на этом же компьютере, поэтому путь — на этом компьютере, а не загрузка из браузера.',
+    'Пакеты читаются из папки архива {{folder}}: положите туда ZIP-файл пакета. В настольном приложении файл в другом месте можно выбрать кнопкой «Выбрать файл…».',
   'archiveui.verify': 'Проверить',
   'archiveui.open': 'Открыть для просмотра',
   'archiveui.whole': 'Пакет целый: все файлы на месте и не изменены',

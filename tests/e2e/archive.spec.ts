@@ -1,10 +1,25 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
 import { loginAs, openJournal, startWebMode, useWebMode } from './web-mode';
 import { docShot } from './shots';
+
+/** The screen at 1280×720 and 1440×900, in Russian and Kyrgyz (issue 14: the changed archive screens). */
+async function for2Shots(page: Page, name: string): Promise<void> {
+  const before = page.viewportSize();
+  for (const [w, h] of [
+    [1280, 720],
+    [1440, 900],
+  ] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.screenshot({ path: `test-results/screens/${name}-ru-${w}x${h}.png` });
+    await page.getByRole('button', { name: 'Кыр' }).click();
+    await page.screenshot({ path: `test-results/screens/${name}-ky-${w}x${h}.png` });
+    await page.getByRole('button', { name: 'Рус' }).click();
+  }
+  if (before) await page.setViewportSize(before);
+}
 
 /**
  * Archive packages in web mode: the archivist makes the package of one group for the current semester
@@ -38,13 +53,15 @@ test('the archivist makes, verifies and opens a package; the opened replica show
   // The current semester is preselected; the default folder is in the placeholder.
   const period = form.getByLabel('Период');
   await expect(period.locator('option:checked')).toContainText('(текущий)');
-  await expect(form.getByLabel('Файл пакета')).toHaveAttribute(
+  await expect(form.getByLabel('Имя файла')).toHaveAttribute(
     'placeholder',
-    `по умолчанию — в папку ${join(dirname(env.web.dbPath), 'archive')}`,
+    `по умолчанию — по подразделению и периоду, в папке архива ${join(dirname(env.web.dbPath), 'archive')}`,
   );
+  // Web mode has no desktop dialog: no «Сохранить как…».
+  await expect(form.getByRole('button', { name: 'Сохранить как…' })).toHaveCount(0);
   await form.getByLabel('Подразделение').selectOption(`group:${target.groupId}`);
   // Enter in the form submits it.
-  await form.getByLabel('Файл пакета').press('Enter');
+  await form.getByLabel('Имя файла').press('Enter');
   await expect(page.getByRole('progressbar', { name: 'Ход формирования пакета' })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Пакет сформирован' })).toBeVisible({
     timeout: 60_000,
@@ -65,6 +82,7 @@ test('the archivist makes, verifies and opens a package; the opened replica show
   await expect(row.locator('code')).toHaveAttribute('title', digest);
   await expect(row).toContainText('не проверен');
   await expect(row).toContainText('ждёт AVN');
+  await for2Shots(page, 'archive-packages');
   await docShot(page, 'archive.png');
   await page.getByRole('button', { name: 'Кыр' }).click();
   await expect(page.getByRole('table', { name: 'Архивдик пакеттердин реестри' })).toContainText(
@@ -85,10 +103,12 @@ test('the archivist makes, verifies and opens a package; the opened replica show
 
   // Verify the written file: whole, registered, now recorded as verified.
   await page.getByRole('tab', { name: 'Проверить или открыть пакет' }).click();
-  await expect(page.getByText('сервер работает на этом же компьютере', { exact: false })).toBeVisible();
-  const path = page.getByLabel('Файл пакета на этом компьютере');
-  await path.fill(file);
-  await path.press('Enter');
+  await expect(page.getByText('Пакеты читаются из папки архива', { exact: false })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Выбрать файл…' })).toHaveCount(0);
+  const path = page.getByLabel('Пакет из папки архива');
+  await expect(path).toHaveValue(basename(file));
+  await for2Shots(page, 'archive-verify');
+  await page.getByRole('button', { name: 'Проверить', exact: true }).click();
   const ok = page.locator('.verdict.ok');
   await expect(ok).toContainText('Пакет целый');
   await expect(ok).toContainText('Контрольная сумма пакета (манифеста): совпадает с реестром архива');
@@ -99,9 +119,11 @@ test('the archivist makes, verifies and opens a package; the opened replica show
   const bytes = readFileSync(file);
   const mid = Math.floor(bytes.length / 2);
   bytes[mid] = (bytes[mid] ?? 0) ^ 0xff;
-  const tampered = join(mkdtempSync(join(tmpdir(), 'avn-tampered-')), 'tampered.zip');
-  writeFileSync(tampered, bytes);
-  await path.fill(tampered);
+  // Packages are read from the archive folder only: the copy goes there, and is chosen by name.
+  writeFileSync(join(dirname(file), 'tampered.zip'), bytes);
+  await page.getByRole('tab', { name: 'Архивные пакеты' }).click();
+  await page.getByRole('tab', { name: 'Проверить или открыть пакет' }).click();
+  await path.selectOption('tampered.zip');
   await page.getByRole('button', { name: 'Проверить', exact: true }).click();
   const bad = page.locator('.verdict.bad');
   await expect(bad).toContainText('Пакет НЕ целый');
@@ -109,7 +131,7 @@ test('the archivist makes, verifies and opens a package; the opened replica show
   await page.screenshot({ path: 'test-results/screens/archive-tampered.png' });
 
   // Open the whole one for browsing: a read-only replica beside the host's.
-  await path.fill(file);
+  await path.selectOption(basename(file));
   await page.getByRole('button', { name: 'Открыть для просмотра' }).click();
   const opened = page.locator('.archive-opened');
   const replica = join(dirname(env.web.dbPath), 'archives', `${digest.slice(0, 16)}.db`);
@@ -165,7 +187,7 @@ test('the archivist makes, verifies and opens a package; the opened replica show
   await loginAs(page, env.web.url, 'archivist');
   await page.getByRole('button', { name: 'Архив', exact: true }).click();
   await page.getByRole('tab', { name: 'Проверить или открыть пакет' }).click();
-  await page.getByLabel('Файл пакета').fill(file);
+  await page.getByLabel('Пакет из папки архива').selectOption(basename(file));
   await page.getByRole('button', { name: 'Открыть для просмотра' }).click();
   await page.getByRole('button', { name: 'Открыть в приложении' }).click();
   await expect(page.locator('.login-notice')).toContainText('Открыта архивная копия');

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { boot, type App } from '../../src-main/boot';
@@ -267,7 +267,7 @@ const PRODUCERS: { readonly [N in MutationName]: Producer } = {
   'archive.registered': (r) => () => makePackage(r),
   'archive.verified': async (r) => {
     const file = await makePackage(r);
-    return () => r.call('archivist', 'archive.verify', { file });
+    return () => r.call('archivist', 'archive.verify', { name: basename(file) });
   },
   'archive.purge': (r) => {
     expiredYearWithPackage(r.sql);

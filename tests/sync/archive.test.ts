@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ArchiveJobView, PackageView, VerifyReport } from '../../src-shared/contract/archive.contract';
 import { queueUnjudged } from '../helpers/outbox';
@@ -28,11 +25,10 @@ describe.each(BACKENDS)('archive register through sync on %s', (backend) => {
         'SELECT g.id FROM groups g WHERE g.faculty_id = 1 AND EXISTS (SELECT 1 FROM offerings o WHERE o.group_id = g.id) ORDER BY g.id LIMIT 1',
       )
       .get() as { id: number };
-    const out = join(mkdtempSync(join(tmpdir(), 'avn-archive-sync-')), 'p.zip');
     let job = await callOk<ArchiveJobView>(
       a,
       'archive.start',
-      { unit: { kind: 'group', id: group.id }, out },
+      { unit: { kind: 'group', id: group.id }, name: 'p.zip' },
       archivist,
     );
     while (job.state === 'running') {
@@ -41,7 +37,7 @@ describe.each(BACKENDS)('archive register through sync on %s', (backend) => {
     }
     expect(job.state, job.error ?? '').toBe('done');
     const digest = job.result!.digest;
-    const report = await callOk<VerifyReport>(a, 'archive.verify', { file: out }, archivist);
+    const report = await callOk<VerifyReport>(a, 'archive.verify', { name: 'p.zip' }, archivist);
     expect(report).toMatchObject({ whole: true, registered: 'matches', recorded: true });
 
     // Forged past the desktop: a package of the other faculty, and a verification with another digest.

@@ -45,12 +45,18 @@ export function PackagesView() {
   );
 }
 
+/** A typed file name as a package name: `.zip` added when left out. */
+const asZip = (s: string) => (/\.zip$/i.test(s) ? s : `${s}.zip`);
+
 function MakePackage({ onMade }: { onMade: () => void }) {
   const { t, locale } = useI18n();
   const options = useCall('archive.options', {});
   const [unitKey, setUnitKey] = useState('');
   const [periodKey, setPeriodKey] = useState('');
   const [out, setOut] = useState('');
+  // Desktop: a file chosen in the system's save dialog, as the backend's one-time grant (issue 14).
+  const [saveTo, setSaveTo] = useState<{ grant: string; name: string } | null>(null);
+  const pick = useAction();
   const [job, setJob] = useState<ArchiveJobView | null>(null);
   const start = useAction();
   const act = useAction();
@@ -67,7 +73,7 @@ function MakePackage({ onMade }: { onMade: () => void }) {
 
   if (options.error) return <ErrorState error={options.error} onRetry={options.reload} />;
   if (!options.data) return <Loading />;
-  const { units, periods, folder } = options.data;
+  const { units, periods, folder, dialog } = options.data;
   if (units.length === 0) return <EmptyState title={t('archiveui.noUnits')} />;
   const keyOf = (x: { kind: string; id: number | null }) => `${x.kind}:${x.id ?? ''}`;
   const unit = units.find((u) => keyOf(u) === unitKey) ?? units[0];
@@ -96,10 +102,11 @@ function MakePackage({ onMade }: { onMade: () => void }) {
               call('archive.start', {
                 unit: { kind: unit.kind, id: unit.id },
                 ...(period ? { period: { kind: period.kind, id: period.id } } : {}),
-                ...(out.trim() ? { out: out.trim() } : {}),
+                ...(saveTo ? { grant: saveTo.grant } : out.trim() ? { name: asZip(out.trim()) } : {}),
               }),
             update,
           );
+          setSaveTo(null);
         }}
       >
         <label className="field-inline">
@@ -148,17 +155,40 @@ function MakePackage({ onMade }: { onMade: () => void }) {
           {t('archiveui.out')}
           <input
             aria-label={t('archiveui.out')}
-            value={out}
+            value={saveTo ? saveTo.name : out}
             placeholder={t('archiveui.outPlaceholder', { folder })}
-            title={t('archiveui.outPlaceholder', { folder })}
-            onChange={(e) => setOut(e.target.value)}
+            title={
+              saveTo
+                ? t('archiveui.saveChosen', { name: saveTo.name })
+                : t('archiveui.outPlaceholder', { folder })
+            }
+            onChange={(e) => {
+              setSaveTo(null);
+              setOut(e.target.value);
+            }}
           />
         </label>
+        {dialog ? (
+          <button
+            type="button"
+            className="btn"
+            disabled={running || pick.busy}
+            onClick={() =>
+              pick.run(
+                () => call('archive.pick', { mode: 'save' }),
+                (r) => setSaveTo(r.grant && r.name ? { grant: r.grant, name: r.name } : null),
+              )
+            }
+          >
+            {t('archiveui.saveAs')}
+          </button>
+        ) : null}
         <button type="submit" className="btn primary" disabled={running || start.busy}>
           {t('archiveui.start')}
         </button>
       </form>
       {start.error ? <ErrorState error={start.error} /> : null}
+      {pick.error ? <ErrorState error={pick.error} /> : null}
       {job ? (
         <div className="print-job" role="status">
           {running ? (

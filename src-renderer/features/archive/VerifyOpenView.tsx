@@ -4,25 +4,38 @@ import type { VerifyReport } from '../../../src-shared/contract/archive.contract
 import { formatNumber } from '../../../src-shared/i18n/format';
 import { call } from '../../api/client';
 import { useI18n } from '../../i18n/I18n';
-import { ErrorState } from '../../ui/States';
+import { ErrorState, Loading } from '../../ui/States';
 import { useAction } from '../../ui/use-action';
+import { useCall } from '../../ui/use-call';
 import { Digest } from './Digest';
 
 /** A path as one shell word (quoted when it has spaces or quotes). */
 const shellWord = (s: string) => (/^[\w@%+=:,./\\-]+$/.test(s) ? s : `"${s.replace(/(["\\$`])/g, '\\$1')}"`);
 
 /**
- * Verify or open a package file on this PC (issue 7, item 2): «Проверить» names every missing, extra
+ * Verify or open a package file (issue 7, item 2) — one in the app's archive folder, or (desktop) one
+ * chosen in the system dialog, which the backend hands over as a one-time grant (issue 14): «Проверить» names every missing, extra
  * or altered file and a wrong digest, and says how the digest stands in the archive register;
  * «Открыть для просмотра» loads a whole package into a separate read-only replica.
  */
 export function VerifyOpenView({ onSwitched }: { onSwitched: (notice: string) => void }) {
   const { t } = useI18n();
-  const [file, setFile] = useState('');
+  const options = useCall('archive.options', {});
+  const [name, setName] = useState('');
+  // A file chosen in the desktop's own dialog: a one-time grant, used by one verify or open (issue 14).
+  const [chosen, setChosen] = useState<{ grant: string; name: string } | null>(null);
   const [report, setReport] = useState<VerifyReport | null>(null);
   const [opened, setOpened] = useState<Output<'archive.open'> | null>(null);
   const action = useAction();
-  const path = file.trim();
+  if (options.error) return <ErrorState error={options.error} onRetry={options.reload} />;
+  if (!options.data) return <Loading />;
+  const { files, folder, dialog } = options.data;
+  const picked = name && files.includes(name) ? name : (files[0] ?? '');
+  const ref = chosen ? { grant: chosen.grant } : picked ? { name: picked } : null;
+  const use = () => {
+    setChosen(null);
+    return ref;
+  };
   return (
     <div className="print-ui archive">
       <form
@@ -30,36 +43,67 @@ export function VerifyOpenView({ onSwitched }: { onSwitched: (notice: string) =>
         aria-label={t('archiveui.tab.verify')}
         onSubmit={(e) => {
           e.preventDefault();
-          if (!path) return;
+          const r = use();
+          if (!r) return;
           setOpened(null);
-          action.run(() => call('archive.verify', { file: path }), setReport);
+          action.run(() => call('archive.verify', r), setReport);
         }}
       >
         <label className="field-inline grow">
           {t('archiveui.path')}
-          <input
+          <select
             aria-label={t('archiveui.path')}
-            value={file}
-            placeholder="/home/…/archive/archive-group-1-semester-1-20261126-1330.zip"
-            onChange={(e) => setFile(e.target.value)}
-          />
+            value={chosen ? '' : picked}
+            disabled={files.length === 0}
+            onChange={(e) => {
+              setChosen(null);
+              setName(e.target.value);
+            }}
+          >
+            {chosen ? <option value="">{chosen.name}</option> : null}
+            {files.length === 0 && !chosen ? <option value="">{t('archiveui.noFiles')}</option> : null}
+            {files.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </select>
         </label>
-        <button type="submit" className="btn primary" disabled={action.busy || !path}>
+        {dialog ? (
+          <button
+            type="button"
+            className="btn"
+            disabled={action.busy}
+            onClick={() =>
+              action.run(
+                () => call('archive.pick', { mode: 'open' }),
+                (r) => setChosen(r.grant && r.name ? { grant: r.grant, name: r.name } : null),
+              )
+            }
+          >
+            {t('archiveui.pick')}
+          </button>
+        ) : null}
+        <button type="submit" className="btn primary" disabled={action.busy || !ref}>
           {t('archiveui.verify')}
         </button>
         <button
           type="button"
           className="btn"
-          disabled={action.busy || !path}
+          disabled={action.busy || !ref}
           onClick={() => {
+            const r = use();
+            if (!r) return;
             setReport(null);
-            action.run(() => call('archive.open', { file: path }), setOpened);
+            action.run(() => call('archive.open', r), setOpened);
           }}
         >
           {t('archiveui.open')}
         </button>
       </form>
-      <p className="muted">{t('archiveui.pathHint')}</p>
+      <p className="muted">
+        {chosen ? t('archiveui.chosen', { name: chosen.name }) : t('archiveui.pathHint', { folder })}
+      </p>
       {action.error ? <ErrorState error={action.error} /> : null}
       {report ? <Verdict report={report} /> : null}
       {opened ? (

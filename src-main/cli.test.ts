@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ENTITY_TABLES } from './db/replica.repo';
 import { describe, expect, it } from 'vitest';
+import { readReplicaId } from './db/backup';
 import { openReplica } from './db/open';
 import { damageMiddle } from '../tests/helpers/damage';
 import { tinyReplica } from '../tests/helpers/replica';
@@ -140,7 +141,8 @@ describe('cli', () => {
     expect(made.code, made.err).toBe(0);
     const b = JSON.parse(made.out) as { name: string; kind: string; file: string };
     expect(b).toMatchObject({ kind: 'manual' });
-    expect(b.file).toBe(join(dirname(file), 'backups', b.name));
+    // Issue 14: in the replica's own folder, named by the id the file now carries.
+    expect(b.file).toBe(join(dirname(file), 'backups', readReplicaId(file) ?? 'none', b.name));
     const list = cli('backup', 'list', '--db', file);
     expect(list.code).toBe(0);
     expect(list.out).toMatch(new RegExp(`manual\\s+[\\d,]+ MB\\s+${b.name.replace(/[.]/g, '\\.')}`));

@@ -28,7 +28,21 @@ const keysOf = (login: string): Key[] => [
   { key: clientKey(LOCAL_CLIENT), policy: CLIENT_POLICY },
 ];
 
+/**
+ * An archive package opened read-only (its replica file cannot be written) keeps its counters in
+ * memory for as long as it is open: logging in to it is throttled all the same.
+ */
+const inMemory = new WeakMap<Db['$client'], Map<string, FailureState>>();
+function memoryOf(db: Db): Map<string, FailureState> | null {
+  if (!db.$client.readonly) return null;
+  let m = inMemory.get(db.$client);
+  if (!m) inMemory.set(db.$client, (m = new Map<string, FailureState>()));
+  return m;
+}
+
 function stateOf(db: Db, key: string): FailureState | null {
+  const memory = memoryOf(db);
+  if (memory) return memory.get(key) ?? null;
   const r = db.$client
     .prepare('SELECT failures, last_failure_at AS lastFailureAt FROM login_failures WHERE key = ?')
     .get(key) as FailureState | undefined;
@@ -46,6 +60,11 @@ export function localWait(db: Db, login: string, now: number): number {
 
 /** A wrong password (or an unknown login): one more failure on the login and on this PC, in one transaction. */
 export function recordLocalFailure(db: Db, login: string, now: number): void {
+  const memory = memoryOf(db);
+  if (memory) {
+    for (const k of keysOf(login)) memory.set(k.key, recordFailure(stateOf(db, k.key), now, k.policy));
+    return;
+  }
   db.$client.transaction(() => {
     for (const k of keysOf(login)) {
       const next = recordFailure(stateOf(db, k.key), now, k.policy);
@@ -69,6 +88,14 @@ export function recordLocalFailure(db: Db, login: string, now: number): void {
  * local verifier, found the password right (`recorded`).
  */
 export function recordLocalSuccess(db: Db, login: string, recorded: boolean): void {
+  const memory = memoryOf(db);
+  if (memory) {
+    memory.delete(loginKey(login));
+    const pc = memory.get(clientKey(LOCAL_CLIENT));
+    if (recorded && pc)
+      memory.set(clientKey(LOCAL_CLIENT), { ...pc, failures: Math.max(pc.failures - 1, 0) });
+    return;
+  }
   db.$client.transaction(() => {
     db.$client.prepare('DELETE FROM login_failures WHERE key = ?').run(loginKey(login));
     if (recorded)
@@ -83,6 +110,8 @@ export function recordLocalSuccess(db: Db, login: string, recorded: boolean): vo
  * here at once. True when there was a failure to forget.
  */
 export function liftLocalLock(db: Db, login: string): boolean {
+  const memory = memoryOf(db);
+  if (memory) return [loginKey(login), clientKey(LOCAL_CLIENT)].filter((k) => memory.delete(k)).length > 0;
   return db.$client.transaction(() => {
     const r = db.$client
       .prepare('DELETE FROM login_failures WHERE key IN (?, ?) AND failures > 0')

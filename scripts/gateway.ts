@@ -7,6 +7,7 @@ import { startGateway } from '../src-gateway/server';
 import { demoRows } from '../src-main/demo/central-rows';
 import { SCALES, type Scale } from '../src-main/demo/structure';
 import { userDataDir } from '../src-main/paths';
+import { openFileLogger } from '../src-main/log';
 
 /**
  * `npm run gateway [-- --port N] [--data DIR] [--scale S]`: the AVN gateway for demos and development.
@@ -36,24 +37,35 @@ async function main(): Promise<void> {
       scale: { type: 'string' },
       now: { type: 'string' },
       'dev-endpoints': { type: 'boolean' },
+      'log-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const defaultData = join(userDataDir(), 'gateway-pglite');
+  const defaultLogs = join(userDataDir(), 'gateway-logs');
   if (values.help) {
     console.log(`Usage: npm run gateway -- [--port N] [--host H] [--data DIR] [--scale tiny|faculty|university]
-                           [--dev-endpoints]
+                           [--dev-endpoints] [--log-dir DIR|-]
 
 The AVN gateway: the central database behind the sync API. With DATABASE_URL set it uses that
 PostgreSQL; otherwise embedded PGlite in --data (default ${defaultData}). An empty database is loaded
 with the demo university of --scale (default faculty). Listens on 127.0.0.1:8787 unless told.
 --dev-endpoints serves POST /admin/edit, a central write past every check, for tests, benchmarks and
-demos; never use it in production.`);
+demos; never use it in production.
+Structured logs (JSON lines: requests, logins, push judgments, errors; ids and counts, no names, marks
+or tokens) go to gateway.log in --log-dir (default ${defaultLogs}), rotated at 5 MB, 5 kept;
+--log-dir - writes them to standard output.`);
     return;
   }
   const scale = (values.scale ?? 'faculty') as Scale;
   if (!SCALES.includes(scale)) throw new Error(`--scale must be one of ${SCALES.join(', ')}`);
+  const logDir = values['log-dir'] ?? defaultLogs;
+  const logger = openFileLogger({
+    file: logDir === '-' ? null : join(logDir, 'gateway.log'),
+    app: 'gateway',
+  });
   const g = await startGateway({
+    logger,
     databaseUrl: process.env.DATABASE_URL,
     dataDir: values.data ?? defaultData,
     port: values.port === undefined ? 8787 : Number(values.port),
@@ -63,9 +75,13 @@ demos; never use it in production.`);
     devEndpoints: values['dev-endpoints'] ?? false,
   });
   console.log(
-    `AVN gateway listening on ${g.url} (${g.db.kind === 'postgres' ? 'PostgreSQL' : `PGlite in ${values.data ?? defaultData}`})`,
+    `AVN gateway listening on ${g.url} (${g.db.kind === 'postgres' ? 'PostgreSQL' : `PGlite in ${values.data ?? defaultData}`}); logs: ${logger.file ?? 'standard output'}`,
   );
-  const stop = () => void g.close().then(() => process.exit(0));
+  const stop = () =>
+    void g
+      .close()
+      .then(() => logger.close())
+      .then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

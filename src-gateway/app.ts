@@ -1,6 +1,8 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { routePath } from 'hono/route';
+import { loginDigest, nullLogger, type Logger } from '../src-shared/log';
 import { PROTOCOL_VERSION, SCHEMA_VERSION } from '../src-shared/sync/mutations';
 import { scopeKey, type ScopeRef } from '../src-shared/sync/tables';
 import {
@@ -11,6 +13,7 @@ import {
   revokeRequest,
   unlockRequest,
   type GatewayErrorCode,
+  type MutationOutcome,
 } from '../src-shared/sync/wire';
 import type { CentralDb } from './db/client';
 import { authenticate, login, refresh, revoke, type Caller } from './sync/auth';
@@ -53,6 +56,8 @@ export type GatewayDeps = {
    * (`npm run gateway -- --dev-endpoints`); never in production.
    */
   devEndpoints?: boolean;
+  /** The structured log (issue 14, item 5): requests, logins, push judgments, errors — ids and counts. */
+  logger?: Logger;
 };
 type Env = { Variables: { caller: Caller } };
 
@@ -98,14 +103,71 @@ function peerOf(c: Context): string {
   return clientOfAddress(getConnInfo(c).remote.address ?? 'unknown');
 }
 
+/** The client's address as the socket shows it (a proxy in front shows its own), or null. */
+function clientOf(c: Context): string | null {
+  try {
+    return getConnInfo(c).remote.address ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** A push's judgments as counts: accepted, duplicates, refused by the registry's code (or outcome). */
+function judged(outcomes: readonly MutationOutcome[]): {
+  mutations: number;
+  applied: number;
+  duplicate: number;
+  refused: number;
+  refusedBy: Record<string, number>;
+} {
+  const refusedBy: Record<string, number> = {};
+  let applied = 0;
+  let duplicate = 0;
+  for (const o of outcomes) {
+    if (o.outcome === 'APPLIED') applied++;
+    else if (o.outcome === 'DUPLICATE') duplicate++;
+    else {
+      const key = o.code ?? o.outcome;
+      refusedBy[key] = (refusedBy[key] ?? 0) + 1;
+    }
+  }
+  return {
+    mutations: outcomes.length,
+    applied,
+    duplicate,
+    refused: outcomes.length - applied - duplicate,
+    refusedBy,
+  };
+}
+
 export function gatewayApp(deps: GatewayDeps): Hono<Env> {
   const { db, now } = deps;
   const log = deps.log ?? (() => undefined);
+  const logger = deps.logger ?? nullLogger;
   const app = new Hono<Env>();
 
+  // One line per request: the route as registered (never the query, which names scopes and keys),
+  // the status, how long, and whose token it was.
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    const caller = c.get('caller') as Caller | undefined;
+    const status = c.res.status;
+    const line = {
+      method: c.req.method,
+      route: routePath(c as Context, -1),
+      status,
+      ms: Math.round(performance.now() - started),
+      userId: caller?.userId ?? null,
+      deviceId: caller?.deviceId ?? null,
+    };
+    if (status >= 500) logger.error('http.request', line);
+    else logger.info('http.request', line);
+  });
   // An unexpected failure is reported here and answered with a fixed text: neither an exception's
-  // message nor the database's ever reaches the client.
+  // message nor the database's ever reaches the client. The stack stays in the gateway's log.
   app.onError((err, c) => {
+    logger.error('http.error', { method: c.req.method, route: routePath(c, -1), code: 'INTERNAL' }, err);
     log(`${c.req.method} ${c.req.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return fail('INTERNAL', 'internal error');
   });
@@ -149,10 +211,35 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
       else await recordLoginSuccess(q, b.login, gate);
       return out;
     });
-    if (typeof r === 'object' && 'waitMs' in r) return throttled(r.waitMs);
-    if (r === 'credentials') return fail('UNAUTHORIZED', 'wrong login or password');
-    if (r === 'device')
-      return fail('FORBIDDEN', 'this device is registered to another account: log in with its device secret');
+    if (typeof r === 'object' && 'waitMs' in r) {
+      logger.warn('auth.login.throttled', {
+        loginHash: loginDigest(b.login),
+        deviceId: b.deviceId,
+        client: clientOf(c),
+        waitMs: r.waitMs,
+        code: 'THROTTLED',
+      });
+      return throttled(r.waitMs);
+    }
+    if (r === 'credentials' || r === 'device') {
+      // Who tried is a digest of the login; never the login or the password.
+      logger.warn('auth.login.refused', {
+        loginHash: loginDigest(b.login),
+        deviceId: b.deviceId,
+        client: clientOf(c),
+        why: r,
+        code: r === 'credentials' ? 'UNAUTHORIZED' : 'FORBIDDEN',
+      });
+      return r === 'credentials'
+        ? fail('UNAUTHORIZED', 'wrong login or password')
+        : fail('FORBIDDEN', 'this device is registered to another account: log in with its device secret');
+    }
+    logger.info('auth.login', {
+      userId: r.caller.userId,
+      deviceId: r.caller.deviceId,
+      client: clientOf(c),
+      newDevice: r.deviceSecret !== null,
+    });
     await recordClock(c, r.caller.deviceId, t);
     return c.json({
       token: r.token,
@@ -173,11 +260,17 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     if (b instanceof Response) return b;
     const t = now();
     const r = await db.tx((q) => refresh(q, b, t));
-    if (!r)
+    if (!r) {
+      logger.warn('auth.refresh.refused', {
+        deviceId: b.deviceId,
+        client: clientOf(c),
+        code: 'UNAUTHORIZED',
+      });
       return fail(
         'UNAUTHORIZED',
         'the refresh token is unknown, expired or revoked, or the device secret is wrong',
       );
+    }
     await recordClock(c, b.deviceId, t);
     return c.json({ token: r.token, expiresAt: r.expiresAt });
   });
@@ -257,6 +350,12 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
       now(),
     );
     callers.clear();
+    logger.info('auth.revoke', {
+      userId: c.get('caller').userId,
+      targetDeviceId: b.deviceId ?? null,
+      targetUserId: b.userId ?? null,
+      revoked,
+    });
     return c.json({ revoked });
   });
 
@@ -272,6 +371,12 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     const unlocked = await db.tx((q) =>
       liftLock(q, v.login !== undefined ? { login: v.login } : { client: v.client ?? '' }),
     );
+    logger.info('auth.unlock', {
+      userId: c.get('caller').userId,
+      loginHash: v.login !== undefined ? loginDigest(v.login) : null,
+      byClient: v.client !== undefined,
+      unlocked,
+    });
     return c.json({ unlocked });
   });
 
@@ -387,7 +492,14 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     // Checked with the other headers (commonHeaders).
     const cycle = c.req.header(HEADER.cycle) ?? null;
     const from = await db.tx((q) => pushWindow(q, caller.deviceId, caller.userId, cycle, now()));
-    return c.json(await push(db, caller, b.mutations, { from }, now));
+    const r = await push(db, caller, b.mutations, { from }, now);
+    logger.info('sync.push', {
+      userId: caller.userId,
+      deviceId: caller.deviceId,
+      cycle,
+      ...judged(r.outcomes),
+    });
+    return c.json(r);
   });
 
   app.get('/sync/checksums', async (c) => {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { gatewayApp } from './app';
 import { openCentral, type CentralDb } from './db/client';
 import { centralState } from './db/seed';
+import type { Logger } from '../src-shared/log';
 
 /**
  * The AVN gateway on a central database (PostgreSQL, or PGlite in a data folder), listening on loopback
@@ -36,6 +37,8 @@ export async function startGateway(opts: {
   log?: (m: string) => void;
   /** Serve the test-only `/admin/edit` (`--dev-endpoints`); off unless asked. */
   devEndpoints?: boolean;
+  /** The structured log (issue 14, item 5); none: nothing is logged. */
+  logger?: Logger;
 }): Promise<RunningGateway> {
   if (!opts.databaseUrl && opts.dataDir && !opts.dataDir.startsWith('memory://'))
     mkdirSync(opts.dataDir, { recursive: true });
@@ -52,7 +55,9 @@ export async function startGateway(opts: {
     now: await centralClock(db, opts.now),
     log: opts.log ?? ((m) => console.error(`AVN gateway: ${m}`)),
     devEndpoints: opts.devEndpoints ?? false,
+    logger: opts.logger,
   });
+  opts.logger?.info('gateway.start', { database: db.kind });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: opts.host ?? '127.0.0.1' }, () =>
       resolve(s),

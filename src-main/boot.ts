@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import pkg from '../package.json' with { type: 'json' };
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { uuidv7 } from '../src-shared/ids';
 import { randomBytes } from 'node:crypto';
 import { makeDispatch, toApiError, type Dispatch } from './api/dispatch';
@@ -42,6 +42,7 @@ import { AppError } from '../src-shared/contract/errors';
 import type { BackupKind } from '../src-shared/domain/backups';
 import { SYNC_INTERVAL_MS } from './sync/engine';
 import { makeDamagedDispatch } from './api/backup.handlers';
+import { logFileOf, openFileLogger, type FileLogger } from './log';
 
 export type BootOptions = {
   /** The replica file. */
@@ -52,6 +53,12 @@ export type BootOptions = {
   demoIfMissing?: Scale | null;
   validateOutput?: boolean;
   log?: (message: string) => void;
+  /**
+   * The structured log (issue 14, item 5). Without one, boot() opens `logs/<replica>.log` beside the
+   * replica and closes it with the app; startBackend() opens one for the working replica and keeps it
+   * across restores and opened archives.
+   */
+  logger?: FileLogger;
   /**
    * How the secrets file beside the replica is encrypted (the desktop: the platform's keychain);
    * without one its file permissions protect it (web mode, the CLI).
@@ -86,6 +93,7 @@ export type App = {
   dispatch: Dispatch;
   events: EventBus;
   deps: Deps;
+  logger: FileLogger;
   close: () => void;
 };
 
@@ -116,6 +124,24 @@ export function boot(opts: BootOptions): App {
   const log = opts.log ?? ((m: string) => console.error(m));
   // Backups are named by the real clock (or the test's), never by a demo replica's stored "now".
   const wallNow = opts.now ?? Date.now;
+  const ownLogger = opts.logger === undefined;
+  const logger =
+    opts.logger ?? openFileLogger({ file: logFileOf(opts.dbPath), app: 'desktop', now: wallNow });
+  try {
+    return bootWith(opts, log, wallNow, logger, ownLogger);
+  } catch (err) {
+    if (ownLogger) void logger.close();
+    throw err;
+  }
+}
+
+function bootWith(
+  opts: BootOptions,
+  log: (m: string) => void,
+  wallNow: () => number,
+  logger: FileLogger,
+  ownLogger: boolean,
+): App {
   if (!existsSync(opts.dbPath) && opts.demoIfMissing !== null) {
     mkdirSync(dirname(opts.dbPath), { recursive: true });
     log(
@@ -149,7 +175,8 @@ export function boot(opts: BootOptions): App {
   const cipher = opts.secretsCipher?.();
   const secrets = archive ? noSecrets() : fileSecretStore(secretsFileOf(opts.dbPath), cipher);
   if (!archive) moveSecretsOutOfReplica(db, secrets, cipher);
-  const sync = new SyncEngine(db, deviceId, clock.now, secrets, (s) => events.emit('sync.status', s));
+  const sync = new SyncEngine(db, deviceId, clock.now, secrets, (s) => events.emit('sync.status', s), logger);
+  logger.info('app.boot', { version: appVersion(), deviceId, archive: archive !== null });
   const deps: Deps = {
     db,
     clock,
@@ -158,6 +185,7 @@ export function boot(opts: BootOptions): App {
     deviceId,
     sync,
     events,
+    logger,
     printPdf: opts.printPdf ?? null,
     pickFile: opts.pickFile ?? null,
     archive,
@@ -177,16 +205,22 @@ export function boot(opts: BootOptions): App {
           Promise.reject(new AppError('INTERNAL', { reason: 'restore runs through the backend holder' }))),
     },
   };
-  const dispatch = makeDispatch(deps, makeHandlers(deps), { validateOutput: opts.validateOutput, log });
+  const dispatch = makeDispatch(deps, makeHandlers(deps), {
+    validateOutput: opts.validateOutput,
+    log,
+    logger,
+  });
   return {
     db,
     clock,
     dispatch,
     events,
     deps,
+    logger,
     close: () => {
       sync.stop();
       db.$client.close();
+      if (ownLogger) void logger.close();
     },
   };
 }
@@ -207,6 +241,8 @@ export type Backend = {
   restore: (backupFile: string) => Promise<RestoreResult>;
   /** A backup of the running replica now (e.g. `pre-update`); null while damaged. */
   backup: (kind: BackupKind) => Promise<BackupInfo | null>;
+  /** The structured log of this backend (the working replica's). */
+  logger: FileLogger;
   /** Background work: sync every minute, the daily backup at start and checked every hour. */
   startBackground: () => void;
   close: () => void;
@@ -218,6 +254,9 @@ export const DAILY_CHECK_MS = 3600_000;
 export function startBackend(opts: BootOptions): Backend {
   const log = opts.log ?? ((m: string) => console.error(m));
   const wallNow = opts.now ?? Date.now;
+  const ownLogger = opts.logger === undefined;
+  const logger =
+    opts.logger ?? openFileLogger({ file: logFileOf(opts.dbPath), app: 'desktop', now: wallNow });
   const events = opts.events ?? new EventBus();
   // Issue 14: the working replica's own backup folder, by its id (read from the file; a damaged file
   // whose meta cannot be read has none, and then no backup is offered: nothing tells which is its own).
@@ -233,7 +272,7 @@ export function startBackend(opts: BootOptions): Backend {
   let current = opts.dbPath;
   const open = () => {
     try {
-      app = boot({ ...opts, dbPath: current, events, restore, browse });
+      app = boot({ ...opts, dbPath: current, events, restore, browse, logger });
       if (current === opts.dbPath) replicaId = replicaIdOf(app.db.$client);
       damage = null;
       if (background && !app.deps.archive) app.deps.sync.start(SYNC_INTERVAL_MS);
@@ -243,6 +282,7 @@ export function startBackend(opts: BootOptions): Backend {
       if (current === opts.dbPath) replicaId ??= readReplicaId(opts.dbPath);
       const dir = backupDir();
       damage = { file: err.file, messages: err.messages, offer: dir ? newestGoodBackup(dir) : null };
+      logger.error('replica.damaged', { code: 'REPLICA_DAMAGED', problems: err.messages.length });
       log(`${err.message}${damage.offer ? `; the newest good backup is ${damage.offer.name}` : ''}`);
     }
   };
@@ -264,6 +304,7 @@ export function startBackend(opts: BootOptions): Backend {
           throw err;
         },
       );
+      logger.info('backup.restored', { file: basename(backupFile) });
       open();
       return result;
     } catch (err) {
@@ -321,9 +362,13 @@ export function startBackend(opts: BootOptions): Backend {
       const dir = backupDir();
       if (!dir) return;
       const made = await ensureDailyBackup(app.db.$client, dir, wallNow());
-      if (made) log(`daily backup ${made.name}`);
+      if (made) {
+        log(`daily backup ${made.name}`);
+        logger.info('backup.made', { kind: 'daily', file: made.name, bytes: made.size });
+      }
     } catch (err) {
       log(`the daily backup failed: ${err instanceof Error ? err.message : String(err)}`);
+      logger.error('backup.failed', { kind: 'daily', code: 'BACKUP_FAILED' }, err);
     }
   };
 
@@ -336,8 +381,17 @@ export function startBackend(opts: BootOptions): Backend {
     restore,
     backup: async (kind) => {
       const dir = backupDir();
-      return app && !app.deps.archive && dir ? createBackup(app.db.$client, dir, kind, wallNow()) : null;
+      if (!app || app.deps.archive || !dir) return null;
+      try {
+        const made = await createBackup(app.db.$client, dir, kind, wallNow());
+        logger.info('backup.made', { kind, file: made.name, bytes: made.size });
+        return made;
+      } catch (err) {
+        logger.error('backup.failed', { kind, code: 'BACKUP_FAILED' }, err);
+        throw err;
+      }
     },
+    logger,
     startBackground: () => {
       background = true;
       if (app && !app.deps.archive) app.deps.sync.start(SYNC_INTERVAL_MS);
@@ -349,6 +403,7 @@ export function startBackend(opts: BootOptions): Backend {
       if (dailyTimer) clearInterval(dailyTimer);
       app?.close();
       app = null;
+      if (ownLogger) void logger.close();
     },
   };
 }

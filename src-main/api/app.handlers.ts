@@ -5,10 +5,20 @@ import { DEMO_ACCOUNTS } from '../demo/generate';
 import { getMeta, META } from '../db/meta';
 import { SYNC_META } from '../sync/engine';
 import { parseScopeKey } from '../../src-shared/sync/tables';
-import type { Deps, Handlers } from './context';
+import { requireSession, type Deps, type Handlers } from './context';
 
-export function appHandlers(d: Deps): Pick<Handlers, 'app.info'> {
+export function appHandlers(d: Deps): Pick<Handlers, 'app.info' | 'app.recentErrors'> {
   return {
+    'app.recentErrors': (_input, ctx) => {
+      const s = requireSession(ctx);
+      // The admin keeps the PC: every entry. Others: their own calls and the PC's sync, which is everyone's.
+      const admin = s.grants.some((g) => g.role === 'admin');
+      const entries = d.logger
+        .recent()
+        .filter((e) => admin || e.userId === s.user.id || (e.userId === null && e.event.startsWith('sync.')))
+        .map(({ at, level, event, code, method }) => ({ at, level, event, code, method }));
+      return { entries };
+    },
     'app.info': (_input, ctx) => {
       // A replica connected to the gateway holds its sync scope; a demo replica the demo's.
       const synced = parseScopeKey(getMeta(d.db, SYNC_META.scope) ?? '');

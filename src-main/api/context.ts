@@ -5,6 +5,7 @@ import type { Clock } from '../clock';
 import type { RestoreResult } from '../db/backup';
 import type { Db } from '../db/open';
 import type { EventBus } from '../events';
+import type { FileLogger } from '../log';
 import type { SyncEngine } from '../sync/engine';
 import type { LocalActor } from '../db/write-path';
 import type { Session, SessionStore } from './sessions';
@@ -18,6 +19,8 @@ export type Deps = {
   deviceId: string;
   sync: SyncEngine;
   events: EventBus;
+  /** The structured log (ids and counts only) and its recent warnings and errors for the status bar. */
+  logger: FileLogger;
   /** The desktop's system print dialog for a PDF file (Electron); null in web mode and the CLI. */
   printPdf: ((file: string) => Promise<boolean>) | null;
   /**

@@ -6,6 +6,7 @@ import { isLocale, translate, type Locale } from '../../src-shared/i18n/translat
 import { inputError } from './input-error';
 import { scopeCheck } from '../db/journal.repo';
 import { auditRefusal } from '../db/write-path';
+import { nullLogger, type Logger } from '../../src-shared/log';
 import type { CallContext, Deps, Handlers } from './context';
 
 export type Dispatch = (envelope: CallEnvelope) => Promise<ApiResult<unknown>>;
@@ -14,12 +15,28 @@ export type DispatchOptions = {
   /** Check every result against the contract's output schema (on by default; a mismatch is INTERNAL). */
   validateOutput?: boolean;
   log?: (message: string) => void;
+  /** The structured log: one line per failed call (method, code, user id; never the input). */
+  logger?: Logger;
 };
 
 export { inputError } from './input-error';
 
 /** Refusals of a write that are audited: the caller was not allowed, the data is locked, or a clash. */
 const AUDITED_REFUSALS = new Set(['ROLE_FORBIDDEN', 'SCOPE_FORBIDDEN', 'EDIT_FORBIDDEN', 'LOCKED', 'CLASH']);
+
+/**
+ * Failed calls logged as warnings (listed in the status bar's errors): refusals of what a person tried,
+ * a read-only replica, a failed sync or gateway. Everything else a person mistyped or looked for
+ * (INVALID_INPUT, NOT_FOUND, a wrong password…) is logged as info; INTERNAL is an error.
+ */
+const WARNED = new Set([
+  ...AUDITED_REFUSALS,
+  'READ_ONLY',
+  'SYNC_FAILED',
+  'PACKAGE_INVALID',
+  'PURGE_REFUSED',
+  'BACKUP_DAMAGED',
+]);
 
 /**
  * The one door of the API (ARCHITECTURE.md, rule 4): look up the method, check the session and the
@@ -29,15 +46,18 @@ const AUDITED_REFUSALS = new Set(['ROLE_FORBIDDEN', 'SCOPE_FORBIDDEN', 'EDIT_FOR
 export function makeDispatch(deps: Deps, handlers: Handlers, opts: DispatchOptions = {}): Dispatch {
   const validateOutput = opts.validateOutput ?? true;
   const log = opts.log ?? (() => undefined);
+  const logger = opts.logger ?? nullLogger;
   return async (envelope) => {
     const locale: Locale = isLocale(envelope.locale) ? envelope.locale : 'ru';
     const method = typeof envelope.method === 'string' ? envelope.method : '';
     let refusalOf: { userId: number; input: Record<string, unknown> } | null = null;
+    let userId: number | null = null;
     try {
       if (!isMethodName(method)) throw new AppError('UNKNOWN_METHOD', { method: method.slice(0, 80) });
       const spec: MethodSpec = contract[method];
       const session =
         typeof envelope.session === 'string' && envelope.session ? deps.sessions.get(envelope.session) : null;
+      userId = session?.user.id ?? null;
       // Who may call it comes from DOMAIN.md's role matrix (METHOD_RIGHTS), never from the handler.
       const access = METHOD_ACCESS[method];
       if (access !== 'public') {
@@ -67,6 +87,7 @@ export function makeDispatch(deps: Deps, handlers: Handlers, opts: DispatchOptio
         const checked = spec.output.safeParse(value);
         if (!checked.success) {
           log(`output of ${method} does not match the contract: ${checked.error.message}`);
+          logger.error('api.output.invalid', { method, code: 'INTERNAL', userId });
           throw new AppError('INTERNAL', { reason: `output of ${method} does not match the contract` });
         }
         return { ok: true, value: checked.data };
@@ -74,6 +95,11 @@ export function makeDispatch(deps: Deps, handlers: Handlers, opts: DispatchOptio
       return { ok: true, value };
     } catch (err) {
       const error = toApiError(err, locale, log, method);
+      // The method name and the code only: inputs may hold names, marks and passwords.
+      const line = { method: isMethodName(method) ? method : 'unknown', code: error.code, userId };
+      if (error.code === 'INTERNAL') logger.error('api.failed', line, err);
+      else if (WARNED.has(error.code)) logger.warn('api.failed', line);
+      else logger.info('api.failed', line);
       if (refusalOf && AUDITED_REFUSALS.has(error.code)) {
         const key = Object.fromEntries(
           Object.entries(refusalOf.input).filter(([k, v]) => /Id$/.test(k) && typeof v !== 'object'),

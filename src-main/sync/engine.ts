@@ -20,7 +20,8 @@ import {
 } from '../../src-shared/sync/wire';
 import { getMeta, setMeta } from '../db/meta';
 import type { Db } from '../db/open';
-import { jobContext, type JobOptions } from '../jobs/job';
+import { CancelledError, jobContext, type JobOptions } from '../jobs/job';
+import { loginDigest, nullLogger, type Logger } from '../../src-shared/log';
 import { reapplyOutbox } from '../db/write-path';
 import { Checksum, type Cell } from '../../src-shared/sync/checksum';
 import { GatewayClient, GatewayRequestError } from './http';
@@ -149,6 +150,8 @@ export class SyncEngine {
     private readonly now: () => number,
     private readonly secrets: SecretStore,
     private readonly onStatus: (s: SyncStatus) => void = () => undefined,
+    /** The structured log: one line per cycle (counts, cursors, duration) and per central login. */
+    private readonly log: Logger = nullLogger,
     /** Rows per pulled page (SYNC.md: pages end on transaction boundaries). */
     readonly pageSize = 5000,
   ) {}
@@ -312,9 +315,15 @@ export class SyncEngine {
         .prepare('UPDATE users SET password_hash = ? WHERE id = ?')
         .run(hashPassword(password), r.userId);
       this.online = true;
+      this.log.info('sync.login', { userId: r.userId });
       return { userId: r.userId };
     } catch (err) {
       if (err instanceof GatewayRequestError && err.code === 'NETWORK') this.online = false;
+      // Who tried is a digest of the login; why is the gateway's code (never its reason text).
+      this.log.info('sync.login.failed', {
+        loginHash: loginDigest(login),
+        code: err instanceof GatewayRequestError ? err.code : 'INTERNAL',
+      });
       if (err instanceof GatewayRequestError && err.code === 'THROTTLED')
         return { waitMs: err.retryAfterMs ?? 1000 };
       return null;
@@ -381,6 +390,7 @@ export class SyncEngine {
     this.pendingVerifier = { userId: r.userId, hash: hashPassword(password) };
     this.client = new GatewayClient(gatewayUrl, this.now);
     this.emit();
+    this.log.info('sync.connect', { userId: r.userId, scope: chosen, scopeChanged: previous !== chosen });
     return { userId: r.userId, scopes: r.scopes, scope: chosen };
   }
 
@@ -462,7 +472,64 @@ export class SyncEngine {
     await this.running?.catch(() => undefined);
   }
 
+  /** Refusals of this cycle's pushed edits by outcome, for its log line. */
+  private refusedBy: Record<string, number> = {};
+
+  /** One cycle and its log line: what moved (counts), the cursor before and after, how long it took. */
   private async cycle(opts: SyncOptions): Promise<SyncReport> {
+    const started = performance.now();
+    const cycleId = randomUUID();
+    const cursorFrom = getMeta(this.db, SYNC_META.cursor);
+    const wasOffline = this.online === false;
+    this.refusedBy = {};
+    try {
+      const r = await this.runCycle(opts, cycleId);
+      const cursorTo = getMeta(this.db, SYNC_META.cursor);
+      this.log.info('sync.cycle', {
+        cycle: cycleId,
+        scope: getMeta(this.db, SYNC_META.scope),
+        pushed: r.pushed,
+        applied: r.applied,
+        refused: r.conflicts,
+        refusedBy: this.refusedBy,
+        pulled: r.pulled,
+        snapshotRows: r.snapshotRows,
+        resynced: r.resynced,
+        verified: r.verified,
+        repairedPartitions: r.repairedPartitions,
+        waitingForUser: r.waitingForLogin,
+        pullDeferred: r.pullDeferred,
+        cursorFrom: cursorFrom === null ? null : Number(cursorFrom),
+        cursorTo: cursorTo === null ? null : Number(cursorTo),
+        ms: Math.round(performance.now() - started),
+      });
+      return r;
+    } catch (err) {
+      const code =
+        err instanceof GatewayRequestError
+          ? err.code
+          : err instanceof NotConnectedError
+            ? 'NOT_CONNECTED'
+            : err instanceof CancelledError
+              ? 'CANCELLED'
+              : 'INTERNAL';
+      const line = {
+        cycle: cycleId,
+        code,
+        status: err instanceof GatewayRequestError ? err.status : null,
+        cursorFrom: cursorFrom === null ? null : Number(cursorFrom),
+        ms: Math.round(performance.now() - started),
+      };
+      // Offline again and again (every minute) is one warning, not one an hour's sixty.
+      if (code === 'INTERNAL') this.log.error('sync.cycle.failed', line, err);
+      else if ((code === 'NETWORK' && wasOffline) || code === 'CANCELLED')
+        this.log.info('sync.cycle.failed', line);
+      else this.log.warn('sync.cycle.failed', line);
+      throw err;
+    }
+  }
+
+  private async runCycle(opts: SyncOptions, cycleId: string): Promise<SyncReport> {
     const ctx = jobContext(opts);
     const report: SyncReport = {
       pullDeferred: false,
@@ -482,7 +549,7 @@ export class SyncEngine {
       this.gateway(); // throws when the replica is not connected
       this.runningSums = null;
       // One id for this cycle's pushes: one after another they count as one contact (DOMAIN.md, Time).
-      await this.push(report, randomUUID());
+      await this.push(report, cycleId);
       ctx.checkCancelled();
       // Never pull for an author whose edits still wait to be pushed: the pull would be a contact after
       // which their queued edits could not be believed to be as old as they are (DOMAIN.md, Time).
@@ -633,6 +700,7 @@ export class SyncEngine {
       return;
     }
     if (outcome === 'DUPLICATE' || outcome === 'OUT_OF_ORDER') return;
+    this.refusedBy[outcome] = (this.refusedBy[outcome] ?? 0) + 1;
     report.conflicts++;
     this.sql
       .prepare(

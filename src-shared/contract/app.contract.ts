@@ -35,4 +35,23 @@ export const appContract = {
         .nullable(),
     }),
   }),
+  /**
+   * The latest warnings and errors of this PC's log (issue 14, item 5), newest first, for the status
+   * bar: when, which event, its code and the API method where known — the log's own ids and codes,
+   * never a name. An admin sees every entry; anyone else their own failed calls and this PC's sync.
+   */
+  'app.recentErrors': method({
+    input: empty,
+    output: z.object({
+      entries: z.array(
+        z.object({
+          at: z.number().int(),
+          level: z.enum(['warn', 'error']),
+          event: z.string(),
+          code: z.string().nullable(),
+          method: z.string().nullable(),
+        }),
+      ),
+    }),
+  }),
 };

@@ -33,6 +33,8 @@ export const METHOD_RIGHTS = {
   'auth.me': 'session',
   // Lifting a login lock is the accounts' admin's (issue 14, item 2).
   'auth.unlock': act('accounts'),
+  // The status bar's latest errors: about the app itself; the handler narrows them to the caller's own.
+  'app.recentErrors': 'session',
   // A damaged replica's accounts cannot be read, so its restore offer is shown before any login.
   'backup.status': 'public',
   // Leaving an opened archive only closes it and reopens the working replica; it must work from the

@@ -9,7 +9,7 @@ export type LogLevel = 'info' | 'warn' | 'error';
 export type LogScalar = string | number | boolean | null | undefined;
 /** The fields of a line: flat ids, counts, codes, durations (one level of nesting at most, e.g. counts). */
 export type LogFields = Readonly<
-  Record<string, LogScalar | readonly LogScalar[] | Readonly<Record<string, number>>>
+  Record<string, LogScalar | readonly LogScalar[] | Readonly<Record<string, LogScalar>>>
 >;
 
 /** The logger both sides write through (pino underneath, src-main/log.ts). */

@@ -34,6 +34,7 @@ const changes = () => (app.db.$client.prepare('SELECT total_changes() AS n').get
 /** For every method: an input that is wrong, and the field the error must name. */
 const MALFORMED: Record<string, Array<[unknown, string]>> = {
   'app.info': [[{ extra: 1 }, 'extra']],
+  'app.recentErrors': [[{ x: true }, 'x']],
   'auth.login': [
     [{ login: 'dean' }, 'password'],
     [{ login: '', password: 'demo' }, 'login'],

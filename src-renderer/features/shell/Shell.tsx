@@ -15,6 +15,7 @@ import { ArchiveBanner } from '../archive/ArchiveBanner';
 import { ArchiveScreen } from '../archive/ArchiveScreen';
 import { SubsScreen } from '../subs/SubsScreen';
 import { SyncScreen } from '../sync/SyncScreen';
+import { ErrorsIndicator } from './ErrorsIndicator';
 import { LanguageSwitch } from './LanguageSwitch';
 
 export const AREAS = [
@@ -161,6 +162,7 @@ export function Shell({
           </span>
         ) : null}
         <SyncIndicator onOpen={() => setArea('sync')} />
+        <ErrorsIndicator />
         <span className="spacer" />
         <span>v{info.version}</span>
       </footer>

@@ -47,8 +47,9 @@ test('errors show in the status bar and open in a panel, in Russian and Kyrgyz',
     [1440, 900],
   ] as const) {
     await page.setViewportSize({ width: w, height: h });
-    await docShot(page, `errors-ru-${w}.png`);
+    await page.screenshot({ path: `test-results/screens/errors-ru-${w}.png` });
   }
+  await docShot(page, 'errors.png');
   await page.keyboard.press('Escape');
   await expect(panel).toBeHidden();
 
@@ -63,7 +64,7 @@ test('errors show in the status bar and open in a panel, in Russian and Kyrgyz',
     [1440, 900],
   ] as const) {
     await page.setViewportSize({ width: w, height: h });
-    await docShot(page, `errors-ky-${w}.png`);
+    await page.screenshot({ path: `test-results/screens/errors-ky-${w}.png` });
   }
   await panel.getByRole('button', { name: 'Жабуу' }).click();
   await expect(panel).toBeHidden();

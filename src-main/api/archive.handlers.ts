@@ -161,6 +161,14 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
         startedAt: ctx.now,
       };
       jobs.set(id, job);
+      const started = performance.now();
+      const line = {
+        job: id,
+        userId: s.user.id,
+        unit: `${input.unit.kind}:${input.unit.id ?? ''}`,
+        period: input.period ? `${input.period.kind}:${input.period.id}` : null,
+      };
+      const ms = () => Math.round(performance.now() - started);
       void runPackageJob(
         {
           dbPath: d.db.$client.name,
@@ -191,8 +199,17 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
             } catch (err) {
               job.view.state = 'failed';
               job.view.error = err instanceof Error ? err.message : String(err);
+              d.logger.error('archive.job.failed', { ...line, code: 'INTERNAL', ms: ms() }, err);
               return;
             }
+            d.logger.info('archive.job', {
+              ...line,
+              packageId: r.packageId,
+              files: r.files,
+              bytes: r.sizeBytes,
+              records: Object.values(r.counts).reduce((a, b) => a + b, 0),
+              ms: ms(),
+            });
             job.view.state = 'done';
             job.view.stage = 'done';
             job.view.result = {
@@ -205,6 +222,8 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
             };
           },
           (err: unknown) => {
+            if (err instanceof CancelledError) d.logger.info('archive.job.cancelled', { ...line, ms: ms() });
+            else d.logger.error('archive.job.failed', { ...line, code: 'INTERNAL', ms: ms() }, err);
             job.view.state = err instanceof CancelledError ? 'cancelled' : 'failed';
             job.view.error =
               err instanceof CancelledError ? null : String(err instanceof Error ? err.message : err);

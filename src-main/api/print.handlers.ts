@@ -159,6 +159,9 @@ export function printHandlers(
       };
       jobs.set(id, job);
       const locale = input.locale ?? ctx.locale;
+      const started = performance.now();
+      const line = { job: id, userId: s.user.id, unit: `${input.unit.kind}:${input.unit.id}` };
+      const ms = () => Math.round(performance.now() - started);
       void runPrintJob(
         {
           dbPath: d.db.$client.name,
@@ -184,8 +187,16 @@ export function printHandlers(
           } catch (err) {
             job.view.state = 'failed';
             job.view.error = err instanceof Error ? err.message : String(err);
+            d.logger.error('print.job.failed', { ...line, code: 'INTERNAL', ms: ms() }, err);
             return;
           }
+          d.logger.info('print.job', {
+            ...line,
+            files: files.length,
+            journals: files.reduce((n, f) => n + f.journals.length, 0),
+            pages: files.reduce((n, f) => n + f.pages, 0),
+            ms: ms(),
+          });
           job.files = files;
           job.view.state = 'done';
           job.view.done = job.view.total = files.reduce((n, f) => n + f.journals.length, 0);
@@ -197,6 +208,8 @@ export function printHandlers(
           }));
         },
         (err: unknown) => {
+          if (err instanceof CancelledError) d.logger.info('print.job.cancelled', { ...line, ms: ms() });
+          else d.logger.error('print.job.failed', { ...line, code: 'INTERNAL', ms: ms() }, err);
           job.view.state = err instanceof CancelledError ? 'cancelled' : 'failed';
           job.view.error =
             err instanceof CancelledError ? null : String(err instanceof Error ? err.message : err);

@@ -961,6 +961,8 @@ export const ky: Record<MessageKey, string> = {
   'logs.event.apiFailed': 'Аракет аткарылган жок',
   'logs.event.backupFailed': 'Камдык көчүрмө түзүлгөн жок',
   'logs.event.replicaDamaged': 'Реплика бузулган',
+  'logs.event.archiveFailed': 'Архив пакети түзүлгөн жок',
+  'logs.event.printFailed': 'Басып чыгаруу аткарылган жок',
   'logs.event.other': 'Ката',
   'logs.where.login': 'Кирүү',
   'logs.where.app': 'Тиркеме',

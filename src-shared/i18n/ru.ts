@@ -958,6 +958,8 @@ export const ru = {
   'logs.event.apiFailed': 'Действие не выполнено',
   'logs.event.backupFailed': 'Резервная копия не создана',
   'logs.event.replicaDamaged': 'Реплика повреждена',
+  'logs.event.archiveFailed': 'Архивный пакет не создан',
+  'logs.event.printFailed': 'Печать не выполнена',
   'logs.event.other': 'Ошибка',
   'logs.where.login': 'Вход',
   'logs.where.app': 'Приложение',

@@ -16,6 +16,8 @@ const EVENT_KEYS: Readonly<Record<string, MessageKey>> = {
   'api.output.invalid': 'logs.event.apiFailed',
   'backup.failed': 'logs.event.backupFailed',
   'replica.damaged': 'logs.event.replicaDamaged',
+  'archive.job.failed': 'logs.event.archiveFailed',
+  'print.job.failed': 'logs.event.printFailed',
 };
 
 /** Where: the area of the API method (by its prefix) or of the event. */

@@ -1,7 +1,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { routePath } from 'hono/route';
+import { matchedRoutes } from 'hono/route';
 import { loginDigest, nullLogger, type Logger } from '../src-shared/log';
 import { PROTOCOL_VERSION, SCHEMA_VERSION } from '../src-shared/sync/mutations';
 import { scopeKey, type ScopeRef } from '../src-shared/sync/tables';
@@ -103,6 +103,18 @@ function peerOf(c: Context): string {
   return clientOfAddress(getConnInfo(c).remote.address ?? 'unknown');
 }
 
+/**
+ * The route a request ended in, as registered (the handler's, not a middleware's): never the path with
+ * its query. `unmatched` when no handler matched (a 404).
+ */
+function routeOf(c: Context): string {
+  return (
+    matchedRoutes(c)
+      .filter((r) => r.method !== 'ALL')
+      .at(-1)?.path ?? 'unmatched'
+  );
+}
+
 /** The client's address as the socket shows it (a proxy in front shows its own), or null. */
 function clientOf(c: Context): string | null {
   try {
@@ -155,7 +167,7 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     const status = c.res.status;
     const line = {
       method: c.req.method,
-      route: routePath(c as Context, -1),
+      route: routeOf(c as Context),
       status,
       ms: Math.round(performance.now() - started),
       userId: caller?.userId ?? null,
@@ -167,7 +179,7 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
   // An unexpected failure is reported here and answered with a fixed text: neither an exception's
   // message nor the database's ever reaches the client. The stack stays in the gateway's log.
   app.onError((err, c) => {
-    logger.error('http.error', { method: c.req.method, route: routePath(c, -1), code: 'INTERNAL' }, err);
+    logger.error('http.error', { method: c.req.method, route: routeOf(c), code: 'INTERNAL' }, err);
     log(`${c.req.method} ${c.req.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return fail('INTERNAL', 'internal error');
   });

@@ -3,7 +3,7 @@ import type { App } from '../boot';
 import { bootTiny, login } from '../../tests/helpers/replica';
 import { METHOD_ACCESS } from '../../src-shared/contract/rights';
 import type { Role } from '../../src-shared/domain/roles';
-import { METHOD_NAMES } from './dispatch';
+import { METHOD_NAMES, toApiError } from './dispatch';
 
 /**
  * The one door: every failure has its own code and a translated message, malformed input names the
@@ -381,5 +381,20 @@ describe('dispatch', () => {
   it('app.info tells the demo day to anyone', async () => {
     const r = await app.dispatch({ method: 'app.info', input: {} });
     expect(r).toMatchObject({ ok: true, value: { today: '2026-11-26', demo: true, demoScale: 'tiny' } });
+  });
+});
+
+describe('an unexpected failure', () => {
+  it('reaches the person as a translated message without the exception’s text, which goes to the log', () => {
+    const logged: string[] = [];
+    const err = new Error('SQLITE_ERROR: no such column: marks.grade_x near "SELECT"');
+    for (const locale of ['ru', 'ky'] as const) {
+      const e = toApiError(err, locale, (m) => logged.push(m), 'journal.view');
+      expect(e.code).toBe('INTERNAL');
+      expect(e.message).not.toMatch(/SQLITE|SELECT|grade_x|[A-Za-z]/);
+      expect(e.params).toEqual({});
+    }
+    expect(logged).toHaveLength(2);
+    expect(logged[0]).toContain('journal.view: Error: SQLITE_ERROR: no such column');
   });
 });

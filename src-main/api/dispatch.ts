@@ -140,9 +140,10 @@ export function toApiError(
   }
   if ((err as { code?: unknown } | null)?.code === 'SQLITE_READONLY')
     return toApiError(new AppError('READ_ONLY'), locale);
+  // An unexpected exception's text (English, perhaps SQL) goes to the log, never to the person.
   const reason = err instanceof Error ? err.message : String(err);
   log(`${method}: ${err instanceof Error && err.stack ? err.stack : reason}`);
-  return { code: 'INTERNAL', message: translate(locale, 'error.INTERNAL', { reason }), params: { reason } };
+  return { code: 'INTERNAL', message: translate(locale, 'error.unexpected'), params: {} };
 }
 
 /** Method names, for tests and tools. */

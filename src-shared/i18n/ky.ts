@@ -410,6 +410,8 @@ export const ky: Record<MessageKey, string> = {
   'reason.gradeNeedsPresence': 'баа катышкан студентке гана коюлат',
   'reason.duplicate': 'студент эки жолу көрсөтүлгөн',
   'error.SYNC_FAILED': 'Шайкештирүү ишке ашкан жок: {{reason}}',
+  'error.unexpected':
+    'Колдонмодо күтүлбөгөн ката кетти. Чоо-жайы иш журналына жазылды (абал тилкеси → каталар)',
   'error.INTERNAL': 'Ички ката: {{reason}}',
   'error.NETWORK': 'Колдонмонун сервери менен байланыш жок',
   'reason.required': 'милдеттүү талаа',

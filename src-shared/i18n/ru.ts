@@ -407,6 +407,8 @@ export const ru = {
   'reason.gradeNeedsPresence': 'оценка ставится только присутствующему',
   'reason.duplicate': 'студент указан дважды',
   'error.SYNC_FAILED': 'Синхронизация не удалась: {{reason}}',
+  'error.unexpected':
+    'Непредвиденная ошибка приложения. Подробности записаны в журнал работы (строка состояния → ошибки)',
   'error.INTERNAL': 'Внутренняя ошибка: {{reason}}',
   'error.NETWORK': 'Нет связи с сервером приложения',
   'reason.required': 'обязательное поле',

@@ -64,9 +64,7 @@ export function packageToWrite(
   name: string,
   reserved: ReadonlySet<string> = new Set(),
 ): string {
-  checkName(name);
-  const root = realFolder(folder, true);
-  if (!root) throw new AppError('PATH_REFUSED');
+  const root = writableFolder(folder, name);
   const target = join(root, name);
   if (exists(target) || reserved.has(target)) throw new AppError('FILE_EXISTS', {}, 'name');
   return target;
@@ -81,14 +79,20 @@ export function freshPackage(
   name: string,
   reserved: ReadonlySet<string> = new Set(),
 ): string {
-  checkName(name);
-  const root = realFolder(folder, true);
-  if (!root) throw new AppError('PATH_REFUSED');
+  const root = writableFolder(folder, name);
   const stem = name.slice(0, -'.zip'.length);
   for (let n = 1; ; n++) {
     const target = join(root, n === 1 ? name : `${stem}-${n}.zip`);
     if (!exists(target) && !reserved.has(target)) return target;
   }
+}
+
+/** The real path of the folder a new package named `name` goes in (made if missing). */
+function writableFolder(folder: string, name: string): string {
+  checkName(name);
+  const root = realFolder(folder, true);
+  if (!root) throw new AppError('PATH_REFUSED');
+  return root;
 }
 
 function exists(path: string): boolean {

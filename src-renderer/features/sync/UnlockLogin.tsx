@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import type { Output } from '../../../src-shared/contract';
-import { ApiCallError, call } from '../../api/client';
+import { call } from '../../api/client';
 import { useI18n } from '../../i18n/I18n';
 import { ErrorState } from '../../ui/States';
+import { useAction } from '../../ui/use-action';
 
 /**
  * The admin lifts a login's lock after wrong passwords (issue 14, item 2): on this PC and, when the
@@ -12,25 +13,11 @@ export function UnlockLogin() {
   const { t } = useI18n();
   const [login, setLogin] = useState('');
   const [result, setResult] = useState<Output<'auth.unlock'> | null>(null);
-  const [error, setError] = useState<ApiCallError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setResult(null);
-    call('auth.unlock', { login }).then(
-      (r) => {
-        setBusy(false);
-        setResult(r);
-      },
-      (err: unknown) => {
-        setBusy(false);
-        setError(
-          err instanceof ApiCallError ? err : new ApiCallError({ code: 'NETWORK', message: String(err) }),
-        );
-      },
-    );
+    action.run(() => call('auth.unlock', { login }), setResult);
   };
   return (
     <form className="connect" onSubmit={submit} data-testid="unlock-login">
@@ -40,7 +27,7 @@ export function UnlockLogin() {
         {t('login.login')}
         <input value={login} onChange={(e) => setLogin(e.target.value)} />
       </label>
-      <button type="submit" className="btn" disabled={busy || !login.trim()}>
+      <button type="submit" className="btn" disabled={action.busy || !login.trim()}>
         {t('auth.unlock')}
       </button>
       {result ? (
@@ -49,7 +36,7 @@ export function UnlockLogin() {
           {result.central === null ? ` ${t('auth.unlockLocalOnly')}` : ''}
         </div>
       ) : null}
-      {error ? <ErrorState error={error} /> : null}
+      {action.error ? <ErrorState error={action.error} /> : null}
     </form>
   );
 }

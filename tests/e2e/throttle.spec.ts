@@ -3,8 +3,8 @@ import { loginAs, useWebMode } from './web-mode';
 
 /**
  * Login throttling on the login screen (issue 14, item 2): five wrong passwords are refused as wrong,
- * the sixth try waits — even with the right password — and says for how long; the admin lifts the lock
- * on the Sync screen and the person logs in at once.
+ * then a try waits and says for how long; the admin lifts the lock on the Sync screen and the person
+ * logs in at once.
  */
 const env = useWebMode();
 
@@ -12,21 +12,29 @@ async function tryLogin(page: Page, password: string) {
   await page.getByLabel('Логин').fill('dean');
   await page.getByLabel('Пароль').fill(password);
   await page.getByRole('button', { name: 'Войти' }).click();
+  // The answer has come (the form's message is cleared on submit): a message, or the app itself.
+  await expect(page.getByRole('alert').or(page.getByRole('navigation', { name: 'main' }))).toBeVisible();
 }
 
-test('the sixth wrong password waits, even the right one; the admin lifts the lock', async ({ page }) => {
+test('wrong passwords from the sixth on wait and say for how long; the admin lifts the lock', async ({
+  page,
+}) => {
   await page.goto(env.web.url);
   const alert = page.getByRole('alert');
   for (let i = 1; i <= 5; i++) {
     await tryLogin(page, `не тот пароль ${i}`);
     await expect(alert).toContainText('Неверный логин или пароль');
-    await expect(page.getByLabel('Логин')).toBeEnabled();
   }
-  await tryLogin(page, 'не тот пароль 6');
-  await expect(alert).toContainText('Слишком много неверных паролей: повторите вход через');
-  // During the wait the right password is refused too, unjudged.
-  await tryLogin(page, 'demo');
-  await expect(alert).toContainText('Слишком много неверных паролей');
+  // From the sixth on, a try made before the wait is over is refused unjudged, saying for how long. The
+  // waits double (1 s, 2 s, 4 s…), so a try soon comes within one, however slow this machine is; that
+  // the right password is refused during the wait is tested with a fake clock (login-throttle tests).
+  for (let i = 6; ; i++) {
+    expect(i, 'a wrong password was never throttled').toBeLessThan(20);
+    await tryLogin(page, `не тот пароль ${i}`);
+    await expect(alert).toContainText(/Неверный логин или пароль|Слишком много неверных паролей/);
+    if ((await alert.textContent())?.includes('Слишком много неверных паролей')) break;
+  }
+  await expect(alert).toContainText('повторите вход через');
   await expect(page.getByRole('navigation', { name: 'main' })).toBeHidden();
   await page.screenshot({ path: 'test-results/screens/throttled-login-ru-1440.png' });
 

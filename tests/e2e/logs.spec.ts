@@ -23,8 +23,8 @@ test('errors show in the status bar and open in a panel, in Russian and Kyrgyz',
   await loginAs(page, env.web.url, 'admin');
   await page.getByTestId('sync-indicator').click();
   await page.getByLabel('Адрес шлюза AVN').fill('http://127.0.0.1:9');
-  await page.getByRole('main').getByLabel('Логин').fill('admin');
-  await page.getByRole('main').getByLabel('Пароль').fill('demo');
+  await page.getByTestId('connect-form').getByLabel('Логин').fill('admin');
+  await page.getByTestId('connect-form').getByLabel('Пароль').fill('demo');
   await page.getByRole('button', { name: 'Подключить' }).click();
 
   const indicator = page.getByTestId('errors-indicator');

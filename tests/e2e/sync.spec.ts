@@ -80,8 +80,8 @@ test('connect, sync, and resolve a conflict on the Sync screen', async ({ page }
   await indicator.click();
 
   await page.getByLabel('Адрес шлюза AVN').fill(gw.url);
-  await page.getByRole('main').getByLabel('Логин').fill('dean');
-  await page.getByRole('main').getByLabel('Пароль').fill('demo');
+  await page.getByTestId('connect-form').getByLabel('Логин').fill('dean');
+  await page.getByTestId('connect-form').getByLabel('Пароль').fill('demo');
   await page.getByRole('button', { name: 'Подключить' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Подключено: faculty:1' })).toBeVisible();
   await page.getByTestId('sync-now').click();

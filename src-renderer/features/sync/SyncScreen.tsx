@@ -200,7 +200,7 @@ function ConnectForm({ onConnected }: { onConnected: (scope: string) => void }) 
     );
   };
   return (
-    <form className="connect" onSubmit={submit}>
+    <form className="connect" onSubmit={submit} data-testid="connect-form">
       <p className="muted">
         {t('sync.notConnected')}. {t('sync.connectHint')}
       </p>

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
       now: { type: 'string' },
       'dev-endpoints': { type: 'boolean' },
       'log-dir': { type: 'string' },
+      'trust-proxy': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   const defaultLogs = join(userDataDir(), 'gateway-logs');
   if (values.help) {
     console.log(`Usage: npm run gateway -- [--port N] [--host H] [--data DIR] [--scale tiny|faculty|university]
-                           [--dev-endpoints] [--log-dir DIR|-]
+                           [--dev-endpoints] [--log-dir DIR|-] [--trust-proxy ADDR]...
 
 The AVN gateway: the central database behind the sync API. With DATABASE_URL set it uses that
 PostgreSQL; otherwise embedded PGlite in --data (default ${defaultData}). An empty database is loaded
@@ -54,7 +55,9 @@ with the demo university of --scale (default faculty). Listens on 127.0.0.1:8787
 demos; never use it in production.
 Structured logs (JSON lines: requests, logins, push judgments, errors; ids and counts, no names, marks
 or tokens) go to gateway.log in --log-dir (default ${defaultLogs}), rotated at 5 MB, 5 kept;
---log-dir - writes them to standard output.`);
+--log-dir - writes them to standard output.
+--trust-proxy ADDR: a reverse proxy (TLS) in front of the gateway, by the address it connects from; from
+it only, the client of a request (for login throttling and the log) is read from X-Forwarded-For.`);
     return;
   }
   const scale = (values.scale ?? 'faculty') as Scale;
@@ -73,6 +76,7 @@ or tokens) go to gateway.log in --log-dir (default ${defaultLogs}), rotated at 5
     seed: demoSeed(scale, (m) => console.error(m)),
     now: values.now === undefined ? undefined : Number(values.now),
     devEndpoints: values['dev-endpoints'] ?? false,
+    trustedProxies: values['trust-proxy'] ?? [],
   });
   console.log(
     `AVN gateway listening on ${g.url} (${g.db.kind === 'postgres' ? 'PostgreSQL' : `PGlite in ${values.data ?? defaultData}`}); logs: ${logger.file ?? 'standard output'}`,

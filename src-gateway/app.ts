@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -58,6 +59,11 @@ export type GatewayDeps = {
   devEndpoints?: boolean;
   /** The structured log (issue 14, item 5): requests, logins, push judgments, errors — ids and counts. */
   logger?: Logger;
+  /**
+   * Reverse proxies in front of the gateway (their addresses as the socket shows them): from these
+   * peers only, the client is read from `X-Forwarded-For` (`addressOf`).
+   */
+  trustedProxies?: readonly string[];
 };
 type Env = { Variables: { caller: Caller } };
 
@@ -95,12 +101,41 @@ const throttled = (waitMs: number): Response => {
   );
 };
 
+/** An address as compared with the trusted proxies: lower case, no zone, IPv4-mapped as IPv4. */
+const plainAddress = (a: string): string =>
+  a
+    .trim()
+    .toLowerCase()
+    .replace(/%.*$/, '')
+    .replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+
 /**
- * The client of a login, for its throttling: the TCP peer address the gateway itself sees — never a
- * header the client writes (X-Forwarded-For is not believed) nor its own device id.
+ * The client's address: the TCP peer the gateway itself sees — unless that peer is a reverse proxy the
+ * gateway was told to trust (`--trust-proxy`), and then the nearest address of `X-Forwarded-For` that is
+ * not one of them (the proxy appends the address it saw; anything further left was written by the
+ * client and is not believed). Nothing a client writes is believed from any other peer; an entry that is
+ * not an IP address leaves the proxy's own address.
  */
-function peerOf(c: Context): string {
-  return clientOfAddress(getConnInfo(c).remote.address ?? 'unknown');
+function addressOf(c: Context, trusted: ReadonlySet<string>): string | null {
+  let peer: string | null;
+  try {
+    peer = getConnInfo(c).remote.address ?? null;
+  } catch {
+    return null;
+  }
+  if (peer === null || !trusted.has(plainAddress(peer))) return peer;
+  const hops = (c.req.header('x-forwarded-for') ?? '').split(',');
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = plainAddress(hops[i] ?? '');
+    if (isIP(hop) === 0) return peer;
+    if (!trusted.has(hop)) return hop;
+  }
+  return peer;
+}
+
+/** The client of a login, for its throttling (`addressOf`; IPv6 by its /64, see `clientOfAddress`). */
+function peerOf(c: Context, trusted: ReadonlySet<string>): string {
+  return clientOfAddress(addressOf(c, trusted) ?? 'unknown');
 }
 
 /**
@@ -113,15 +148,6 @@ function routeOf(c: Context): string {
       .filter((r) => r.method !== 'ALL')
       .at(-1)?.path ?? 'unmatched'
   );
-}
-
-/** The client's address as the socket shows it (a proxy in front shows its own), or null. */
-function clientOf(c: Context): string | null {
-  try {
-    return getConnInfo(c).remote.address ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /** A push's judgments as counts: accepted, duplicates, refused by the registry's code (or outcome). */
@@ -156,6 +182,7 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
   const { db, now } = deps;
   const log = deps.log ?? (() => undefined);
   const logger = deps.logger ?? nullLogger;
+  const trusted = new Set((deps.trustedProxies ?? []).map(plainAddress));
   const app = new Hono<Env>();
 
   // One line per request: the route as registered (never the query, which names scopes and keys),
@@ -211,7 +238,7 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     const b = await readJson(c, loginRequest);
     if (b instanceof Response) return b;
     const t = now();
-    const client = peerOf(c);
+    const client = peerOf(c, trusted);
     // Throttling (issue 14, item 2): the counters of the login and of the client are locked for the
     // whole try; a try that must wait is refused before its password is looked at.
     const r = await db.tx(async (q) => {
@@ -227,7 +254,7 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
       logger.warn('auth.login.throttled', {
         loginHash: loginDigest(b.login),
         deviceId: b.deviceId,
-        client: clientOf(c),
+        client: addressOf(c, trusted),
         waitMs: r.waitMs,
         code: 'THROTTLED',
       });
@@ -238,7 +265,7 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
       logger.warn('auth.login.refused', {
         loginHash: loginDigest(b.login),
         deviceId: b.deviceId,
-        client: clientOf(c),
+        client: addressOf(c, trusted),
         why: r,
         code: r === 'credentials' ? 'UNAUTHORIZED' : 'FORBIDDEN',
       });
@@ -249,7 +276,7 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     logger.info('auth.login', {
       userId: r.caller.userId,
       deviceId: r.caller.deviceId,
-      client: clientOf(c),
+      client: addressOf(c, trusted),
       newDevice: r.deviceSecret !== null,
     });
     await recordClock(c, r.caller.deviceId, t);
@@ -275,7 +302,7 @@ export function gatewayApp(deps: GatewayDeps): Hono<Env> {
     if (!r) {
       logger.warn('auth.refresh.refused', {
         deviceId: b.deviceId,
-        client: clientOf(c),
+        client: addressOf(c, trusted),
         code: 'UNAUTHORIZED',
       });
       return fail(

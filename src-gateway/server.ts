@@ -37,6 +37,8 @@ export async function startGateway(opts: {
   log?: (m: string) => void;
   /** Serve the test-only `/admin/edit` (`--dev-endpoints`); off unless asked. */
   devEndpoints?: boolean;
+  /** Reverse proxies whose `X-Forwarded-For` names the client (`--trust-proxy`); none unless told. */
+  trustedProxies?: readonly string[];
   /** The structured log (issue 14, item 5); none: nothing is logged. */
   logger?: Logger;
 }): Promise<RunningGateway> {
@@ -55,6 +57,7 @@ export async function startGateway(opts: {
     now: await centralClock(db, opts.now),
     log: opts.log ?? ((m) => console.error(`AVN gateway: ${m}`)),
     devEndpoints: opts.devEndpoints ?? false,
+    trustedProxies: opts.trustedProxies ?? [],
     logger: opts.logger,
   });
   opts.logger?.info('gateway.start', { database: db.kind });

@@ -3,7 +3,8 @@ import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, SCHEMA_VERSION } from '../../src-shared/sync/mutations';
 import { HEADER } from '../../src-shared/sync/wire';
-import { BACKENDS, testGateway, type TestGateway } from '../helpers/central';
+import { startGateway } from '../../src-gateway/server';
+import { BACKENDS, freshCentral, testGateway, type TestGateway } from '../helpers/central';
 import { DEMO_NOW } from '../helpers/replica';
 import { closers } from '../helpers/sync';
 
@@ -128,6 +129,54 @@ describe.each(BACKENDS)('login throttling at the gateway on %s', (backend) => {
     expect(Number(r.retryAfter)).toBeGreaterThan(0);
     // Another client is not slowed by it.
     expect((await tryLogin(gw, 'teacher', 'demo', { from: '127.0.0.6' })).status).toBe(200);
+  });
+
+  it('behind a trusted reverse proxy, clients count by the address the proxy saw; what they write further left is not believed', async () => {
+    const c = await freshCentral(backend);
+    now = DEMO_NOW;
+    const g = await startGateway({
+      ...c.opts,
+      port: 0,
+      now: () => now,
+      log: () => undefined,
+      trustedProxies: ['127.0.0.9'],
+    });
+    const gw = track({ ...g, backend, opts: c.opts, stop: async () => (await g.close(), await c.drop()) });
+    // One client behind the proxy sprays wrong passwords, forging hops to the left of the proxy's entry.
+    for (let i = 0; i < 20; i++) {
+      const r = await tryLogin(gw, `nobody${i}`, 'wrong', {
+        from: '127.0.0.9',
+        headers: { 'x-forwarded-for': `10.1.${i}.1, 203.0.113.7` },
+      });
+      expect(r.status).toBe(401);
+    }
+    const sprayer = await tryLogin(gw, 'teacher', 'demo', {
+      from: '127.0.0.9',
+      headers: { 'x-forwarded-for': '10.9.9.9, 203.0.113.7' },
+    });
+    expect(sprayer.status).toBe(429);
+    // Another client behind the same proxy is not slowed by it.
+    const other = await tryLogin(gw, 'teacher', 'demo', {
+      from: '127.0.0.9',
+      headers: { 'x-forwarded-for': '203.0.113.8' },
+    });
+    expect(other.status).toBe(200);
+    // A peer that is not the proxy cannot borrow another client's counter by writing the header.
+    for (let i = 0; i < 20; i++)
+      expect(
+        (
+          await tryLogin(gw, `nobody${i}`, 'wrong', {
+            from: '127.0.0.10',
+            headers: { 'x-forwarded-for': '203.0.113.9' },
+          })
+        ).status,
+      ).toBe(401);
+    const behind = await tryLogin(gw, 'teacher', 'demo', {
+      from: '127.0.0.9',
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
+    expect(behind.status).toBe(200);
+    expect((await tryLogin(gw, 'teacher', 'demo', { from: '127.0.0.10' })).status).toBe(429);
   });
 
   it('a burst of parallel wrong passwords gets no more free tries than a sequence', async () => {

@@ -24,7 +24,7 @@ import { runPackageJob } from '../archive/run-job';
 import { unitFacts } from '../archive/scope';
 import { checkPackage, registerStanding } from '../archive/verify';
 import type { Db } from '../db/open';
-import { CancelledError } from '../jobs/job';
+import { jobEnded } from '../jobs/job';
 import { localActor, requireSession, type Deps, type Handlers } from './context';
 
 type Job = { view: ArchiveJobView; owner: number; abort: AbortController; startedAt: number };
@@ -222,11 +222,11 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
             };
           },
           (err: unknown) => {
-            if (err instanceof CancelledError) d.logger.info('archive.job.cancelled', { ...line, ms: ms() });
-            else d.logger.error('archive.job.failed', { ...line, code: 'INTERNAL', ms: ms() }, err);
-            job.view.state = err instanceof CancelledError ? 'cancelled' : 'failed';
-            job.view.error =
-              err instanceof CancelledError ? null : String(err instanceof Error ? err.message : err);
+            jobEnded(job.view, err, {
+              logger: d.logger,
+              event: 'archive.job',
+              fields: { ...line, ms: ms() },
+            });
           },
         );
       return job.view;

@@ -10,7 +10,7 @@ import { shortName, type NameParts } from '../../src-shared/domain/people';
 import { canPrint, type RoleGrant } from '../../src-shared/domain/roles';
 import { bishkekDate } from '../../src-shared/domain/time';
 import type { Db } from '../db/open';
-import { CancelledError } from '../jobs/job';
+import { jobEnded } from '../jobs/job';
 import { listUnits, type PrintedFile, type PrintUnit } from '../print/batch';
 import { runPrintJob } from '../print/run-job';
 import { printedJournal } from '../print/journal-data';
@@ -208,11 +208,7 @@ export function printHandlers(
           }));
         },
         (err: unknown) => {
-          if (err instanceof CancelledError) d.logger.info('print.job.cancelled', { ...line, ms: ms() });
-          else d.logger.error('print.job.failed', { ...line, code: 'INTERNAL', ms: ms() }, err);
-          job.view.state = err instanceof CancelledError ? 'cancelled' : 'failed';
-          job.view.error =
-            err instanceof CancelledError ? null : String(err instanceof Error ? err.message : err);
+          jobEnded(job.view, err, { logger: d.logger, event: 'print.job', fields: { ...line, ms: ms() } });
         },
       );
       return job.view;

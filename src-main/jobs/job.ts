@@ -1,4 +1,5 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
+import type { LogFields, Logger } from '../../src-shared/log';
 
 /**
  * The one job machinery (ARCHITECTURE.md, Shared machinery): long work reports progress, can be
@@ -13,6 +14,22 @@ export class CancelledError extends Error {
     super('cancelled');
     this.name = 'CancelledError';
   }
+}
+
+/**
+ * A job that ended without its result: cancelled (logged as info) or failed (logged as an error, with
+ * the exception's text and stack in the log). Sets the view's state and error, as the screens read it.
+ */
+export function jobEnded(
+  view: { state: string; error: string | null },
+  err: unknown,
+  log: { logger: Logger; event: string; fields: LogFields },
+): void {
+  const cancelled = err instanceof CancelledError;
+  if (cancelled) log.logger.info(`${log.event}.cancelled`, log.fields);
+  else log.logger.error(`${log.event}.failed`, { ...log.fields, code: 'INTERNAL' }, err);
+  view.state = cancelled ? 'cancelled' : 'failed';
+  view.error = cancelled ? null : String(err instanceof Error ? err.message : err);
 }
 
 export type JobContext = {

@@ -36,9 +36,9 @@ import { defaultReplicaPath } from './paths';
 import { boot, ReplicaDamagedError, startBackend } from './boot';
 import type { PrintUnit } from './print/batch';
 import { runPrintJob } from './print/run-job';
-import { readPrintedCodes, verifyPrinted } from './print/verify';
+import { verifyPdf } from './print/verify';
+import { verdictLines } from '../src-shared/domain/verdict-text';
 import { readFileSync } from 'node:fs';
-import { stamp } from './print/pdf';
 import { archiveCreate, archiveOpen, archiveVerify } from './archive/cli';
 import { startWebServer } from './web';
 import { liftLocalLock } from './auth/throttle';
@@ -371,13 +371,17 @@ in the replica.`,
     },
   },
   verify: {
-    summary: 'check a printed journal (PDF) against the replica by its verification code',
+    summary: 'check a printed document (PDF): the paper, the register, the replica',
     usage: `verify FILE.pdf [--locale ru|ky] [--json] [--db FILE]
 
-Reads the document number and verification code printed on the pages of FILE (the text on the pages,
-not metadata), recomputes the code of that journal from the replica and says whether the paper still
-equals it; when it does not, lists the cells and lessons changed since the time of printing with who
-changed them. Exit code 0: every journal in the file matches; 1: one does not (or cannot be checked).`,
+Reads every printed document in FILE from the text on its pages (not metadata; no poppler needed) and
+reports three things separately: whether the paper's content still gives the code printed on it (else it
+was altered after printing — each change named against the journal written again from the replica);
+whether that code is the one in the document register for its number (else it was re-rendered or
+forged; a number the register does not hold is unknown); and whether the replica still gives the
+registered code (else what changed since printing, with who changed it). Papers printed before
+canonical v2 are checked against the register and the replica. Exit code 0 only when all three agree
+for every document in the file.`,
     options: { ...common, file: { type: 'string' }, locale: { type: 'string' }, json: { type: 'boolean' } },
     positional: 'file',
     async run(v, out) {
@@ -388,42 +392,23 @@ changed them. Exit code 0: every journal in the file matches; 1: one does not (o
       const locale = (v.locale ?? 'ru') as Locale;
       if (!LOCALES.includes(locale))
         throw new UsageError(`--locale must be ru or ky, got "${String(v.locale)}"`);
-      const printed = await readPrintedCodes(readFileSync(v.file));
       const app = boot({ dbPath: file, demoIfMissing: null, log: () => undefined });
       try {
-        const t = (k: MessageKey, p?: Record<string, string | number>) => translate(locale, k, p);
-        const verdicts = printed.map((p) => ({
-          ...verifyPrinted(app.db, p, app.deps.clock.now()),
-          pages: p.pages,
-        }));
+        let verdicts;
+        try {
+          verdicts = await verifyPdf(app.db, readFileSync(v.file));
+        } catch {
+          out.log(`${v.file}: ${translate(locale, 'reason.notPdf')}`);
+          return 1;
+        }
         if (v.json) out.log(JSON.stringify(verdicts, null, 2));
         else {
-          if (verdicts.length === 0) out.log(t('verify.none'));
-          for (const r of verdicts) {
-            const pages =
-              r.pages.length > 1 ? `${r.pages[0]}–${r.pages[r.pages.length - 1]}` : String(r.pages[0]);
-            if (r.problem === 'unknown_number') out.log(t('verify.unknown', { number: r.number }));
-            else if (r.problem === 'not_in_replica') out.log(t('verify.notInReplica', { number: r.number }));
-            else if (r.matches) out.log(t('verify.match', { number: r.number, code: r.code, pages }));
-            else {
-              out.log(
-                t('verify.differs', {
-                  number: r.number,
-                  code: r.code,
-                  pages,
-                  current: r.current ?? '?',
-                  printed: r.printedAt === null ? '?' : stamp(r.printedAt),
-                }),
-              );
-              if (r.changes.length === 0) out.log(`  ${t('verify.noChanges')}`);
-              for (const c of r.changes)
-                out.log(
-                  `  ${t(`verify.change.${c.kind}`, { date: c.date, student: c.student ?? '', now: c.now, by: c.by ?? '?', at: stamp(c.at) })}`,
-                );
-            }
-          }
+          if (verdicts.length === 0) out.log(translate(locale, 'verify.none'));
+          for (const r of verdicts)
+            for (const line of verdictLines({ ...r, journal: null }, locale))
+              out.log(`${line.detail ? '    ' : '  '}${line.text}`);
         }
-        return verdicts.length === 0 || verdicts.some((r) => !r.matches) ? 1 : 0;
+        return verdicts.length === 0 || verdicts.some((r) => !r.ok) ? 1 : 0;
       } finally {
         app.close();
       }

@@ -21,6 +21,8 @@ import { defaultReplicaPath } from './paths';
 export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../out/renderer', import.meta.url));
 
 const MAX_BODY = 1024 * 1024;
+/** The body of `print.verifyFile`: a PDF of up to 16 MB in base64. */
+const MAX_FILE_BODY = 23 * 1024 * 1024;
 /** What a client may still send after its 413 before the connection is cut. */
 const MAX_DRAIN = 64 * 1024 * 1024;
 
@@ -122,19 +124,19 @@ function failure(
  * The body as text, or null once it is over MAX_BODY. The rest of an oversized body is still read (and
  * dropped, up to MAX_DRAIN): a server that stops reading makes the client see a reset instead of its 413.
  */
-function readBody(req: IncomingMessage): Promise<string | null> {
+function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY + MAX_DRAIN) req.destroy();
-      else if (size > MAX_BODY) {
+      if (size > limit + MAX_DRAIN) req.destroy();
+      else if (size > limit) {
         chunks.length = 0;
         resolveBody(null);
       } else chunks.push(c);
     });
-    req.on('end', () => resolveBody(size > MAX_BODY ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolveBody(size > limit ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
@@ -237,9 +239,11 @@ export async function startWebServer(app: Served, opts: WebOptions = {}): Promis
           }),
         );
       }
+      // A PDF to verify travels in the body: that one method takes more.
+      const limit = method === 'print.verifyFile' ? MAX_FILE_BODY : MAX_BODY;
       const announced = Number(req.headers['content-length'] ?? 0);
-      if (announced > MAX_BODY) return tooLarge(req, res, locale);
-      const raw = await readBody(req);
+      if (announced > limit) return tooLarge(req, res, locale);
+      const raw = await readBody(req, limit);
       if (raw === null) return tooLarge(req, res, locale);
       let body: { input?: unknown; session?: unknown; locale?: unknown };
       try {

@@ -9,12 +9,13 @@ import { normalizeCode } from '../../src-shared/domain/print';
 import { shortName, type NameParts } from '../../src-shared/domain/people';
 import { canPrint, type RoleGrant } from '../../src-shared/domain/roles';
 import { bishkekDate } from '../../src-shared/domain/time';
+import { translate } from '../../src-shared/i18n/translate';
 import type { Db } from '../db/open';
 import { jobEnded } from '../jobs/job';
 import { listUnits, type PrintedFile, type PrintUnit } from '../print/batch';
 import { runPrintJob } from '../print/run-job';
 import { printedJournal } from '../print/journal-data';
-import { verifyPrinted } from '../print/verify';
+import { verifyPdf, verifyPrinted, type Verdict } from '../print/verify';
 import { findByCode, listRegister, registerPrinted, setArchived, setSigned } from '../print/register';
 import { localActor, requireSession, type Deps, type Handlers } from './context';
 
@@ -82,9 +83,10 @@ function unitExists(db: Db, unit: PrintUnit): boolean {
 
 /** Read a QR text ("AVN-JOURNAL <number> <code>") or a typed "<number> <code>". */
 export function parseVerifyText(text: string): { number: string; code: string } | null {
-  const m = /(ЖУР-\d+-\d{8}-\d{6})\s+([0-9A-Za-z]{4}[\s-]?[0-9A-Za-z]{4}[\s-]?[0-9A-Za-z]{4})\s*$/.exec(
-    text.trim(),
-  );
+  const m =
+    /(ЖУР-\d+-\d{8}-\d{6}(?:-КЫ)?)\s+([0-9A-Za-z]{4}[\s-]?[0-9A-Za-z]{4}[\s-]?[0-9A-Za-z]{4})\s*$/.exec(
+      text.trim(),
+    );
   if (!m?.[1] || !m[2]) return null;
   const code = normalizeCode(m[2]);
   return code ? { number: m[1], code } : null;
@@ -100,6 +102,7 @@ export function printHandlers(
   | 'print.cancel'
   | 'print.file'
   | 'print.verify'
+  | 'print.verifyFile'
   | 'print.register'
   | 'print.setSigned'
   | 'print.setArchived'
@@ -248,32 +251,57 @@ export function printHandlers(
       const s = requireSession(ctx);
       return setArchived(d.db, s.grants, localActor(d, ctx), input, ctx.locale);
     },
-    'print.verify': (input, ctx) => {
+    'print.verify': async (input, ctx) => {
       const s = requireSession(ctx);
       const typed = normalizeCode(input.text);
       const parsed = parseVerifyText(input.text) ?? (typed ? findByCode(d.db, typed) : null);
       if (!parsed)
-        throw new AppError('INVALID_INPUT', { reason: 'not a printed journal number and code' }, 'text');
-      const v = verifyPrinted(d.db, parsed, ctx.now);
-      const j = v.offeringId !== null ? printedJournal(d.db, v.offeringId, ctx.now, ctx.locale) : null;
-      if (j && v.offeringId !== null) {
-        // The journal's group, its department, or (for a teacher) its teacher must be printable by the caller.
-        const allowed = d.db.get<{ g: number; dep: number; t: number }>(
-          sql`SELECT group_id AS g, department_id AS dep, teacher_id AS t FROM offerings WHERE id = ${v.offeringId}`,
+        throw new AppError(
+          'INVALID_INPUT',
+          { reason: translate(ctx.locale, 'reason.notPrintedCode') },
+          'text',
         );
-        if (
-          allowed &&
-          !mayPrint(d.db, s.grants, { kind: 'group', id: allowed.g }, s.teacherId) &&
-          !mayPrint(d.db, s.grants, { kind: 'department', id: allowed.dep }, s.teacherId) &&
-          !mayPrint(d.db, s.grants, { kind: 'teacher', id: allowed.t }, s.teacherId)
-        )
-          throw new AppError('SCOPE_FORBIDDEN', {}, 'text');
-      }
-      const out: VerifyVerdict = {
-        ...v,
-        journal: j ? { discipline: j.discipline, group: j.group, teacher: j.teacher, kind: j.kind } : null,
-      };
-      return out;
+      return presentVerdict(d.db, s, await verifyPrinted(d.db, parsed), ctx.locale);
     },
+    'print.verifyFile': async (input, ctx) => {
+      const s = requireSession(ctx);
+      const bytes = Buffer.from(input.base64, 'base64');
+      let verdicts;
+      try {
+        verdicts = await verifyPdf(d.db, bytes);
+      } catch {
+        throw new AppError('INVALID_INPUT', { reason: translate(ctx.locale, 'reason.notPdf') }, 'base64');
+      }
+      return { verdicts: verdicts.map((v) => presentVerdict(d.db, s, v, ctx.locale)) };
+    },
+  };
+}
+
+/**
+ * A verdict as the caller may see it: the journal's names, and only for a journal the caller may print
+ * (its group, its department, or — for a teacher — their own).
+ */
+function presentVerdict(
+  db: Db,
+  s: { grants: readonly RoleGrant[]; teacherId: number | null },
+  v: Verdict,
+  locale: 'ru' | 'ky',
+): VerifyVerdict {
+  const j = v.offeringId !== null ? printedJournal(db, v.offeringId, v.printedAt ?? 0, locale) : null;
+  if (j && v.offeringId !== null) {
+    const allowed = db.get<{ g: number; dep: number; t: number }>(
+      sql`SELECT group_id AS g, department_id AS dep, teacher_id AS t FROM offerings WHERE id = ${v.offeringId}`,
+    );
+    if (
+      allowed &&
+      !mayPrint(db, s.grants, { kind: 'group', id: allowed.g }, s.teacherId) &&
+      !mayPrint(db, s.grants, { kind: 'department', id: allowed.dep }, s.teacherId) &&
+      !mayPrint(db, s.grants, { kind: 'teacher', id: allowed.t }, s.teacherId)
+    )
+      throw new AppError('SCOPE_FORBIDDEN', {}, 'text');
+  }
+  return {
+    ...v,
+    journal: j ? { discipline: j.discipline, group: j.group, teacher: j.teacher, kind: j.kind } : null,
   };
 }

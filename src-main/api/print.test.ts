@@ -58,7 +58,13 @@ describe('print API', () => {
       { text: `AVN-JOURNAL ${journal.number} ${journal.code}` },
       dean,
     );
-    expect(ok).toMatchObject({ matches: true, offeringId: journal.offeringId, problem: null });
+    expect(ok).toMatchObject({
+      ok: true,
+      offeringId: journal.offeringId,
+      paper: 'not_read',
+      register: 'matches',
+      replica: 'unchanged',
+    });
     expect(ok.journal?.group).toBeTruthy();
     // A code typed by hand with a wrong character does not match.
     const typo = journal.code.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
@@ -68,7 +74,7 @@ describe('print API', () => {
       { text: `${journal.number} ${typo.toLowerCase()}` },
       dean,
     );
-    expect(bad.matches).toBe(false);
+    expect(bad).toMatchObject({ ok: false, register: 'differs', replica: 'unchanged' });
     expect(bad.current).toBe(journal.code);
     // Every printed journal is in the paper register (pending until synced), in the outbox too.
     const register = await callOk<{ items: PaperView[]; due: number }>(app, 'print.register', {}, dean);
@@ -93,7 +99,7 @@ describe('print API', () => {
       { text: journal.code.toLowerCase() },
       dean,
     );
-    expect(byCode).toMatchObject({ matches: true, number: journal.number });
+    expect(byCode).toMatchObject({ ok: true, number: journal.number });
     // The deanery enters the teacher's signature, then the transfer to the archive.
     if (!entry) throw new Error('not registered');
     const signed = await callOk<PaperView>(
@@ -202,7 +208,7 @@ describe('print API', () => {
     if (!first) throw new Error('nothing printed');
     expect(
       await callOk<VerifyVerdict>(app, 'print.verify', { text: `${first.number} ${first.code}` }, teacher),
-    ).toMatchObject({ matches: true });
+    ).toMatchObject({ ok: true });
     const foreignPaper = all.find((p) => teacherOf(p.offeringId) !== me);
     if (!foreignPaper) throw new Error('no other teacher’s paper');
     expect(

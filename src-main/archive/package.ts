@@ -13,7 +13,7 @@ import { SCHEMA_VERSION } from '../../src-shared/sync/mutations';
 import type { Db } from '../db/open';
 import { CancelledError, jobContext, type JobOptions } from '../jobs/job';
 import { offeringsToPrint } from '../print/batch';
-import { journalCode, printedJournal } from '../print/journal-data';
+import { printedJournal } from '../print/journal-data';
 import { journalsPdf } from '../print/journal-pdf';
 import { journalNumber } from '../print/verify';
 import { writeGroupJournalWorkbook } from './excel-journal';
@@ -259,8 +259,7 @@ export async function writePackage(
             const docs = g.offeringIds.flatMap((offeringId) => {
               const journal = printedJournal(db, offeringId, input.now, input.locale);
               if (!journal) return [];
-              const { code } = journalCode(journal, input.locale);
-              return [{ journal, code, number: journalNumber(offeringId, input.now) }];
+              return [{ journal, number: journalNumber(offeringId, input.now, input.locale) }];
             });
             const pdf = await journalsPdf(docs, {
               locale: input.locale,

@@ -5,7 +5,7 @@ import { bishkekDate } from '../../src-shared/domain/time';
 import type { Locale } from '../../src-shared/i18n/translate';
 import type { Db } from '../db/open';
 import { jobContext, type JobOptions } from '../jobs/job';
-import { journalCode, printedJournal } from './journal-data';
+import { printedJournal } from './journal-data';
 import { journalsPdf, type JournalDoc } from './journal-pdf';
 import { journalNumber } from './verify';
 
@@ -24,8 +24,16 @@ export type PrintUnit = { kind: UnitKind | 'teacher'; id: number };
 export type PrintedFile = {
   file: string;
   group: string;
+  locale: Locale;
   pages: number;
-  journals: Array<{ offeringId: number; number: string; code: string; pages: number }>;
+  journals: Array<{
+    offeringId: number;
+    number: string;
+    code: string;
+    pages: number;
+    /** The number of the same journal printed in the other language by the same job. */
+    twin: string | null;
+  }>;
 };
 
 /** The semester to print: the one asked for, else the one the replica's today falls in, else the latest begun. */
@@ -132,53 +140,61 @@ export function offeringsToPrint(
 
 const safeName = (s: string) => s.replace(/[\\/:*?"<>|\s]+/g, '_');
 
-/** Print the journals of a unit and semester into `outDir`; returns the files written. */
+/**
+ * Print the journals of a unit and semester into `outDir`; returns the files written. `bilingual`:
+ * every journal in Russian and in Kyrgyz, a file per group and language, each print with its own
+ * number naming the other's.
+ */
 export async function printJournals(
   db: Db,
-  input: { semesterId?: number; unit: PrintUnit | null; combined?: boolean },
+  input: { semesterId?: number; unit: PrintUnit | null; combined?: boolean; bilingual?: boolean },
   outDir: string,
   opts: JobOptions & { locale: Locale; now: number },
 ): Promise<PrintedFile[]> {
   const ctx = jobContext(opts);
   const semesterId = semesterToPrint(db, opts.now, input.semesterId);
   const groups = offeringsToPrint(db, semesterId, input.unit);
-  const total = groups.reduce((s, g) => s + g.offeringIds.length, 0);
+  const locales: Locale[] = input.bilingual ? ['ru', 'ky'] : [opts.locale];
+  const total = groups.reduce((s, g) => s + g.offeringIds.length, 0) * locales.length;
   mkdirSync(outDir, { recursive: true });
   let done = 0;
   const files: PrintedFile[] = [];
   const batches = input.combined
     ? [{ group: 'journals', offeringIds: groups.flatMap((g) => g.offeringIds) }]
     : groups;
-  for (const g of batches) {
-    ctx.checkCancelled();
-    const docs: JournalDoc[] = [];
-    for (const offeringId of g.offeringIds) {
-      const journal = printedJournal(db, offeringId, opts.now, opts.locale);
-      if (!journal) continue;
-      const { code } = journalCode(journal, opts.locale);
-      docs.push({ journal, code, number: journalNumber(offeringId, opts.now) });
+  const other = (l: Locale): Locale => (l === 'ru' ? 'ky' : 'ru');
+  for (const g of batches)
+    for (const locale of locales) {
+      ctx.checkCancelled();
+      const docs: JournalDoc[] = [];
+      for (const offeringId of g.offeringIds) {
+        const journal = printedJournal(db, offeringId, opts.now, locale);
+        if (!journal) continue;
+        docs.push({
+          journal,
+          number: journalNumber(offeringId, opts.now, locale),
+          twin: input.bilingual ? journalNumber(offeringId, opts.now, other(locale)) : null,
+        });
+      }
+      const pdf = await journalsPdf(docs, { locale, now: opts.now, onPage: () => ctx.checkCancelled() });
+      const file = join(outDir, `${safeName(g.group)}${input.bilingual ? `_${locale}` : ''}.pdf`);
+      writeFileSync(`${file}.part`, pdf.bytes);
+      renameSync(`${file}.part`, file);
+      files.push({
+        file,
+        group: g.group,
+        locale,
+        pages: pdf.pages.reduce((s, n) => s + n, 0),
+        journals: docs.map((d, i) => ({
+          offeringId: d.journal.offeringId,
+          number: d.number,
+          code: pdf.codes[i] ?? '',
+          pages: pdf.pages[i] ?? 0,
+          twin: d.twin ?? null,
+        })),
+      });
+      done += g.offeringIds.length;
+      ctx.progress('print', done, total);
     }
-    const pdf = await journalsPdf(docs, {
-      locale: opts.locale,
-      now: opts.now,
-      onPage: () => ctx.checkCancelled(),
-    });
-    const file = join(outDir, `${safeName(g.group)}.pdf`);
-    writeFileSync(`${file}.part`, pdf.bytes);
-    renameSync(`${file}.part`, file);
-    files.push({
-      file,
-      group: g.group,
-      pages: pdf.pages.reduce((s, n) => s + n, 0),
-      journals: docs.map((d, i) => ({
-        offeringId: d.journal.offeringId,
-        number: d.number,
-        code: d.code,
-        pages: pdf.pages[i] ?? 0,
-      })),
-    });
-    done += g.offeringIds.length;
-    ctx.progress('print', done, total);
-  }
   return files;
 }

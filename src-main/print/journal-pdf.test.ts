@@ -8,7 +8,7 @@ import type { App } from '../boot';
 import { bootTiny, DEMO_NOW } from '../../tests/helpers/replica';
 import { printJournals } from './batch';
 import { journalCode, printedJournal } from './journal-data';
-import { DATES_PER_PAGE, journalsPdf, RESULT_ROWS, ROWS_PER_PAGE } from './journal-pdf';
+import { DATES_PER_PAGE, journalsPdf, RESULT_ROWS, ROWS_PER_PAGE, writtenJournal } from './journal-pdf';
 
 /**
  * The printed semester journal checked with real tools: poppler's pdftotext reads the names (ң ө ү
@@ -30,14 +30,13 @@ const pdfText = (file: string, layout = true) =>
   execFileSync('pdftotext', [...(layout ? ['-layout'] : []), file, '-'], { encoding: 'utf8' });
 
 async function render(j: PrintedJournal, name: string) {
-  const { code } = journalCode(j, 'ru');
-  const pdf = await journalsPdf([{ journal: j, code, number: 'ЖУР-TEST-1' }], {
+  const pdf = await journalsPdf([{ journal: j, number: 'ЖУР-1-20261126-120000' }], {
     locale: 'ru',
     now: DEMO_NOW,
   });
   const file = join(dir, name);
   writeFileSync(file, pdf.bytes);
-  return { file, code, pages: pdf.pages[0] ?? 0 };
+  return { file, code: pdf.codes[0] ?? '', pages: pdf.pages[0] ?? 0 };
 }
 
 /** An offering of the tiny demo whose group has a student with ң, ө or ү in the name. */
@@ -135,11 +134,14 @@ describe('printed journal', () => {
     execFileSync('qpdf', ['--check', file]);
   });
 
-  it('changes the code when any printed cell, topic or result changes, and not otherwise', () => {
+  it('changes the code (v2 and v1) when any printed cell, topic or result changes, and not otherwise', async () => {
     const offeringId = kyrgyzOffering();
-    const codeNow = () =>
-      journalCode(printedJournal(app.db, offeringId, DEMO_NOW, 'ru') as PrintedJournal, 'ru').code;
-    const first = codeNow();
+    const journal = () => printedJournal(app.db, offeringId, DEMO_NOW, 'ru') as PrintedJournal;
+    const number = 'ЖУР-1-20261126-120000';
+    // v2: the digest of what the pages show; v1: of the replica's records (kept for old papers).
+    const codeNow = async () =>
+      `${(await writtenJournal({ journal: journal(), number }, { locale: 'ru', now: DEMO_NOW })).code} ${journalCode(journal(), 'ru').code}`;
+    const first = await codeNow();
     const mark = sql
       .prepare(
         `SELECT m.lesson_id l, m.student_id s, m.attendance a FROM marks m JOIN lessons l ON l.id = m.lesson_id
@@ -153,19 +155,62 @@ describe('printed journal', () => {
       )
       .run(mark.l, mark.s);
     sql.prepare('UPDATE lessons SET completed_at = 42 WHERE id = ?').run(mark.l);
-    expect(codeNow()).toBe(first);
-    // Printed: the cell.
+    expect(await codeNow()).toBe(first);
+    // Printed: the cell — both halves change.
     sql.prepare('UPDATE marks SET grade = 4 WHERE lesson_id = ? AND student_id = ?').run(mark.l, mark.s);
-    const second = codeNow();
-    expect(second).not.toBe(first);
+    const second = await codeNow();
+    expect(second.split(' ')[0]).not.toBe(first.split(' ')[0]);
+    expect(second.split(' ')[1]).not.toBe(first.split(' ')[1]);
     sql.prepare('UPDATE marks SET grade = NULL WHERE lesson_id = ? AND student_id = ?').run(mark.l, mark.s);
-    expect(codeNow()).toBe(first);
+    expect(await codeNow()).toBe(first);
     // Printed: the topic.
     sql.prepare("UPDATE lessons SET topic = topic || '.' WHERE id = ?").run(mark.l);
-    expect(codeNow()).not.toBe(first);
-    // And the language of the paper.
-    const j = printedJournal(app.db, offeringId, DEMO_NOW, 'ru') as PrintedJournal;
+    const third = await codeNow();
+    expect(third.split(' ')[0]).not.toBe(first.split(' ')[0]);
+    expect(third.split(' ')[1]).not.toBe(first.split(' ')[1]);
+    // v2 also covers the number printed on the pages, and the language of the paper.
+    const j = journal();
+    const other = await writtenJournal(
+      { journal: j, number: 'ЖУР-1-20261126-120001' },
+      { locale: 'ru', now: DEMO_NOW },
+    );
+    expect(other.code).not.toBe(third.split(' ')[0]);
+    const ky = await writtenJournal({ journal: j, number }, { locale: 'ky', now: DEMO_NOW });
+    expect(ky.code).not.toBe(third.split(' ')[0]);
     expect(journalCode(j, 'ky').code).not.toBe(journalCode(j, 'ru').code);
+  });
+
+  it('prints a bilingual job as two files, each journal with two numbers that name each other', async () => {
+    const group = sql
+      .prepare(
+        `SELECT g.id FROM groups g WHERE EXISTS (SELECT 1 FROM offerings o WHERE o.group_id = g.id) ORDER BY g.id LIMIT 1`,
+      )
+      .get() as { id: number };
+    const out = join(dir, 'both');
+    const files = await printJournals(
+      app.db,
+      { unit: { kind: 'group', id: group.id }, bilingual: true },
+      out,
+      {
+        locale: 'ru',
+        now: DEMO_NOW,
+      },
+    );
+    expect(files.map((f) => f.locale)).toEqual(['ru', 'ky']);
+    const [ru, ky] = files;
+    expect(ru?.journals.length).toBe(ky?.journals.length);
+    ru?.journals.forEach((j, i) => {
+      const twin = ky?.journals[i];
+      expect(twin?.offeringId).toBe(j.offeringId);
+      expect(twin?.number).toBe(`${j.number}-КЫ`);
+      expect(j.twin).toBe(twin?.number);
+      expect(twin?.twin).toBe(j.number);
+      expect(twin?.code).not.toBe(j.code);
+    });
+    const ruText = pdfText(ru?.file ?? '', false);
+    const kyText = pdfText(ky?.file ?? '', false);
+    expect(ruText).toContain(`напечатан и на кыргызском языке: № ${ky?.journals[0]?.number}`);
+    expect(kyText).toContain(`орус тилинде да басылган: № ${ru?.journals[0]?.number}`);
   });
 
   it('prints a group’s journals into one file per group, each journal with its own code', async () => {

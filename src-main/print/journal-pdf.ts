@@ -1,7 +1,5 @@
-import { deflateSync } from 'node:zlib';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, PDFName, type PDFFont, type PDFRef } from 'pdf-lib';
-import qrcode from 'qrcode-generator';
+import { PDFDocument } from 'pdf-lib';
 import {
   cellText,
   markIndex,
@@ -11,7 +9,8 @@ import {
 } from '../../src-shared/domain/print';
 import { formatDateShort } from '../../src-shared/i18n/format';
 import { translate, type Locale, type MessageKey } from '../../src-shared/i18n/translate';
-import { A4, assertGlyphs, loadFontBytes, stamp } from './pdf';
+import { A4, loadFontBytes, stamp } from './pdf';
+import { addPages, Fonts, Ops, qrRects, writeDocument, type WrittenDocument } from './pdf-ops';
 
 /**
  * The printed semester journal (issue 6): A4 landscape — a title page, grid pages of students × lesson
@@ -28,99 +27,6 @@ import { A4, assertGlyphs, loadFontBytes, stamp } from './pdf';
 const [W, H] = A4.landscape;
 const M = 28;
 const FOOT_Y = M - 12;
-
-/**
- * Fonts and the memo of encoded strings and widths. Text is encoded a character at a time (each
- * character's glyph through pdf-lib once, so its subset includes it): shaping whole strings through
- * fontkit cost most of the time, and a journal needs no ligatures or kerning.
- */
-class Fonts {
-  private readonly enc = new Map<string, string>();
-  private readonly wid = new Map<string, number>();
-  private readonly chars: [Map<string, string>, Map<string, string>] = [
-    new Map<string, string>(),
-    new Map<string, string>(),
-  ];
-  private readonly charWidths: [Map<string, number>, Map<string, number>] = [
-    new Map<string, number>(),
-    new Map<string, number>(),
-  ];
-  constructor(
-    readonly regular: PDFFont,
-    readonly bold: PDFFont,
-  ) {}
-  private glyph(c: string, bold: boolean): string {
-    const memo = this.chars[bold ? 1 : 0];
-    let hex = memo.get(c);
-    if (hex === undefined) {
-      assertGlyphs(c);
-      hex = (bold ? this.bold : this.regular).encodeText(c).toString().slice(1, -1);
-      memo.set(c, hex);
-    }
-    return hex;
-  }
-  encode(s: string, bold: boolean): string {
-    const key = bold ? `b${s}` : `r${s}`;
-    let v = this.enc.get(key);
-    if (v === undefined) {
-      let hex = '<';
-      for (const c of s) hex += this.glyph(c, bold);
-      v = `${hex}>`;
-      this.enc.set(key, v);
-    }
-    return v;
-  }
-  /** Width of `s` at size 1 (the sum of its characters' advances). */
-  width(s: string, bold = false): number {
-    const key = bold ? `b${s}` : `r${s}`;
-    let v = this.wid.get(key);
-    if (v === undefined) {
-      const memo = this.charWidths[bold ? 1 : 0];
-      v = 0;
-      for (const c of s) {
-        let w = memo.get(c);
-        if (w === undefined) {
-          w = (bold ? this.bold : this.regular).widthOfTextAtSize(c, 1);
-          memo.set(c, w);
-        }
-        v += w;
-      }
-      this.wid.set(key, v);
-    }
-    return v;
-  }
-}
-
-const n2 = (x: number) => (Math.round(x * 100) / 100).toString();
-
-/** One page's operators. */
-class Ops {
-  readonly parts: string[] = [];
-  constructor(private readonly fonts: Fonts) {}
-  text(s: string, x: number, y: number, size: number, bold = false): void {
-    if (s === '') return;
-    this.parts.push(
-      `BT /${bold ? 'F2' : 'F1'} ${size} Tf ${n2(x)} ${n2(y)} Td ${this.fonts.encode(s, bold)} Tj ET`,
-    );
-  }
-  right(s: string, x: number, y: number, size: number, bold = false): void {
-    this.text(s, x - this.fonts.width(s, bold) * size, y, size, bold);
-  }
-  center(s: string, x: number, y: number, size: number, bold = false): void {
-    this.text(s, x - (this.fonts.width(s, bold) * size) / 2, y, size, bold);
-  }
-  /** Text shrunk (down to `min`) to fit `width`. */
-  fit(s: string, x: number, y: number, size: number, width: number, min = 5): void {
-    const w = this.fonts.width(s) * size;
-    this.text(s, x, y, w <= width ? size : Math.max(min, (size * width) / w));
-  }
-  line(x1: number, y1: number, x2: number, y2: number): void {
-    this.parts.push(`${n2(x1)} ${n2(y1)} m ${n2(x2)} ${n2(y2)} l S`);
-  }
-  raw(op: string): void {
-    this.parts.push(op);
-  }
-}
 
 /** Words wrapped into lines of at most `width` points at `size`. */
 function wrap(fonts: Fonts, text: string, width: number, size: number): string[] {
@@ -139,39 +45,14 @@ function wrap(fonts: Fonts, text: string, width: number, size: number): string[]
   return out;
 }
 
-/** The QR code of a text as filled squares (the matrix is memoized: choosing its mask is costly). */
-const qrMemo = new Map<string, boolean[][]>();
-function qrMatrix(text: string): boolean[][] {
-  let m = qrMemo.get(text);
-  if (!m) {
-    const qr = qrcode(0, 'M');
-    // The library writes one byte per character: give it the UTF-8 bytes (readers decode them as UTF-8).
-    qr.addData(Buffer.from(text, 'utf8').toString('latin1'), 'Byte');
-    qr.make();
-    const count = qr.getModuleCount();
-    m = Array.from({ length: count }, (_, r) => Array.from({ length: count }, (_, c) => qr.isDark(r, c)));
-    if (qrMemo.size > 1000) qrMemo.clear();
-    qrMemo.set(text, m);
-  }
-  return m;
-}
+/**
+ * One journal to print: its document number and, for the other language's print of the same journal,
+ * that print's number (`twin`). `code` only for canonical v1 (papers printed before issue 15, kept
+ * printable so that their verification stays tested): v2 computes the code from the pages.
+ */
+export type JournalDoc = { journal: PrintedJournal; number: string; twin?: string | null; code?: string };
 
-function qrOps(ops: Ops, text: string, x: number, y: number, size: number): void {
-  const m = qrMatrix(text);
-  const cell = size / m.length;
-  const rects: string[] = ['0 g'];
-  m.forEach((row, r) =>
-    row.forEach((dark, c) => {
-      if (dark) rects.push(`${n2(x + c * cell)} ${n2(y + size - (r + 1) * cell)} ${n2(cell)} ${n2(cell)} re`);
-    }),
-  );
-  rects.push('f');
-  ops.raw(rects.join('\n'));
-}
-
-export type JournalDoc = { journal: PrintedJournal; code: string; number: string };
-
-type Ctx = { fonts: Fonts; locale: Locale; now: number };
+type Ctx = { fonts: Fonts; locale: Locale; now: number; canon: 1 | 2 };
 
 export const GRID = { no: 16, name: 178, cell: 22, total: 24, row: 12.5, head: 24 };
 export const DATES_PER_PAGE = Math.floor((W - 2 * M - GRID.no - GRID.name - 3 * GRID.total) / GRID.cell);
@@ -214,9 +95,17 @@ function planJournal(doc: JournalDoc, ctx: Ctx): Array<(ops: Ops) => void> {
     line(t('print.teacher', { name: j.teacher }), 12);
     line(t('print.semester', { n: j.semester, year: j.year }), 12);
     line(t('print.plannedHours', { hours: j.plannedHours }), 12, false, 40);
-    line(t('print.code', { code: doc.code }), 14, true, 8);
+    if (ctx.canon === 1) line(t('print.code', { code: doc.code ?? '' }), 14, true, 8);
+    else {
+      // The label and the code apart: the code's own width moves nothing else on the page.
+      ops.right(t('print.codeLabel'), W / 2 - 3, y, 14, true);
+      ops.code(W / 2 + 3, y, 14, true);
+      y -= 22;
+    }
     line(t('print.verifyHint'), 8);
-    qrOps(ops, qrText(doc.number, doc.code), W - M - 96, M + 20, 96);
+    if (doc.twin) line(t(ctx.locale === 'ru' ? 'print.twin.ky' : 'print.twin.ru', { number: doc.twin }), 8);
+    if (ctx.canon === 2) ops.qr(W - M - 96, M + 20, 96);
+    else legacyQr(ops, doc, W - M - 96, M + 20, 96);
   });
 
   // Grid pages: dates across, students down.
@@ -252,17 +141,39 @@ function planJournal(doc: JournalDoc, ctx: Ctx): Array<(ops: Ops) => void> {
         students.forEach((s, k) => {
           const y = top - GRID.head - (k + 1) * GRID.row + 3.5;
           ops.right(String(r + k + 1), x0 + GRID.no - 2, y, 7);
-          ops.fit(s.name, x0 + GRID.no + 3, y, 7.5, GRID.name - 6);
+          ops.fit(s.name, x0 + GRID.no + 3, y, 7.5, GRID.name - 6, { what: 'name', row: r + k + 1 });
           lessons.forEach((l, i) => {
             const text = cellText(markAt(l.id, s.id));
             if (text)
-              ops.center(text, xDates + i * GRID.cell + GRID.cell / 2, y, text.length > 2 ? 5.5 : 7.5);
+              ops.center(
+                text,
+                xDates + i * GRID.cell + GRID.cell / 2,
+                y,
+                text.length > 2 ? 5.5 : 7.5,
+                false,
+                { what: 'cell', student: s.name, date: l.date, pair: l.pair },
+              );
           });
           const tt = totals.get(s.id);
           if (tt) {
-            ops.center(tt.absent ? String(tt.absent) : '', xTotals + GRID.total / 2, y, 7);
-            ops.center(tt.excused ? String(tt.excused) : '', xTotals + GRID.total * 1.5, y, 7);
-            ops.center(tt.mean, xTotals + GRID.total * 2.5, y, 7);
+            const total = (column: string) => ({ what: 'total', student: s.name, column });
+            ops.center(
+              tt.absent ? String(tt.absent) : '',
+              xTotals + GRID.total / 2,
+              y,
+              7,
+              false,
+              total('absent'),
+            );
+            ops.center(
+              tt.excused ? String(tt.excused) : '',
+              xTotals + GRID.total * 1.5,
+              y,
+              7,
+              false,
+              total('excused'),
+            );
+            ops.center(tt.mean, xTotals + GRID.total * 2.5, y, 7, false, total('mean'));
           }
         });
         // Rules.
@@ -317,11 +228,17 @@ function planJournal(doc: JournalDoc, ctx: Ctx): Array<(ops: Ops) => void> {
         const h = row.lines.length * LINE + 3;
         const base = y - LINE + 2;
         ops.right(String(row.i + 1), xs[0] + cols.no - 3, base, 7);
-        ops.text(formatDateShort(row.l.date), xs[1] + 2, base, 7);
-        ops.center(String(row.l.pair), xs[2] + cols.pair / 2, base, 7);
-        row.lines.forEach((ln, k) => ops.text(ln, xs[3] + 3, base - k * LINE, 7.5));
-        ops.center(String(row.l.hours), xHours + cols.hours / 2, base, 7);
-        ops.fit(row.by, xBy + 3, base, 7, cols.by - 6);
+        const lesson = { date: row.l.date, pair: row.l.pair };
+        ops.text(formatDateShort(row.l.date), xs[1] + 2, base, 7, false, { what: 'date', ...lesson });
+        ops.center(String(row.l.pair), xs[2] + cols.pair / 2, base, 7, false, { what: 'pair', ...lesson });
+        row.lines.forEach((ln, k) =>
+          ops.text(ln, xs[3] + 3, base - k * LINE, 7.5, false, { what: 'topic', ...lesson }),
+        );
+        ops.center(String(row.l.hours), xHours + cols.hours / 2, base, 7, false, {
+          what: 'hours',
+          ...lesson,
+        });
+        ops.fit(row.by, xBy + 3, base, 7, cols.by - 6, { what: 'conducted', ...lesson });
         y -= h;
         ops.line(M, y, W - M, y);
       }
@@ -370,10 +287,11 @@ function planJournal(doc: JournalDoc, ctx: Ctx): Array<(ops: Ops) => void> {
         const base = y - 9;
         const res = byStudent.get(s.id);
         ops.right(String(r + k + 1), xs[0] + 19, base, 7);
-        ops.fit(s.name, xs[1] + 3, base, 7.5, 254);
-        ops.text(s.recordBookNo, xs[2] + 3, base, 7);
-        ops.text(res?.intermediate.join(', ') ?? '', xs[3] + 3, base, 7.5);
-        ops.text(res?.exam.join(', ') ?? '', xs[4] + 3, base, 7.5);
+        ops.fit(s.name, xs[1] + 3, base, 7.5, 254, { what: 'name', row: r + k + 1 });
+        ops.text(s.recordBookNo, xs[2] + 3, base, 7, false, { what: 'recordBook', student: s.name });
+        const result = (column: string) => ({ what: 'result', student: s.name, column });
+        ops.text(res?.intermediate.join(', ') ?? '', xs[3] + 3, base, 7.5, false, result('intermediate'));
+        ops.text(res?.exam.join(', ') ?? '', xs[4] + 3, base, 7.5, false, result('exam'));
         y -= 12;
         ops.line(M, y, xs[4] + 140, y);
       });
@@ -391,7 +309,8 @@ function planJournal(doc: JournalDoc, ctx: Ctx): Array<(ops: Ops) => void> {
       signer(t('print.sign.teacher'), j.teacher);
       signer(t('print.sign.head'), j.head);
       signer(t('print.sign.dean'), j.dean);
-      qrOps(ops, qrText(doc.number, doc.code), W - M - 80, M + 14, 80);
+      if (ctx.canon === 2) ops.qr(W - M - 80, M + 14, 80);
+      else legacyQr(ops, doc, W - M - 80, M + 14, 80);
     });
   }
   return pages;
@@ -402,48 +321,96 @@ export type JournalPdfOptions = {
   now: number;
   /** Called after each page is written (progress); throw from it to cancel. */
   onPage?: () => void;
+  /** The canonical version to print with: 2 (default); 1 only to keep old papers' verification tested. */
+  canon?: 1 | 2;
 };
 
-/** One PDF of one or more journals (a group's file); each journal numbers its own pages. */
-export async function journalsPdf(
-  docs: readonly JournalDoc[],
-  opts: JournalPdfOptions,
-): Promise<{ bytes: Uint8Array; pages: number[] }> {
+/** The QR code of a v1 paper: drawn as plain rectangles, without the v2 mark. */
+function legacyQr(ops: Ops, doc: JournalDoc, x: number, y: number, size: number): void {
+  ops.raw(qrRects(qrText(doc.number, doc.code ?? ''), x, y, size));
+}
+
+/** The pages of one journal written as operators, with its code (v2: computed from them). */
+function writeJournal(doc: JournalDoc, ctx: Ctx, tagging: boolean): WrittenDocument {
+  const plan = planJournal(doc, ctx);
+  const t = (k: MessageKey, p?: Record<string, string | number>) => translate(ctx.locale, k, p);
+  const pages = plan.map((draw, i) => {
+    const ops = new Ops(ctx.fonts, [W, H], tagging);
+    draw(ops);
+    ops.raw('0 g');
+    const pageOf = t('doc.pageOf', { x: i + 1, y: plan.length });
+    if (ctx.canon === 1)
+      ops.text(
+        `${t('print.footer', { number: doc.number, time: stamp(ctx.now), code: doc.code ?? '' })} · ${pageOf}`,
+        M,
+        FOOT_Y,
+        6.5,
+      );
+    else {
+      // The number first (it names the document), the code last (its width moves nothing).
+      const number = `№ ${doc.number}`;
+      ops.number(number, M, FOOT_Y, 6.5);
+      const rest = ` ${t('print.footer2', { time: stamp(ctx.now), page: pageOf })} `;
+      const x = M + ops.width(number, 6.5);
+      ops.text(rest, x, FOOT_Y, 6.5);
+      ops.code(x + ops.width(rest, 6.5), FOOT_Y, 6.5);
+    }
+    return ops;
+  });
+  if (ctx.canon === 2) return writeDocument(ctx.fonts, pages, doc.number);
+  const code = doc.code ?? '';
+  return { code, contents: pages.map((p) => p.content(null)), runs: [], canonical: '' };
+}
+
+async function newPdf(locale: Locale, now: number) {
   const fontBytes = loadFontBytes();
   const pdf = await PDFDocument.create();
   pdf.registerFontkit(fontkit);
-  pdf.setTitle(translate(opts.locale, 'print.title'));
+  pdf.setTitle(translate(locale, 'print.title'));
   pdf.setCreator('AVN Desk');
-  pdf.setCreationDate(new Date(opts.now));
-  pdf.setModificationDate(new Date(opts.now));
+  pdf.setCreationDate(new Date(now));
+  pdf.setModificationDate(new Date(now));
   const fonts = new Fonts(
     await pdf.embedFont(fontBytes.regular, { subset: true }),
     await pdf.embedFont(fontBytes.bold, { subset: true }),
   );
-  const ctx: Ctx = { fonts, locale: opts.locale, now: opts.now };
+  return { pdf, fonts };
+}
+
+/**
+ * One PDF of one or more journals (a group's file); each journal numbers its own pages and has its own
+ * code (returned in order).
+ */
+export async function journalsPdf(
+  docs: readonly JournalDoc[],
+  opts: JournalPdfOptions,
+): Promise<{ bytes: Uint8Array; pages: number[]; codes: string[] }> {
+  const { pdf, fonts } = await newPdf(opts.locale, opts.now);
+  const ctx: Ctx = { fonts, locale: opts.locale, now: opts.now, canon: opts.canon ?? 2 };
   const counts: number[] = [];
-  const refs: { regular: PDFRef; bold: PDFRef } = { regular: fonts.regular.ref, bold: fonts.bold.ref };
+  const codes: string[] = [];
   for (const doc of docs) {
-    const plan = planJournal(doc, ctx);
-    counts.push(plan.length);
-    const foot = (x: number) =>
-      translate(opts.locale, 'print.footer', { number: doc.number, time: stamp(opts.now), code: doc.code }) +
-      ` · ${translate(opts.locale, 'doc.pageOf', { x, y: plan.length })}`;
-    plan.forEach((draw, i) => {
-      const ops = new Ops(fonts);
-      draw(ops);
-      ops.raw('0 g');
-      ops.text(foot(i + 1), M, FOOT_Y, 6.5);
-      const page = pdf.addPage([W, H]);
-      page.node.setFontDictionary(PDFName.of('F1'), refs.regular);
-      page.node.setFontDictionary(PDFName.of('F2'), refs.bold);
-      // Compressed by Node's zlib (native), not pdf-lib's JavaScript deflate: the operators are ASCII.
-      const content = deflateSync(Buffer.from(ops.parts.join('\n'), 'latin1'), { level: 6 });
-      page.node.addContentStream(
-        pdf.context.register(pdf.context.stream(content, { Filter: 'FlateDecode' })),
-      );
-      opts.onPage?.();
-    });
+    const written = writeJournal(doc, ctx, false);
+    counts.push(written.contents.length);
+    codes.push(written.code);
+    addPages(
+      pdf,
+      fonts,
+      written.contents.map((content) => ({ size: [W, H] as const, content })),
+      opts.onPage,
+    );
   }
-  return { bytes: await pdf.save({ useObjectStreams: true }), pages: counts };
+  return { bytes: await pdf.save({ useObjectStreams: true }), pages: counts, codes };
+}
+
+/**
+ * A journal written as it would be printed, without making a file: its code and its text runs tagged
+ * with what each is (cell, name, topic…) — the verifier compares a paper with it.
+ */
+export async function writtenJournal(
+  doc: JournalDoc,
+  opts: { locale: Locale; now: number },
+): Promise<WrittenDocument> {
+  const { fonts } = await newPdf(opts.locale, opts.now);
+  return writeJournal(doc, { fonts, locale: opts.locale, now: opts.now, canon: 2 }, true);
 }

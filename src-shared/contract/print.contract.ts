@@ -32,12 +32,39 @@ export type PrintJobView = z.infer<typeof printJobView>;
 
 export const verifyVerdict = z.object({
   number: z.string(),
+  /** The code printed on the paper (read from it or typed). */
   code: z.string(),
+  /** The pages of the file that hold this document (none when typed). */
+  pages: z.array(z.number().int()),
+  canon: z.union([z.literal(1), z.literal(2)]),
   offeringId: id.nullable(),
   printedAt: z.number().int().nullable(),
+  /**
+   * The paper against its own code: intact, tampered (its content does not give its code), v1 (printed
+   * before codes could be recomputed from a page), not_read (typed, no file).
+   */
+  paper: z.enum(['intact', 'tampered', 'v1', 'not_read']),
+  paperProblems: z.array(
+    z.object({
+      kind: z.enum(['foreign', 'codes', 'content', 'qr', 'not_v2']),
+      page: z.number().int().nullable(),
+    }),
+  ),
+  /** The printed code against the document register: unknown when the number is not in it. */
+  register: z.enum(['matches', 'differs', 'unknown']),
+  registered: z
+    .object({
+      code: z.string(),
+      locale: z.enum(['ru', 'ky']),
+      canon: z.union([z.literal(1), z.literal(2)]).nullable(),
+      printedAt: z.number().int(),
+      printedBy: z.string().nullable(),
+      twin: z.string().nullable(),
+    })
+    .nullable(),
+  /** The replica against the registered code: has the journal changed since printing? */
+  replica: z.enum(['unchanged', 'changed', 'not_in_replica', 'not_checked']),
   current: z.string().nullable(),
-  matches: z.boolean(),
-  problem: z.enum(['unknown_number', 'not_in_replica', 'not_readable']).nullable(),
   journal: z
     .object({ discipline: z.string(), group: z.string(), teacher: z.string(), kind: z.string() })
     .nullable(),
@@ -51,6 +78,22 @@ export const verifyVerdict = z.object({
       at: z.number().int(),
     }),
   ),
+  /** Where the paper differs from the journal written again from the replica, each named. */
+  differences: z.array(
+    z.object({
+      page: z.number().int(),
+      what: z.string(),
+      student: z.string().nullable(),
+      date: z.string().nullable(),
+      pair: z.number().int().nullable(),
+      row: z.number().int().nullable(),
+      column: z.string().nullable(),
+      paper: z.string(),
+      printed: z.string(),
+    }),
+  ),
+  /** Paper, register and replica agree. */
+  ok: z.boolean(),
 });
 export type VerifyVerdict = z.infer<typeof verifyVerdict>;
 
@@ -168,5 +211,22 @@ export const printContract = {
   'print.verify': method({
     input: z.object({ text: z.string().trim().min(4).max(300) }).strict(),
     output: verifyVerdict,
+  }),
+  /**
+   * Verify a PDF file of printed documents: each document's pages read (not their metadata), its code
+   * recomputed from what they show, then the register and the replica — a verdict per document.
+   */
+  'print.verifyFile': method({
+    input: z
+      .object({
+        name: z.string().trim().min(1).max(255),
+        /** The file's bytes in base64 (up to 16 MB of PDF). */
+        base64: z
+          .string()
+          .max(22_400_000)
+          .regex(/^[A-Za-z0-9+/]*={0,2}$/),
+      })
+      .strict(),
+    output: z.object({ verdicts: z.array(verifyVerdict) }),
   }),
 };

@@ -82,6 +82,7 @@ export const METHOD_RIGHTS = {
   'print.options': view('print'),
   'print.register': view('print'),
   'print.verify': view('print'),
+  'print.verifyFile': view('print'),
   'print.start': act('print'),
   'print.job': act('print'),
   'print.cancel': act('print'),

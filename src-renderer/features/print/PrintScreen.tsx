@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { PaperView, PrintJobView, VerifyVerdict } from '../../../src-shared/contract/print.contract';
 import { formatBishkekStamp } from '../../../src-shared/domain/time';
+import { verdictLines } from '../../../src-shared/domain/verdict-text';
 import { formatDateShort } from '../../../src-shared/i18n/format';
 import type { MessageKey } from '../../../src-shared/i18n/translate';
 import { call } from '../../api/client';
@@ -269,11 +270,51 @@ function PrintJournals() {
   );
 }
 
+/** One verdict: the paper, the register and the replica on lines of their own, then what differs. */
+function VerdictView({ verdict }: { verdict: VerifyVerdict }) {
+  const { t, locale } = useI18n();
+  const lines = verdictLines(verdict, locale);
+  return (
+    <div className={verdict.ok ? 'verdict ok' : 'verdict bad'} role="status">
+      <strong>{lines[0]?.text}</strong>
+      {verdict.journal ? (
+        <div>
+          {verdict.journal.discipline} · {verdict.journal.kind} · {verdict.journal.group} ·{' '}
+          {verdict.journal.teacher}
+          {verdict.printedAt !== null ? ` · ${t('printui.printedAt', { at: stamp(verdict.printedAt) })}` : ''}
+        </div>
+      ) : null}
+      <ul className="verdict-lines">
+        {lines.slice(1).map((l, i) => (
+          <li key={i} className={`tone-${l.tone}${l.detail ? ' detail' : ''}`}>
+            {l.text}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 function VerifyPaper() {
   const { t } = useI18n();
   const [text, setText] = useState('');
-  const [verdict, setVerdict] = useState<VerifyVerdict | null>(null);
+  const [verdicts, setVerdicts] = useState<VerifyVerdict[] | null>(null);
+  const [fileName, setFileName] = useState('');
   const check = useAction();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const verifyFile = (file: File) => {
+    setFileName(file.name);
+    check.run(
+      async () => {
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        let binary = '';
+        for (let i = 0; i < bytes.length; i += 0x8000)
+          binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return call('print.verifyFile', { name: file.name, base64: btoa(binary) });
+      },
+      (r) => setVerdicts(r.verdicts),
+    );
+  };
   return (
     <div className="print-ui">
       <form
@@ -281,7 +322,11 @@ function VerifyPaper() {
         aria-label={t('printui.tab.verify')}
         onSubmit={(e) => {
           e.preventDefault();
-          check.run(() => call('print.verify', { text }), setVerdict);
+          setFileName('');
+          check.run(
+            () => call('print.verify', { text }),
+            (v) => setVerdicts([v]),
+          );
         }}
       >
         <label className="field-inline grow">
@@ -296,57 +341,34 @@ function VerifyPaper() {
         <button type="submit" className="btn primary" disabled={check.busy || text.trim().length < 4}>
           {t('printui.verify')}
         </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept="application/pdf,.pdf"
+          hidden
+          data-testid="verify-file"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) verifyFile(f);
+            e.target.value = '';
+          }}
+        />
+        <button
+          type="button"
+          className="btn"
+          disabled={check.busy}
+          onClick={() => fileInput.current?.click()}
+        >
+          {t('printui.verifyFile')}
+        </button>
       </form>
       <p className="muted">{t('printui.verifyHint')}</p>
+      {check.busy && fileName ? <p className="muted">{t('printui.reading', { name: fileName })}</p> : null}
       {check.error ? <ErrorState error={check.error} /> : null}
-      {verdict ? (
-        <div className={verdict.matches ? 'verdict ok' : 'verdict bad'} role="status">
-          <strong>
-            {verdict.problem
-              ? t(`printui.problem.${verdict.problem}`)
-              : verdict.matches
-                ? t('printui.matches')
-                : t('printui.differs', { current: verdict.current ?? '?' })}
-          </strong>
-          {verdict.journal ? (
-            <div>
-              {verdict.journal.discipline} · {verdict.journal.kind} · {verdict.journal.group} ·{' '}
-              {verdict.journal.teacher}
-              {verdict.printedAt !== null
-                ? ` · ${t('printui.printedAt', { at: stamp(verdict.printedAt) })}`
-                : ''}
-            </div>
-          ) : null}
-          {!verdict.matches && !verdict.problem ? (
-            verdict.changes.length === 0 ? (
-              <p>{t('verify.noChanges')}</p>
-            ) : (
-              <table className="control-table" aria-label={t('printui.changes')}>
-                <thead>
-                  <tr>
-                    <th>{t('printui.col.date')}</th>
-                    <th>{t('printui.col.what')}</th>
-                    <th>{t('printui.col.now')}</th>
-                    <th>{t('printui.col.by')}</th>
-                    <th>{t('printui.col.at')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {verdict.changes.map((c, i) => (
-                    <tr key={i}>
-                      <td>{formatDateShort(c.date)}</td>
-                      <td>{c.kind === 'topic' ? t('printui.change.topic') : (c.student ?? '')}</td>
-                      <td>{c.kind === 'cleared' ? t('printui.change.cleared') : c.now}</td>
-                      <td>{c.by ?? '?'}</td>
-                      <td>{stamp(c.at)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )
-          ) : null}
-        </div>
-      ) : null}
+      {verdicts && verdicts.length === 0 ? <p className="empty">{t('verify.none')}</p> : null}
+      {verdicts?.map((v, i) => (
+        <VerdictView key={`${v.number}-${i}`} verdict={v} />
+      ))}
     </div>
   );
 }

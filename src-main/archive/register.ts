@@ -5,7 +5,7 @@ import { translate, type Locale, type MessageKey } from '../../src-shared/i18n/t
 import { formatNumber } from '../../src-shared/i18n/format';
 import type { Db } from '../db/open';
 import { commitLocal, type LocalActor } from '../db/write-path';
-import { documentFrame, documentNumber, PdfWriter, stamp } from '../print/pdf';
+import { documentFrame, documentNumber, PdfWriter, stamp, type FinishedDocument } from '../print/pdf';
 import type { PackageResult } from './package';
 import { unitFacts } from './scope';
 
@@ -104,7 +104,7 @@ export function listPackages(db: Db, grants: readonly RoleGrant[], id?: string):
 export async function transferActPdf(
   p: PackageView,
   ctx: { locale: Locale; now: number; by: string },
-): Promise<{ bytes: Uint8Array; number: string }> {
+): Promise<FinishedDocument & { number: string }> {
   const t = (k: MessageKey, params?: Record<string, string | number>) => translate(ctx.locale, k, params);
   const number = documentNumber('АРХ', ctx.now);
   const pdf = await PdfWriter.create('portrait', {
@@ -143,5 +143,5 @@ export async function transferActPdf(
     [{ role: t('archive.act.handed'), name: ctx.by }, { role: t('archive.act.received') }],
     t('doc.date'),
   );
-  return { bytes: await pdf.finish(documentFrame(ctx.locale, ctx.now, number)), number };
+  return { ...(await pdf.finish(documentFrame(ctx.locale, ctx.now, number))), number };
 }

@@ -1,7 +1,7 @@
 import type { ControlLessonRow, ControlReport } from '../../src-shared/contract/control.contract';
 import { formatDateShort } from '../../src-shared/i18n/format';
 import { translate, type Locale, type MessageKey } from '../../src-shared/i18n/translate';
-import { documentFrame, documentNumber, PdfWriter, stamp } from '../print/pdf';
+import { documentFrame, documentNumber, PdfWriter, stamp, type FinishedDocument } from '../print/pdf';
 import type { ControlExportData } from './export';
 
 /**
@@ -33,7 +33,7 @@ function figureRow(name: string, f: ControlReport['total']): string[] {
 export async function controlActPdf(
   data: ControlExportData,
   ctx: DocContext & { comment?: string },
-): Promise<{ bytes: Uint8Array; number: string }> {
+): Promise<FinishedDocument & { number: string }> {
   const t = tr(ctx.locale);
   const r = data.summary;
   const number = documentNumber('АКТ', ctx.now);
@@ -88,7 +88,7 @@ export async function controlActPdf(
     ],
     t('doc.date'),
   );
-  return { bytes: await pdf.finish(documentFrame(ctx.locale, ctx.now, number)), number };
+  return { ...(await pdf.finish(documentFrame(ctx.locale, ctx.now, number))), number };
 }
 
 /** The lessons each teacher owes (missing now), by teacher. */
@@ -122,7 +122,7 @@ export async function noticesPdf(
   period: ControlReport['period'],
   teachers: ReturnType<typeof owedByTeacher>,
   ctx: DocContext,
-): Promise<{ bytes: Uint8Array; number: string }> {
+): Promise<FinishedDocument & { number: string }> {
   const t = tr(ctx.locale);
   const number = documentNumber('УВ', ctx.now);
   const pdf = await PdfWriter.create('portrait', {
@@ -161,5 +161,5 @@ export async function noticesPdf(
       t('doc.date'),
     );
   });
-  return { bytes: await pdf.finish(documentFrame(ctx.locale, ctx.now, number)), number };
+  return { ...(await pdf.finish(documentFrame(ctx.locale, ctx.now, number))), number };
 }

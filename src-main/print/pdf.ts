@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { PDFDocument } from 'pdf-lib';
 import { formatBishkekInstant, formatBishkekStamp } from '../../src-shared/domain/time';
 import { translate, type Locale } from '../../src-shared/i18n/translate';
+import { addPages, Fonts, n2, Ops, writeDocument } from './pdf-ops';
 
 /**
  * The one PDF module (ARCHITECTURE.md, Shared machinery): pdf-lib documents with an embedded DejaVu Sans
@@ -27,6 +28,7 @@ export function documentFrame(locale: Locale, now: number, number: string) {
     number: `№ ${number}`,
     made: translate(locale, 'doc.made', { time: stamp(now) }),
     pageOf: (x: number, y: number) => translate(locale, 'doc.pageOf', { x, y }),
+    codeLabel: translate(locale, 'print.codeLabel'),
   };
 }
 
@@ -67,22 +69,29 @@ export function assertGlyphs(text: string): void {
 
 export const A4 = { portrait: [595.28, 841.89] as const, landscape: [841.89, 595.28] as const };
 const MARGIN = 42;
-const INK = rgb(0.1, 0.12, 0.16);
-const GREY = rgb(0.42, 0.46, 0.52);
+const INK = '0.1 0.12 0.16';
+const GREY = '0.42 0.46 0.52';
 
 export type Align = 'left' | 'right';
 export type TableColumn = { header: string; width: number; align?: Align };
 
-/** A document being written: pages flow top to bottom; `finish` adds the frame to every page. */
+/** A finished document: its bytes, its verification code (canonical v2) and its page count. */
+export type FinishedDocument = { bytes: Uint8Array; code: string; pages: number };
+
+/**
+ * A document being written: pages flow top to bottom; `finish` adds the frame to every page — the
+ * document number (marked: it names the document), when it was made, "page X of Y" and the verification
+ * code — computes the code from the pages' content and writes the PDF. Pages are written as operators
+ * through `Ops` (pdf-ops.ts), the vocabulary the verifier reads back.
+ */
 export class PdfWriter {
-  private page!: PDFPage;
+  private page!: Ops;
   private y = 0;
-  private readonly pages: PDFPage[] = [];
+  private readonly pages: Ops[] = [];
 
   private constructor(
     readonly doc: PDFDocument,
-    readonly font: PDFFont,
-    readonly bold: PDFFont,
+    private readonly fonts: Fonts,
     private readonly size: readonly [number, number],
   ) {
     this.newPage();
@@ -104,7 +113,7 @@ export class PdfWriter {
     doc.setProducer('AVN Desk (pdf-lib)');
     doc.setCreationDate(new Date(meta.now));
     doc.setModificationDate(new Date(meta.now));
-    return new PdfWriter(doc, font, bold, A4[orientation]);
+    return new PdfWriter(doc, new Fonts(font, bold), A4[orientation]);
   }
 
   get width(): number {
@@ -113,7 +122,7 @@ export class PdfWriter {
 
   /** Start a new page (also done automatically when the content does not fit). */
   newPage(): void {
-    this.page = this.doc.addPage([this.size[0], this.size[1]]);
+    this.page = new Ops(this.fonts, this.size);
     this.pages.push(this.page);
     this.y = this.size[1] - MARGIN - 14;
   }
@@ -122,10 +131,14 @@ export class PdfWriter {
     if (this.y - height < MARGIN + 24) this.newPage();
   }
 
+  private textWidth(s: string, size: number, bold = false): number {
+    return this.fonts.width(s, bold) * size;
+  }
+
   /** Lines of `text` that fit `width` at `size`: words kept whole where they fit, else broken between letters. */
-  wrap(text: string, width: number, size: number, font: PDFFont = this.font): string[] {
+  wrap(text: string, width: number, size: number, bold = false): string[] {
     const out: string[] = [];
-    const fits = (s: string) => font.widthOfTextAtSize(s, size) <= width;
+    const fits = (s: string) => this.textWidth(s, size, bold) <= width;
     for (const para of text.split('\n')) {
       let line = '';
       for (const whole of para.split(/\s+/).filter(Boolean)) {
@@ -149,6 +162,12 @@ export class PdfWriter {
     return out;
   }
 
+  private draw(s: string, x: number, y: number, size: number, bold: boolean, color: string): void {
+    if (s === '') return;
+    this.page.raw(`${color} rg`);
+    this.page.text(s, x, y, size, bold);
+  }
+
   /** A paragraph of wrapped text. */
   text(
     text: string,
@@ -156,16 +175,10 @@ export class PdfWriter {
   ): void {
     assertGlyphs(text);
     const size = opts.size ?? 10;
-    const font = opts.bold ? this.bold : this.font;
-    for (const line of this.wrap(text, this.width, size, font)) {
+    const bold = opts.bold ?? false;
+    for (const line of this.wrap(text, this.width, size, bold)) {
       this.ensure(size + 4);
-      this.page.drawText(line, {
-        x: MARGIN,
-        y: this.y,
-        size,
-        font,
-        color: opts.color === 'grey' ? GREY : INK,
-      });
+      this.draw(line, MARGIN, this.y, size, bold, opts.color === 'grey' ? GREY : INK);
       this.y -= size + 4;
     }
     this.y -= opts.gap ?? 4;
@@ -188,35 +201,25 @@ export class PdfWriter {
     // (rows are drawn at `size`; headers a little smaller)
     const total = columns.reduce((s, c) => s + c.width, 0);
     const widths = columns.map((c) => (c.width / total) * this.width);
-    const drawRow = (cells: readonly string[], font: PDFFont, shade: boolean, size = 8.5) => {
-      const lines = cells.map((c, i) => this.wrap(c, (widths[i] ?? 0) - 6, size, font));
+    const drawRow = (cells: readonly string[], bold: boolean, shade: boolean, size = 8.5) => {
+      const lines = cells.map((c, i) => this.wrap(c, (widths[i] ?? 0) - 6, size, bold));
       const h = Math.max(...lines.map((l) => l.length)) * (size + 2.5) + 5;
       this.ensure(h);
       const top = this.y + size + 2;
       if (shade)
-        this.page.drawRectangle({
-          x: MARGIN,
-          y: top - h,
-          width: this.width,
-          height: h,
-          color: rgb(0.92, 0.94, 0.96),
-        });
+        this.page.raw(`0.92 0.94 0.96 rg ${n2(MARGIN)} ${n2(top - h)} ${n2(this.width)} ${n2(h)} re f`);
       let x = MARGIN;
       lines.forEach((ls, i) => {
         const w = widths[i] ?? 0;
         ls.forEach((line, j) => {
-          const lw = font.widthOfTextAtSize(line, size);
+          const lw = this.textWidth(line, size, bold);
           const lx = columns[i]?.align === 'right' ? x + w - 3 - lw : x + 3;
-          this.page.drawText(line, { x: lx, y: this.y - j * (size + 2.5), size, font, color: INK });
+          this.draw(line, lx, this.y - j * (size + 2.5), size, bold, INK);
         });
         x += w;
       });
-      this.page.drawLine({
-        start: { x: MARGIN, y: top - h },
-        end: { x: MARGIN + this.width, y: top - h },
-        thickness: 0.4,
-        color: GREY,
-      });
+      this.page.raw(`${GREY} RG 0.4 w`);
+      this.page.line(MARGIN, top - h, MARGIN + this.width, top - h);
       this.y -= h;
     };
     for (const c of columns) assertGlyphs(c.header);
@@ -224,7 +227,7 @@ export class PdfWriter {
     const header = () =>
       drawRow(
         columns.map((c) => c.header),
-        this.bold,
+        true,
         true,
         7.5,
       );
@@ -233,7 +236,7 @@ export class PdfWriter {
       const before = this.pages.length;
       this.ensure(size * 2 + 8);
       if (this.pages.length !== before) header();
-      drawRow(r, boldRows.has(i) ? this.bold : this.font, false);
+      drawRow(r, boldRows.has(i), false);
     });
     this.y -= 8;
   }
@@ -245,53 +248,48 @@ export class PdfWriter {
     this.y -= 10;
     for (const l of lines) {
       assertGlyphs(l.role + (l.name ?? ''));
-      this.page.drawText(l.role, { x: MARGIN, y: this.y, size, font: this.font, color: INK });
+      this.draw(l.role, MARGIN, this.y, size, false, INK);
       const lineX = MARGIN + this.width * 0.36;
-      this.page.drawLine({
-        start: { x: lineX, y: this.y - 2 },
-        end: { x: lineX + 120, y: this.y - 2 },
-        thickness: 0.6,
-        color: INK,
-      });
-      if (l.name)
-        this.page.drawText(l.name, { x: lineX + 128, y: this.y, size: 9, font: this.font, color: INK });
-      this.page.drawText(`${dateLabel} «____» ______________ 20___`, {
-        x: lineX,
-        y: this.y - 16,
-        size: 7.5,
-        font: this.font,
-        color: GREY,
-      });
+      this.page.raw(`${INK} RG 0.6 w`);
+      this.page.line(lineX, this.y - 2, lineX + 120, this.y - 2);
+      if (l.name) this.draw(l.name, lineX + 128, this.y, 9, false, INK);
+      this.draw(`${dateLabel} «____» ______________ 20___`, lineX, this.y - 16, 7.5, false, GREY);
       this.y -= 40;
     }
   }
 
-  /** Frame every page: document number and time made at the top, "page X of Y" at the bottom. */
+  /**
+   * Frame every page — the document number and the time made at the top, "page X of Y" and the
+   * verification code at the bottom — compute the code from the pages and write the PDF.
+   */
   async finish(frame: {
     number: string;
     made: string;
     pageOf: (x: number, y: number) => string;
-  }): Promise<Uint8Array> {
+    codeLabel: string;
+  }): Promise<FinishedDocument> {
     const n = this.pages.length;
-    assertGlyphs(frame.number + frame.made + frame.pageOf(n, n));
+    assertGlyphs(frame.number + frame.made + frame.pageOf(n, n) + frame.codeLabel);
+    const [w, h] = this.size;
     this.pages.forEach((p, i) => {
-      const [w, h] = [p.getWidth(), p.getHeight()];
-      p.drawText(`${frame.number} · ${frame.made}`, {
-        x: MARGIN,
-        y: h - MARGIN + 12,
-        size: 7.5,
-        font: this.font,
-        color: GREY,
-      });
+      p.raw(`${GREY} rg`);
+      p.number(frame.number, MARGIN, h - MARGIN + 12, 7.5);
+      const after = ` · ${frame.made}`;
+      p.text(after, MARGIN + p.width(frame.number, 7.5), h - MARGIN + 12, 7.5);
       const label = frame.pageOf(i + 1, n);
-      p.drawText(label, {
-        x: w - MARGIN - this.font.widthOfTextAtSize(label, 8),
-        y: MARGIN - 14,
-        size: 8,
-        font: this.font,
-        color: GREY,
-      });
+      p.right(label, w - MARGIN, MARGIN - 14, 8);
+      // The code last on its line: its own width moves nothing else.
+      const codeLabel = `${frame.codeLabel} `;
+      p.text(codeLabel, MARGIN, MARGIN - 14, 8);
+      p.code(MARGIN + p.width(codeLabel, 8), MARGIN - 14, 8);
     });
-    return this.doc.save();
+    const number = frame.number.replace(/^№\s*/, '');
+    const written = writeDocument(this.fonts, this.pages, number);
+    addPages(
+      this.doc,
+      this.fonts,
+      written.contents.map((content) => ({ size: this.size, content })),
+    );
+    return { bytes: await this.doc.save({ useObjectStreams: true }), code: written.code, pages: n };
   }
 }

@@ -2,7 +2,7 @@ import type { CoverReport } from '../../src-shared/contract/subs.contract';
 import { formatDateShort, monthName } from '../../src-shared/i18n/format';
 import { translate, type Locale, type MessageKey } from '../../src-shared/i18n/translate';
 import { writeWorkbook } from '../export/excel';
-import { documentFrame, documentNumber, PdfWriter } from '../print/pdf';
+import { documentFrame, documentNumber, PdfWriter, type FinishedDocument } from '../print/pdf';
 import type { orderData } from './service';
 
 /**
@@ -16,7 +16,7 @@ const tr = (locale: Locale) => (k: MessageKey, p?: Record<string, string | numbe
 export async function substitutionOrderPdf(
   data: ReturnType<typeof orderData>,
   ctx: { locale: Locale; now: number; author: string },
-): Promise<{ bytes: Uint8Array; number: string }> {
+): Promise<FinishedDocument & { number: string }> {
   const t = tr(ctx.locale);
   const a = data.absence;
   const number = documentNumber('ЗАМ', ctx.now);
@@ -63,7 +63,7 @@ export async function substitutionOrderPdf(
     ],
     t('doc.date'),
   );
-  return { bytes: await pdf.finish(documentFrame(ctx.locale, ctx.now, number)), number };
+  return { ...(await pdf.finish(documentFrame(ctx.locale, ctx.now, number))), number };
 }
 
 /** The cover report as a workbook: substitutes, absent teachers, by reason (numbers as numbers). */

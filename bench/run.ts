@@ -10,9 +10,10 @@ import { benchControl } from './control';
 import { benchSync } from './sync';
 import { benchPrint } from './print';
 import { benchArchive } from './archive';
+import { benchVerify } from './verify';
 
 /**
- * `npm run bench [-- --scale faculty|university] [--only demo|sync|control|print|archive]`: each figure beside a baseline measured in the same
+ * `npm run bench [-- --scale faculty|university] [--only demo|sync|control|print|archive|verify]`: each figure beside a baseline measured in the same
  * run on the same machine (MEASURED.md). Timings are printed, never asserted.
  */
 const { values } = parseArgs({
@@ -79,6 +80,14 @@ if (values.only === 'print') {
   const file = join(dir, 'faculty.db');
   generateDemo(file, { scale: values.scale ? scale : 'faculty' });
   await benchPrint(row, file);
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+if (values.only === 'verify') {
+  const file = join(dir, 'verify.db');
+  generateDemo(file, { scale: values.scale ? scale : 'faculty' });
+  await benchVerify(row, file, dir);
   rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 }

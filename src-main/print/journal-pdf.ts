@@ -411,6 +411,10 @@ export async function writtenJournal(
   doc: JournalDoc,
   opts: { locale: Locale; now: number },
 ): Promise<WrittenDocument> {
-  const { fonts } = await newPdf(opts.locale, opts.now);
-  return writeJournal(doc, { fonts, locale: opts.locale, now: opts.now, canon: 2 }, true);
+  // One set of fonts for every journal written again (never saved): embedding DejaVu costs ~50 ms, and
+  // the code depends on the text, not on the glyph numbers of a subset.
+  measuring ??= newPdf('ru', 0).then((r) => r.fonts);
+  return writeJournal(doc, { fonts: await measuring, locale: opts.locale, now: opts.now, canon: 2 }, true);
 }
+
+let measuring: Promise<Fonts> | null = null;

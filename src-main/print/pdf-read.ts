@@ -120,7 +120,10 @@ type PageRead = {
   content: ReturnType<typeof readPageContent>;
 };
 
-function readPage(doc: PDFDocument, index: number): PageRead {
+/** Each font's map read once per file (every page names the same two fonts). */
+type FontCache = Map<PDFObject, Map<string, string> | null>;
+
+function readPage(doc: PDFDocument, index: number, cache: FontCache): PageRead {
   const page = doc.getPage(index);
   const foreign: string[] = [];
   // pdf-lib writes empty Annots, XObject and ExtGState entries: empty, they draw nothing.
@@ -145,8 +148,12 @@ function readPage(doc: PDFDocument, index: number): PageRead {
     const fonts = resolve(resources.get(PDFName.of('Font')), doc);
     if (fonts instanceof PDFDict)
       for (const [name, ref] of fonts.entries()) {
-        const dict = resolve(ref, doc);
-        const map = dict instanceof PDFDict ? toUnicode(dict, doc) : null;
+        let map = cache.get(ref);
+        if (map === undefined) {
+          const dict = resolve(ref, doc);
+          map = dict instanceof PDFDict ? toUnicode(dict, doc) : null;
+          cache.set(ref, map);
+        }
         if (map) decoders.set(name.decodeText(), map);
         else foreign.push(`font ${name.decodeText()}`);
       }
@@ -190,8 +197,9 @@ export async function readPdfDocuments(bytes: Uint8Array): Promise<ReadDocument[
   const out: ReadDocument[] = [];
   const v2Pages: Array<{ number: string; index: number; read: PageRead }> = [];
   const count = doc.getPageCount();
+  const cache: FontCache = new Map();
   for (let i = 0; i < count; i++) {
-    const read = readPage(doc, i);
+    const read = readPage(doc, i, cache);
     const c = read.content;
     if (c.marked) {
       const numbers = new Set(c.numbers);

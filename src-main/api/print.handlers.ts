@@ -168,7 +168,12 @@ export function printHandlers(
       void runPrintJob(
         {
           dbPath: d.db.$client.name,
-          batch: { unit: input.unit, semesterId: input.semesterId, combined: input.combined },
+          batch: {
+            unit: input.unit,
+            semesterId: input.semesterId,
+            combined: input.combined,
+            bilingual: input.bilingual,
+          },
           outDir: job.dir,
           locale,
           now: ctx.now,
@@ -186,7 +191,11 @@ export function printHandlers(
           // fails the job fails with it (the files are not handed out unregistered).
           try {
             // An archive replica is read-only: its prints are not entered in a register.
-            if (!d.archive) registerPrinted(d.db, localActor(d, ctx), files, locale);
+            if (!d.archive)
+              for (const l of ['ru', 'ky'] as const) {
+                const printed = files.filter((f) => f.locale === l);
+                if (printed.length) registerPrinted(d.db, localActor(d, ctx), printed, l);
+              }
           } catch (err) {
             job.view.state = 'failed';
             job.view.error = err instanceof Error ? err.message : String(err);
@@ -206,6 +215,7 @@ export function printHandlers(
           job.view.files = files.map((f) => ({
             name: basename(f.file),
             group: f.group,
+            locale: f.locale,
             pages: f.pages,
             journals: f.journals,
           }));

@@ -4,7 +4,7 @@ import type { PrintedFile, PrintUnit } from './batch';
 
 export type PrintJobInput = {
   dbPath: string;
-  batch: { unit: PrintUnit | null; semesterId?: number; combined?: boolean };
+  batch: { unit: PrintUnit | null; semesterId?: number; combined?: boolean; bilingual?: boolean };
   outDir: string;
   locale: Locale;
   now: number;

@@ -21,9 +21,17 @@ export const printJobView = z.object({
     z.object({
       name: z.string(),
       group: z.string(),
+      locale: z.enum(['ru', 'ky']),
       pages: z.number().int(),
       journals: z.array(
-        z.object({ offeringId: id, number: z.string(), code: z.string(), pages: z.number().int() }),
+        z.object({
+          offeringId: id,
+          number: z.string(),
+          code: z.string(),
+          pages: z.number().int(),
+          /** The number of the same journal printed in the other language by the same job. */
+          twin: z.string().nullable(),
+        }),
       ),
     }),
   ),
@@ -144,6 +152,8 @@ export const printContract = {
         semesterId: id.optional(),
         combined: z.boolean().default(false),
         locale: z.enum(['ru', 'ky']).optional(),
+        /** Every journal in Russian and in Kyrgyz: a file per group and language, two numbers naming each other. */
+        bilingual: z.boolean().default(false),
       })
       .strict(),
     output: printJobView,

@@ -880,6 +880,7 @@ export const ky: Record<MessageKey, string> = {
   'printui.mine': 'Менин журналдарым',
   'printui.semester': 'Семестр',
   'printui.semesterOption': '{{n}}-семестр, {{year}}',
+  'printui.bothLanguages': 'Эки тилде (эки журнал)',
   'printui.language': 'Тил',
   'printui.combined': 'бир файл менен',
   'printui.start': 'Басып чыгаруу',

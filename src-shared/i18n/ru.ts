@@ -876,6 +876,7 @@ export const ru = {
   'printui.mine': 'Мои журналы',
   'printui.semester': 'Семестр',
   'printui.semesterOption': '{{n}} семестр, {{year}}',
+  'printui.bothLanguages': 'Оба языка (два журнала)',
   'printui.language': 'Язык',
   'printui.combined': 'одним файлом',
   'printui.start': 'Печатать',

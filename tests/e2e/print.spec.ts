@@ -75,7 +75,16 @@ test('the deanery prints a group, previews and saves it, and verifies a paper jo
     .getByLabel('Номер и код (или текст QR-кода)')
     .fill(`AVN-JOURNAL ${printed.number} ${printed.code}`);
   await page.getByRole('button', { name: 'Проверить', exact: true }).click();
-  await expect(page.locator('.verdict.ok')).toContainText('Бумажный журнал совпадает с электронным');
+  await expect(page.locator('.verdict.ok')).toContainText('всё сходится — бумага, реестр и реплика');
+  await expect(page.locator('.verdict.ok')).toContainText('Реестр: код совпадает с зарегистрированным');
+
+  // Verify the saved PDF itself: every journal of the file read from its pages, all agree.
+  await page.getByTestId('verify-file').setInputFiles(saved);
+  const journals = (await readPrintedCodes(pdf)).length;
+  await expect(page.locator('.verdict.ok')).toHaveCount(journals);
+  await expect(page.locator('.verdict.ok').first()).toContainText(
+    'Бумага: её содержимое даёт напечатанный на ней код',
+  );
 
   // The teacher changes one cell of a lesson that has begun.
   await page.getByRole('button', { name: 'Выйти' }).click();
@@ -107,13 +116,42 @@ test('the deanery prints a group, previews and saves it, and verifies a paper jo
   await page.getByLabel('Номер и код (или текст QR-кода)').fill(`${printed.number} ${printed.code}`);
   await page.getByRole('button', { name: 'Проверить', exact: true }).click();
   const verdict = page.locator('.verdict.bad');
-  await expect(verdict).toContainText('Бумажный журнал НЕ совпадает с электронным');
-  const change = verdict
-    .getByRole('table', { name: 'Изменения после печати' })
-    .locator('tbody tr')
-    .filter({ hasText: student.l });
+  await expect(verdict).toContainText('НЕ сходится');
+  await expect(verdict).toContainText('Реплика: журнал изменён после печати');
+  const change = verdict.locator('li').filter({ hasText: student.l });
   await expect(change).toContainText(teacherName);
   await docShot(page, 'verify.png');
+  // The saved file says the same, its paper intact; in both languages and at both sizes it fits.
+  await page.getByTestId('verify-file').setInputFiles(saved);
+  await expect(page.locator('.verdict.bad')).toHaveCount(1);
+  for (const [lang, label] of [
+    ['ru', 'НЕ сходится'],
+    ['ky', 'дал КЕЛБЕЙТ'],
+  ] as const) {
+    if (lang === 'ky') {
+      await page.locator('.lang-switch button[lang="ky"]').click();
+      await page.getByTestId('verify-file').setInputFiles(saved);
+    }
+    await expect(page.locator('.verdict.bad')).toContainText(label);
+    for (const [w, h] of [
+      [1280, 720],
+      [1440, 900],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      // Nothing of the verification area sticks out of it (the top bar's width is issue 16's).
+      const wide = await page.evaluate(() => {
+        const area = document.querySelector('.print-ui')?.getBoundingClientRect();
+        const out: string[] = [];
+        for (const el of Array.from(document.querySelectorAll('.print-ui *'))) {
+          const r = el.getBoundingClientRect();
+          if (area && r.width > 0 && r.right > area.right + 0.5) out.push(`${el.tagName}.${el.className}`);
+        }
+        return out.slice(0, 10);
+      });
+      expect(wide).toEqual([]);
+      await page.screenshot({ path: `test-results/screens/verify-file-${lang}-${w}.png` });
+    }
+  }
   expect(errors).toEqual([]);
 });
 

@@ -60,7 +60,7 @@ function PrintJournals() {
   const options = useCall('print.options', {});
   const [unitKey, setUnitKey] = useState('');
   const [semesterId, setSemesterId] = useState<number | ''>('');
-  const [language, setLanguage] = useState<'ru' | 'ky'>(locale);
+  const [language, setLanguage] = useState<'ru' | 'ky' | 'both'>(locale);
   const [combined, setCombined] = useState(false);
   const [job, setJob] = useState<PrintJobView | null>(null);
   const [preview, setPreview] = useState<{ url: string; name: string } | null>(null);
@@ -119,7 +119,8 @@ function PrintJournals() {
                 unit: { kind: chosen.kind, id: chosen.id },
                 ...(semester !== undefined ? { semesterId: semester } : {}),
                 combined,
-                locale: language,
+                locale: language === 'both' ? locale : language,
+                bilingual: language === 'both',
               }),
             setJob,
           );
@@ -173,10 +174,11 @@ function PrintJournals() {
           <select
             aria-label={t('printui.language')}
             value={language}
-            onChange={(e) => setLanguage(e.target.value as 'ru' | 'ky')}
+            onChange={(e) => setLanguage(e.target.value as 'ru' | 'ky' | 'both')}
           >
             <option value="ru">Русский</option>
             <option value="ky">Кыргызча</option>
+            <option value="both">{t('printui.bothLanguages')}</option>
           </select>
         </label>
         <label className="check">

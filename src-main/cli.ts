@@ -423,7 +423,8 @@ Writes one ZIP: the data of every record of the unit and period as NDJSON (the a
 printed journals as PDF per group, manifest.json (every file's size and SHA-256, record counts, versions,
 who and when) and manifest.sha256, the package digest. Without --unit: everything in the replica; without
 --period: the current semester; without --out: archive/ beside the replica. With --as LOGIN (an archivist
-of the unit; password in AVN_DESK_PASSWORD) the digest is entered in the archive register (synced).`,
+of the unit; password in AVN_DESK_PASSWORD) the digest is entered in the archive register (synced);
+without it the package is not registered, and archive verify and open will not take it as whole.`,
     options: {
       ...common,
       unit: { type: 'string' },
@@ -439,28 +440,37 @@ of the unit; password in AVN_DESK_PASSWORD) the digest is entered in the archive
     usage: `archive verify PACKAGE [--json] [--db FILE]
 
 Reports every missing, extra or altered file and a wrong digest, and whether the package digest is in
-the replica's archive register. Exit code 0 only when the package is whole.`,
+the archive register of the replica of --db. The digest inside a package proves nothing alone (anyone
+can recompute it), so a package is whole only when every file matches AND its digest is the registered
+one: "rewritten" when its package id is registered with another digest, "not in the archive register"
+otherwise (a package made with archive create without --as is not registered). Exit code 0 only when
+the package is whole.`,
     options: { ...common, file: { type: 'string' }, json: { type: 'boolean' } },
     positional: 'file',
     run: (v, out) => archiveVerify(dbPath(v), v, out, (m) => new UsageError(m)),
   },
   'archive open': {
     summary: 'load a whole archive package into a separate read-only replica',
-    usage: `archive open PACKAGE [--out FILE] [--serve] [--port N] [--db FILE]
+    usage: `archive open PACKAGE [--out FILE] [--serve] [--port N] [--force] [--db FILE]
 
 Verifies the package and loads it into a new replica (default: archives/<digest>.db beside the replica
 of --db), which the app opens read-only to browse and print from; people log in with the passwords of
-the replica of --db. With --serve it is served in web mode at once (Ctrl+C stops it).`,
+the replica of --db. With --serve it is served in web mode at once (Ctrl+C stops it). A package whose
+digest is not the registered one in the archive register of --db (rewritten, or not registered) is
+refused (exit 1) unless --force; forced, the replica is marked and the app says so on every screen.`,
     options: {
       ...common,
       file: { type: 'string' },
       out: { type: 'string' },
       serve: { type: 'boolean' },
       port: { type: 'string' },
+      force: { type: 'boolean' },
     },
     positional: 'file',
     async run(v, out) {
-      const { replica } = await archiveOpen(dbPath(v), v, out, (m) => new UsageError(m));
+      const opened = await archiveOpen(dbPath(v), v, out, (m) => new UsageError(m));
+      if (!opened) return 1;
+      const { replica } = opened;
       if (!v.serve) return 0;
       const port = v.port === undefined ? 0 : Number(v.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)

@@ -61,6 +61,7 @@ export function appHandlers(d: Deps): Pick<Handlers, 'app.info' | 'app.recentErr
               periodKind: d.archive.period.kind,
               madeAt: d.archive.madeAt,
               digest: d.archive.digest,
+              registered: d.archive.registered ?? null,
             }
           : null,
       };

@@ -16,13 +16,19 @@ import {
   type GrantMode,
 } from '../archive/confine';
 import { listUnits } from '../print/batch';
-import { archiveInfo, openPackage, wholePackage } from '../archive/open';
+import {
+  archiveInfo,
+  openPackage,
+  requireRegistered,
+  wholePackage,
+  type OpenablePackage,
+} from '../archive/open';
 import { openReplica } from '../db/open';
 import type { PackageResult } from '../archive/package';
 import { listPackages, recordVerified, registerPackage, transferActPdf } from '../archive/register';
 import { runPackageJob } from '../archive/run-job';
 import { unitFacts } from '../archive/scope';
-import { checkPackage, registerStanding } from '../archive/verify';
+import { checkPackage, registerStanding, verdict } from '../archive/verify';
 import type { Db } from '../db/open';
 import { jobEnded } from '../jobs/job';
 import { localActor, requireSession, type Deps, type Handlers } from './context';
@@ -88,10 +94,15 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
   // Targets of packages being written: a second package never picks the same name meanwhile.
   const writing = new Set<string>();
   const folder = () => archiveFolder(d.db.$client.name);
-  const packageFile = (ref: { name?: string; grant?: string }, userId: number, now: number) => {
+  // `keep`: a grant is not spent here (archive.open spends it unless refused for the register alone).
+  const packageFile = (ref: { name?: string; grant?: string }, userId: number, now: number, keep = false) => {
     if (ref.name !== undefined) return packageToRead(folder(), ref.name);
-    const file = grants.take(ref.grant ?? '', 'open', userId, now);
-    if (!existsSync(file) || !statSync(file).isFile()) throw new AppError('NOT_FOUND', {}, 'grant');
+    const token = ref.grant ?? '';
+    const file = keep ? grants.peek(token, 'open', userId, now) : grants.take(token, 'open', userId, now);
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      grants.drop(token);
+      throw new AppError('NOT_FOUND', {}, 'grant');
+    }
     return file;
   };
   return {
@@ -242,14 +253,10 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
       const s = requireSession(ctx);
       const check = await checkPackage(packageFile(input, s.user.id, ctx.now));
       const standing = registerStanding(d.db, check.digest, check.manifest?.packageId ?? null);
+      // Issue 15, item 3: whole only with the registered digest; the register's problem is named.
+      const { whole, problems } = verdict(check, standing.registered);
       let recorded = false;
-      if (
-        check.whole &&
-        standing.registered === 'matches' &&
-        standing.packageId &&
-        check.digest &&
-        !d.archive
-      ) {
+      if (whole && standing.packageId && check.digest && !d.archive) {
         const facts = check.manifest ? unitFacts(d.db, check.manifest.unit) : null;
         if (facts && canArchive(s.grants, facts.target, 'make')) {
           recordVerified(d.db, localActor(d, ctx), standing.packageId, check.digest);
@@ -257,9 +264,9 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
         }
       }
       return {
-        whole: check.whole,
+        whole,
         digest: check.digest,
-        problems: check.problems,
+        problems,
         registered: standing.registered,
         packageId: standing.packageId,
         recorded,
@@ -300,13 +307,32 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
     },
     'archive.open': async (input, ctx) => {
       const s = requireSession(ctx);
-      const file = packageFile(input, s.user.id, ctx.now);
-      const checked = await wholePackage(file);
-      const facts = unitFacts(d.db, checked.manifest.unit);
-      if (facts && !canArchive(s.grants, facts.target, 'view'))
-        throw new AppError('SCOPE_FORBIDDEN', {}, 'file');
-      const target = replicaForPackage(d.db.$client.name, checked.digest);
-      return openPackage(file, target, { host: d.db, checked });
+      const file = packageFile(input, s.user.id, ctx.now, true);
+      let cleared: OpenablePackage;
+      try {
+        const checked = await wholePackage(file);
+        const facts = unitFacts(d.db, checked.manifest.unit);
+        if (facts && !canArchive(s.grants, facts.target, 'view'))
+          throw new AppError('SCOPE_FORBIDDEN', {}, 'file');
+        // Issue 15, item 3: the register decides; anything else opens only when the person insists.
+        cleared = requireRegistered(checked, d.db, { force: input.force === true, locale: ctx.locale });
+      } catch (err) {
+        // Refused for the register alone: the dialog's grant stays for the confirmed open.
+        if (!(err instanceof AppError && err.code === 'PACKAGE_UNREGISTERED') && input.grant)
+          grants.drop(input.grant);
+        throw err;
+      }
+      if (input.grant) grants.take(input.grant, 'open', s.user.id, ctx.now);
+      if (cleared.registered !== 'matches')
+        d.logger.warn('archive.open.unregistered', {
+          method: 'archive.open',
+          code: 'PACKAGE_UNREGISTERED',
+          userId: s.user.id,
+          packageId: cleared.manifest.packageId,
+          registered: cleared.registered,
+        });
+      const target = replicaForPackage(d.db.$client.name, cleared.digest);
+      return openPackage(file, target, { host: d.db, checked: cleared });
     },
   };
 }

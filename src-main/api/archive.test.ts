@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveJobView, PackageView, VerifyReport } from '../../src-shared/contract/archive.contract';
@@ -233,6 +234,21 @@ describe('archive API', () => {
     // The package, copied into this replica's own archive folder.
     mkdirSync(archiveFolder(working), { recursive: true });
     copyFileSync(pkg, join(archiveFolder(working), 'group.zip'));
+    // Its register entry, as sync brings it to every replica (issue 15, item 3: the register decides).
+    const entry = app.db.$client
+      .prepare('SELECT * FROM archive_packages WHERE digest = ?')
+      .get(digest) as Record<string, unknown>;
+    const target = new Database(working);
+    try {
+      const columns = Object.keys(entry);
+      target
+        .prepare(
+          `INSERT INTO archive_packages (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        )
+        .run(...Object.values(entry));
+    } finally {
+      target.close();
+    }
     const backend = startBackend({
       dbPath: working,
       now: () => DEMO_NOW,
@@ -260,9 +276,10 @@ describe('archive API', () => {
       // Every session ended; the archive answers, read-only.
       const stale = await backend.dispatch({ method: 'journal.groups', input: {}, session: who });
       expect(stale).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
-      expect((await call<{ archive: { digest: string } | null }>('app.info', {})).archive?.digest).toBe(
+      expect((await call<{ archive: { digest: string } | null }>('app.info', {})).archive).toMatchObject({
         digest,
-      );
+        registered: 'matches',
+      });
       who = await signIn();
       expect((await call<Array<{ id: number }>>('journal.groups', {}, who)).map((g) => g.id)).toEqual([
         groupOf(1),

@@ -12,12 +12,12 @@ import { SYNC_META } from '../sync/engine';
 import { parseScopeKey } from '../../src-shared/sync/tables';
 import { freshPackage } from './confine';
 import { archiveFileName, archiveFolder, replicaForPackage } from './files';
-import { openPackage, wholePackage } from './open';
+import { openPackage, requireRegistered, wholePackage, type OpenablePackage } from './open';
 import { AppError } from '../../src-shared/contract/errors';
 import { registerPackage } from './register';
 import { runPackageJob } from './run-job';
 import { unitFacts } from './scope';
-import { checkPackage, registerStanding } from './verify';
+import { checkPackage, registerStanding, verdict } from './verify';
 
 /**
  * The archive commands of the CLI (`archive create|verify|open`), as functions of parsed options so the
@@ -114,7 +114,7 @@ export async function archiveCreate(
     out.log(
       by
         ? `registered in the archive register as ${by.login}`
-        : 'NOT registered: give --as LOGIN (password in AVN_DESK_PASSWORD), or make it from the Archive screen',
+        : 'NOT registered, so archive verify will not find it whole and archive open needs --force: give --as LOGIN (password in AVN_DESK_PASSWORD), or make it from the Archive screen',
     );
     return 0;
   } finally {
@@ -153,13 +153,15 @@ export async function archiveVerify(
       app.close();
     }
   }
+  // Issue 15, item 3: whole only with the registered digest (no replica: no register, not whole).
+  const { whole, problems } = verdict(check, standing?.registered ?? null);
   if (v.json) {
     out.log(
       JSON.stringify(
         {
-          whole: check.whole,
+          whole,
           digest: check.digest,
-          problems: check.problems,
+          problems,
           files: check.files,
           registered: standing?.registered ?? null,
         },
@@ -168,7 +170,8 @@ export async function archiveVerify(
       ),
     );
   } else {
-    for (const p of check.problems) out.log(`${p.kind.toUpperCase().padEnd(9)} ${p.file ?? ''}`);
+    for (const p of problems)
+      out.log(`${p.kind.toUpperCase().padEnd(12)} ${p.file ?? ''}${PLAIN[p.kind] ?? ''}`);
     if (check.manifest)
       out.log(
         `${check.manifest.unit.name.ru}, ${check.manifest.period.name}; made ${formatBishkekStamp(check.manifest.madeAt)}; ${check.files} files`,
@@ -176,28 +179,39 @@ export async function archiveVerify(
     out.log(`digest: ${check.digest ?? '—'}`);
     out.log(
       standing === null
-        ? 'register: not checked (no replica)'
+        ? `register: NOT CHECKED, no replica at ${dbFile} (give --db): a package is whole only with its registered digest`
         : standing.registered === 'matches'
           ? `register: the digest is registered${standing.verifiedAt ? `, last verified ${formatBishkekStamp(standing.verifiedAt)}` : ''}`
           : standing.registered === 'differs'
-            ? 'register: this package id is registered with ANOTHER digest'
-            : 'register: the digest is NOT registered',
+            ? 'register: rewritten: the digest is not the registered one (this package id is registered with another digest)'
+            : 'register: not in the archive register (neither its digest nor its package id)',
     );
     out.log(
-      check.whole
-        ? 'WHOLE: every file present and unchanged'
-        : `NOT WHOLE: ${check.problems.length} problem(s)`,
+      whole
+        ? 'WHOLE: every file present and unchanged, the digest the registered one'
+        : `NOT WHOLE: ${problems.length} problem(s)`,
     );
   }
-  return check.whole ? 0 : 1;
+  return whole ? 0 : 1;
 }
 
+/** What the register's problems mean, beside their kind (the file's kinds speak for themselves). */
+const PLAIN: Partial<Record<string, string>> = {
+  rewritten: ': rewritten: the digest is not the registered one',
+  unregistered: ': not in the archive register',
+};
+
+/**
+ * Open a whole package into a read-only replica. One whose digest is not the registered one (in the
+ * replica of --db; without one, nothing is registered) is refused — null, the reason logged — unless
+ * `--force`; forced, the replica remembers how the package stood (issue 15, item 3).
+ */
 export async function archiveOpen(
   dbFile: string,
   v: Values,
   out: Out,
   usage: (m: string) => Error,
-): Promise<{ replica: string }> {
+): Promise<{ replica: string } | null> {
   const file = v.file;
   if (typeof file !== 'string' || !existsSync(file)) throw usage('PACKAGE is required (an existing file)');
   const checked = await wholePackage(file).catch((err: unknown) => {
@@ -205,15 +219,36 @@ export async function archiveOpen(
       ? usage(`${file} is not a whole archive package: ${String(err.params.reason ?? '')}`)
       : err;
   });
-  const target = typeof v.out === 'string' && v.out ? v.out : replicaForPackage(dbFile, checked.digest);
   const host = existsSync(dbFile)
     ? boot({ dbPath: dbFile, demoIfMissing: null, log: () => undefined })
     : null;
   try {
-    const r = await openPackage(file, target, { host: host?.db, onProgress: out.progress, checked });
+    let cleared: OpenablePackage;
+    try {
+      cleared = requireRegistered(checked, host?.db ?? null, { force: v.force === true });
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'PACKAGE_UNREGISTERED')) throw err;
+      out.log(
+        `NOT OPENED: ${file}: ${
+          host === null
+            ? `no replica at ${dbFile}, so no archive register to check the digest against`
+            : err.params.registered === 'differs'
+              ? 'rewritten: the digest is not the registered one'
+              : 'not in the archive register'
+        }`,
+      );
+      out.log('add --force to open it anyway (the opened replica is marked as not matching the register)');
+      return null;
+    }
+    const target = typeof v.out === 'string' && v.out ? v.out : replicaForPackage(dbFile, cleared.digest);
+    const r = await openPackage(file, target, { host: host?.db, onProgress: out.progress, checked: cleared });
     out.done();
     const rows = Object.values(r.counts).reduce((s, n) => s + n, 0);
     out.log(`${r.replica}: ${rows} records, read-only; digest ${r.digest}`);
+    if (r.registered !== 'matches')
+      out.log(
+        `FORCED: the package is ${r.registered === 'differs' ? 'rewritten (the digest is not the registered one)' : 'not in the archive register'}; the replica is marked so`,
+      );
     out.log(`browse and print: npm run web -- --db ${r.replica}   (log in with the accounts of ${dbFile})`);
     return { replica: r.replica };
   } finally {

@@ -146,10 +146,21 @@ export class FileGrants {
 
   /** The path of a grant, used up; FILE_CHOICE_EXPIRED when it is unknown, spent, expired or not theirs. */
   take(token: string, mode: GrantMode, owner: number, now: number): string {
+    const path = this.peek(token, mode, owner, now);
+    this.grants.delete(token);
+    return path;
+  }
+
+  /** The path of a grant, left usable (see `take`); `drop` or `take` spends it later. */
+  peek(token: string, mode: GrantMode, owner: number, now: number): string {
     const g = this.grants.get(token);
     if (!g || g.mode !== mode || g.owner !== owner || g.until < now)
       throw new AppError('FILE_CHOICE_EXPIRED');
-    this.grants.delete(token);
     return g.path;
+  }
+
+  /** Spend a grant (whatever its state). */
+  drop(token: string): void {
+    this.grants.delete(token);
   }
 }

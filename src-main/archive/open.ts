@@ -2,7 +2,9 @@ import { createInterface } from 'node:readline';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sql } from 'drizzle-orm';
+import type { RegisterStandingKind } from '../../src-shared/contract/archive.contract';
 import { AppError } from '../../src-shared/contract/errors';
+import { translate, type Locale } from '../../src-shared/i18n/translate';
 import { BulkInsert } from '../db/bulk';
 import { ensureLessonFill } from '../db/control.repo';
 import { getMeta, META, setMeta } from '../db/meta';
@@ -10,7 +12,7 @@ import { openReplica, type Db } from '../db/open';
 import { jobContext, writeAtomicallyAsync, type JobOptions } from '../jobs/job';
 import type { Manifest } from './package';
 import { PACKAGE_TABLES } from './scope';
-import { checkPackage } from './verify';
+import { checkPackage, registerStanding } from './verify';
 import { eachEntry } from './zip-read';
 
 /**
@@ -20,6 +22,9 @@ import { eachEntry } from './zip-read';
  * passwords of the replica it was opened from: the verifiers of the staff accounts present in both (by
  * id and login) are copied — they live in a column no package file holds, so packaging the opened
  * replica again gives the same data files.
+ *
+ * The archive register decides what opens (issue 15, item 3): a package whose digest is not the
+ * registered one opens only when the person insists (`force`), and the replica remembers how it stood.
  */
 
 /** The meta key marking an archive replica: the package's manifest summary (JSON). */
@@ -32,6 +37,11 @@ export type ArchiveReplicaInfo = {
   period: Manifest['period'];
   madeAt: number;
   file: string;
+  /**
+   * How the package stood in the archive register when it was opened: anything but 'matches' was
+   * forced. Absent in replicas opened before the register decided (issue 15, item 3).
+   */
+  registered?: RegisterStandingKind;
 };
 
 export function archiveInfo(db: Db): ArchiveReplicaInfo | null {
@@ -52,17 +62,49 @@ export async function wholePackage(file: string): Promise<WholePackage> {
   return { manifest: check.manifest, digest: check.digest };
 }
 
+/** A whole package with its standing in the archive register, cleared to be opened. */
+export type OpenablePackage = WholePackage & { registered: RegisterStandingKind };
+
+/**
+ * Clear a whole package for opening against the archive register (`register`: the replica whose
+ * register decides; null — none could be read — counts as not registered). Anything but the registered
+ * digest is refused with PACKAGE_UNREGISTERED (params: `registered`, and `reason` in `locale`) unless
+ * `force`.
+ */
+export function requireRegistered(
+  checked: WholePackage,
+  register: Db | null,
+  opts: { force?: boolean; locale?: Locale } = {},
+): OpenablePackage {
+  const registered = register
+    ? registerStanding(register, checked.digest, checked.manifest.packageId).registered
+    : 'not_registered';
+  if (registered !== 'matches' && !opts.force)
+    throw new AppError('PACKAGE_UNREGISTERED', {
+      registered,
+      reason: translate(opts.locale ?? 'ru', `archive.unregistered.${registered}`),
+    });
+  return { ...checked, registered };
+}
+
 /**
  * Load a whole package into a new replica at `target` (replacing one there). `checked`: the package
- * already found whole by `wholePackage` (it is not read twice).
+ * already found whole by `wholePackage` and cleared by `requireRegistered` (it is not read twice);
+ * otherwise it is checked here against `host`'s register, refused unless registered or `force`.
  */
 export async function openPackage(
   file: string,
   target: string,
-  opts: JobOptions & { host?: Db; checked?: WholePackage } = {},
-): Promise<{ replica: string; digest: string; counts: Record<string, number> }> {
+  opts: JobOptions & { host?: Db; checked?: OpenablePackage; force?: boolean } = {},
+): Promise<{
+  replica: string;
+  digest: string;
+  counts: Record<string, number>;
+  registered: RegisterStandingKind;
+}> {
   const ctx = jobContext(opts);
-  const { manifest, digest } = opts.checked ?? (await wholePackage(file));
+  const { manifest, digest, registered } =
+    opts.checked ?? requireRegistered(await wholePackage(file), opts.host ?? null, { force: opts.force });
   mkdirSync(dirname(target), { recursive: true });
   const counts: Record<string, number> = {};
   await writeAtomicallyAsync(target, async (tmp) => {
@@ -129,6 +171,7 @@ export async function openPackage(
         period: manifest.period,
         madeAt: manifest.madeAt,
         file,
+        registered,
       };
       setMeta(db, ARCHIVE_META, JSON.stringify(info));
       sqlite.exec('COMMIT');
@@ -140,7 +183,7 @@ export async function openPackage(
       sqlite.close();
     }
   });
-  return { replica: target, digest, counts };
+  return { replica: target, digest, counts, registered };
 }
 
 /** Copy the password verifiers of staff accounts present in both replicas (same id and login). */

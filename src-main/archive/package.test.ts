@@ -178,11 +178,14 @@ describe('archive package', () => {
     expect((await checkPackage(notZip)).problems).toEqual([{ kind: 'not_a_package', file: null }]);
   }, 60_000);
 
-  it('archive verify exits 0 only for a whole package, naming each problem', async () => {
+  it('archive verify exits 1 for a package not whole, naming each problem', async () => {
     const lines: string[] = [];
     const out = { log: (l: string) => lines.push(l), progress: () => undefined, done: () => undefined };
-    expect(await runCli(['archive', 'verify', pkg, '--db', join(dir, 'none.db')], out)).toBe(0);
-    expect(lines.join('\n')).toContain('WHOLE');
+    // Whole inside, but there is no register to find its digest in (issue 15, item 3: the register
+    // decides; registered.test.ts has the exit 0 of a registered package).
+    expect(await runCli(['archive', 'verify', pkg, '--db', join(dir, 'none.db')], out)).toBe(1);
+    expect(lines.join('\n')).toMatch(/UNREGISTERED\s+manifest\.sha256/);
+    expect(lines.join('\n')).toContain('register: NOT CHECKED');
     lines.length = 0;
     expect(
       await runCli(['archive', 'verify', join(dir, 'removed.zip'), '--db', join(dir, 'none.db')], out),
@@ -192,7 +195,12 @@ describe('archive package', () => {
 
   it('a package opened into a replica gives the same data files when packaged again (tiny, with documents)', async () => {
     const opened = join(dir, 'opened.db');
-    const r = await openPackage(pkg, opened);
+    // Made here without the register: refused, then opened as a forced open would (issue 15, item 3).
+    await expect(openPackage(pkg, join(dir, 'refused.db'))).rejects.toMatchObject({
+      code: 'PACKAGE_UNREGISTERED',
+    });
+    const r = await openPackage(pkg, opened, { force: true });
+    expect(r.registered).toBe('not_registered');
     const first = (await checkPackage(pkg)).manifest!;
     expect(r.counts).toEqual(first.counts);
     const again = openReplica(opened, { readonly: true });
@@ -223,7 +231,7 @@ describe('archive round trip on the faculty-scale demo', () => {
       const a = await writePackage(fac, input(first, { now, noDocuments: true }));
       expect(a.counts.marks).toBeGreaterThan(100_000);
       const opened = join(dir, 'faculty-opened.db');
-      await openPackage(first, opened);
+      await openPackage(first, opened, { force: true });
       const again = openReplica(opened, { readonly: true });
       try {
         const second = join(dir, 'faculty-2.zip');

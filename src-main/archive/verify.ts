@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { VerifyReport } from '../../src-shared/contract/archive.contract';
+import type { RegisterStandingKind, VerifyReport } from '../../src-shared/contract/archive.contract';
 import type { Db } from '../db/open';
 import { DIGEST_FILE, MANIFEST, PACKAGE_FORMAT, type Manifest } from './package';
 import { eachEntry } from './zip-read';
@@ -9,7 +9,9 @@ import { eachEntry } from './zip-read';
 /**
  * Verifying a package (issue 7): every file's size and SHA-256 against the manifest — each missing,
  * extra or altered file named — the manifest against the package digest, and the digest against the
- * archive register (the digest inside a package proves nothing on its own: anyone can recompute it).
+ * archive register. The digest inside a package proves nothing on its own — anyone can change a file
+ * and recompute the manifest and its digest — so the register decides (issue 15, item 3): a package is
+ * whole only when its digest is the registered one (`verdict`).
  */
 
 const manifestSchema = z.object({
@@ -24,7 +26,10 @@ export type PackageCheck = Omit<VerifyReport, 'registered' | 'packageId' | 'reco
   manifest: Manifest | null;
 };
 
-/** Check a package file on its own: whole or not, with every problem. */
+/**
+ * Check a package file on its own — every file against the manifest, the manifest against its digest —
+ * with every problem. `whole` here is internal consistency only; `verdict` adds the register.
+ */
 export async function checkPackage(file: string): Promise<PackageCheck> {
   const seen = new Map<string, { size: number; sha256: string; bytes?: Buffer }>();
   const problems: PackageCheck['problems'] = [];
@@ -91,12 +96,14 @@ export async function checkPackage(file: string): Promise<PackageCheck> {
   return { whole: problems.length === 0, digest, problems, files: seen.size, manifest };
 }
 
+export type Standing = {
+  registered: RegisterStandingKind;
+  packageId: string | null;
+  verifiedAt: number | null;
+};
+
 /** Where a package stands in the archive register: by digest, else whether its id is there with another digest. */
-export function registerStanding(
-  db: Db,
-  digest: string | null,
-  packageId: string | null,
-): { registered: VerifyReport['registered']; packageId: string | null; verifiedAt: number | null } {
+export function registerStanding(db: Db, digest: string | null, packageId: string | null): Standing {
   if (digest) {
     const r = db.get<{ id: string; verifiedAt: number | null }>(
       sql`SELECT id, verified_at AS verifiedAt FROM archive_packages WHERE digest = ${digest} ORDER BY made_at DESC LIMIT 1`,
@@ -108,4 +115,30 @@ export function registerStanding(
     if (r) return { registered: 'differs', packageId: r.id, verifiedAt: null };
   }
   return { registered: 'not_registered', packageId: null, verifiedAt: null };
+}
+
+/**
+ * The register's problem with a package: 'rewritten' when its id is registered with another digest,
+ * 'unregistered' when its digest is not there — or when no register could be read (`registered` null:
+ * the CLI without a replica). None for a file that is no package at all (it has no digest to register).
+ */
+export function registerProblem(
+  digest: string | null,
+  registered: RegisterStandingKind | null,
+): PackageCheck['problems'][number] | null {
+  if (digest === null || registered === 'matches') return null;
+  return { kind: registered === 'differs' ? 'rewritten' : 'unregistered', file: DIGEST_FILE };
+}
+
+/**
+ * The verdict on a package: whole only when every internal check passes and its digest is the
+ * registered one; the register's problem, if any, after the files' (issue 15, item 3).
+ */
+export function verdict(
+  check: PackageCheck,
+  registered: RegisterStandingKind | null,
+): { whole: boolean; problems: PackageCheck['problems'] } {
+  const extra = registerProblem(check.digest, registered);
+  const problems = extra ? [...check.problems, extra] : check.problems;
+  return { whole: check.whole && registered === 'matches', problems };
 }

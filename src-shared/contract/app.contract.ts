@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { registerStandingKind } from './archive.contract';
 import { empty, id, isoDate, method, scopeKind } from './common';
 
 export const appContract = {
@@ -31,6 +32,12 @@ export const appContract = {
           periodKind: z.enum(['semester', 'year']),
           madeAt: z.number().int(),
           digest: z.string(),
+          /**
+           * How the package stood in the archive register when it was opened (issue 15, item 3): anything
+           * but 'matches' was opened on a confirmation and is shown as such on every screen. Null for a
+           * replica opened before the register decided.
+           */
+          registered: registerStandingKind.nullable(),
         })
         .nullable(),
     }),

@@ -32,13 +32,20 @@ export const packageName = z
 /** A one-time grant of a file chosen in the desktop's own dialog (`archive.pick`). */
 const fileGrant = z.string().regex(/^[\w-]{16,64}$/);
 /** Which package: a name in the archive folder, or a dialog's grant — exactly one. */
+const packageRefShape = { name: packageName.optional(), grant: fileGrant.optional() };
+const oneRef = (x: { name?: string; grant?: string }) => (x.name === undefined) !== (x.grant === undefined);
 const packageRef = z
-  .object({ name: packageName.optional(), grant: fileGrant.optional() })
+  .object(packageRefShape)
   .strict()
-  .refine((x) => (x.name === undefined) !== (x.grant === undefined), {
-    message: 'name or grant',
-    path: ['name'],
-  });
+  .refine(oneRef, { message: 'name or grant', path: ['name'] });
+
+/**
+ * Where a package's digest stands in the archive register (issue 15, item 3): 'matches' — it is the
+ * registered one; 'differs' — the package's id is registered with another digest (the package was
+ * rewritten after it was registered); 'not_registered' — neither its digest nor its id is there.
+ */
+export const registerStandingKind = z.enum(['matches', 'differs', 'not_registered']);
+export type RegisterStandingKind = z.infer<typeof registerStandingKind>;
 
 export const archiveJobView = z.object({
   id: z.string(),
@@ -82,17 +89,34 @@ export const packageView = z.object({
 export type PackageView = z.infer<typeof packageView>;
 
 export const verifyReport = z.object({
-  /** Every file present, none extra, none altered, the manifest's digest right. */
+  /**
+   * Every file present, none extra, none altered, the manifest's digest right — and that digest the
+   * one entered in the archive register (issue 15, item 3: a digest inside a package proves nothing
+   * alone, anyone can recompute it).
+   */
   whole: z.boolean(),
   digest: z.string().nullable(),
   problems: z.array(
     z.object({
-      kind: z.enum(['missing', 'extra', 'altered', 'digest', 'manifest', 'not_a_package']),
+      /**
+       * A file's problem, or the register's: 'rewritten' — the package's id is registered with another
+       * digest; 'unregistered' — its digest is not in the register (both name manifest.sha256).
+       */
+      kind: z.enum([
+        'missing',
+        'extra',
+        'altered',
+        'digest',
+        'manifest',
+        'not_a_package',
+        'rewritten',
+        'unregistered',
+      ]),
       file: z.string().nullable(),
     }),
   ),
   /** Whether the package's digest is in the archive register (and the entry's id). */
-  registered: z.enum(['matches', 'differs', 'not_registered']),
+  registered: registerStandingKind,
   packageId: uuid.nullable(),
   /** The register now records the package verified (whole and registered, by an archivist of its unit). */
   recorded: z.boolean(),
@@ -221,13 +245,24 @@ export const archiveContract = {
     input: z.object({ packageId: uuid }).strict(),
     output: z.object({ fileName: z.string(), mime: z.string(), base64: z.string() }),
   }),
-  /** Load a whole package into a separate, read-only replica on this PC (kept under archives/). */
+  /**
+   * Load a whole package into a separate, read-only replica on this PC (kept under archives/). A
+   * package whose digest is not the registered one is refused with PACKAGE_UNREGISTERED (params:
+   * `registered`) unless `force` — the person confirmed it — and the replica then remembers it
+   * (`app.info`'s `archive.registered`). A dialog's grant refused for the register alone stays usable
+   * for that confirmed open.
+   */
   'archive.open': method({
-    input: packageRef,
+    input: z
+      .object({ ...packageRefShape, force: z.boolean().optional() })
+      .strict()
+      .refine(oneRef, { message: 'name or grant', path: ['name'] }),
     output: z.object({
       replica: z.string(),
       digest: z.string(),
       counts: z.record(z.string(), z.number().int()),
+      /** How the package stood in the register when it was opened ('matches' unless forced). */
+      registered: registerStandingKind,
     }),
   }),
   /**

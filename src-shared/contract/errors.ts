@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'CLASH',
   'READ_ONLY',
   'PACKAGE_INVALID',
+  /** A package whose digest is not the registered one, opened without `force` (issue 15, item 3). */
+  'PACKAGE_UNREGISTERED',
   'PURGE_REFUSED',
   'REPLICA_DAMAGED',
   'BACKUP_DAMAGED',

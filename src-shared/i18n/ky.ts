@@ -456,6 +456,7 @@ export const ky: Record<MessageKey, string> = {
   'error.CLASH': 'Алмаштыруу мүмкүн эмес: {{clash}}',
   'error.READ_ONLY': 'Бул архивдик реплика: ал көрүү жана басып чыгаруу үчүн гана ачылган',
   'error.PACKAGE_INVALID': 'Файл бүтүн архивдик пакет эмес: {{reason}}',
+  'error.PACKAGE_UNREGISTERED': 'Пакет архивдин реестри менен дал келбейт — {{reason}}',
   'error.PURGE_REFUSED': 'Өчүрүү мүмкүн эмес: {{reason}}',
   'error.REPLICA_DAMAGED':
     'Реплика файлы бузулган: аны менен иштөөгө болбойт. Аны камдык көчүрмөдөн калыбына келтириңиз',
@@ -736,6 +737,9 @@ export const ky: Record<MessageKey, string> = {
     'Текшерүү: AVN Desk → Архив → «Пакетти текшерүү» же archive verify буйругу; контролдук сумма актыдагы менен дал келиши керек.',
   'archive.act.handed': 'Тапшырды (архивчи)',
   'archive.act.received': 'Кабыл алды (архив)',
+  // Why a package is not the registered one (issue 15, item 3): the reason of PACKAGE_UNREGISTERED.
+  'archive.unregistered.differs': 'ал кайра жазылган: анын контролдук суммасы реестрге киргизилгенден башка',
+  'archive.unregistered.not_registered': 'анын контролдук суммасы реестрде жок',
   'retention.university': 'Университет',
   'retention.col.year': 'Окуу жылы',
   'retention.col.unit': 'Бөлүм',
@@ -854,6 +858,8 @@ export const ky: Record<MessageKey, string> = {
   'archiveui.problem.digest': 'текшерүү суммасы туура эмес',
   'archiveui.problem.manifest': 'манифест бузулган',
   'archiveui.problem.not_a_package': 'архивдик пакет эмес',
+  'archiveui.problem.rewritten': 'кайра жазылган: контролдук суммасы архивдин реестриндегиден башка',
+  'archiveui.problem.unregistered': 'архивдин реестринде жок',
   'archiveui.standing': 'Пакеттин (манифесттин) контролдук суммасы: {{standing}}',
   'archiveui.registered.matches': 'архивдин реестри менен дал келет',
   'archiveui.registered.differs': 'архивдин реестринде бул пакеттин суммасы башка',
@@ -873,6 +879,20 @@ export const ky: Record<MessageKey, string> = {
     'Архивдик көчүрмө (көрүү жана басып чыгаруу гана): {{unit}}, {{period}}, түзүлгөн {{at}}',
   'archiveui.loginArchive':
     'Бул архивдик көчүрмө: {{unit}}, {{period}}, түзүлгөн {{at}}. Ал ачылган репликанын сырсөзү менен кириңиз.',
+  'archiveui.force.title': 'Пакет архивдин реестри менен дал келбейт',
+  'archiveui.force.differs':
+    'Бул пакет реестрге башка контролдук сумма менен киргизилген: катталгандан кийин ал кайра жазылган.',
+  'archiveui.force.not_registered':
+    'Бул пакеттин контролдук суммасы архивдин реестринде жок: анын кайдан келгени эч нерсе менен тастыкталган эмес.',
+  'archiveui.force.risk':
+    'Андагы маалыматтар өзгөртүлгөн болушу мүмкүн. Ачылган көчүрмө ар бир экранда реестр менен дал келбейт деп белгиленет.',
+  'archiveui.force.question': 'Баары бир ачасызбы?',
+  'archiveui.force.submit': 'Баары бир ачуу',
+  'archiveui.force.cancel': 'Жокко чыгаруу',
+  'archiveui.unregistered.differs':
+    'Пакет архивдин реестри менен дал келбейт: ал катталгандан кийин кайра жазылган, маалыматтар өзгөртүлгөн болушу мүмкүн',
+  'archiveui.unregistered.not_registered':
+    'Пакет архивдин реестри менен дал келбейт: ал реестрде жок, маалыматтар эч нерсе менен тастыкталган эмес',
   'printui.tab.print': 'Журналдарды басып чыгаруу',
   'printui.tab.verify': 'Кагаз журналды текшерүү',
   'printui.noUnits': 'Журналдарын басып чыгара турган бөлүм жок',
@@ -1018,6 +1038,7 @@ export const ky: Record<MessageKey, string> = {
   'logs.code.BACKUP_DAMAGED': 'көчүрмө бузулган',
   'logs.code.REPLICA_DAMAGED': 'реплика файлы бузулган',
   'logs.code.PACKAGE_INVALID': 'архив пакети толук эмес же өзгөртүлгөн',
+  'logs.code.PACKAGE_UNREGISTERED': 'архив пакети реестр менен дал келбейт',
   'logs.code.PURGE_REFUSED': 'өчүрүү четке кагылды',
   'logs.code.INTERNAL': 'ички ката',
   'logs.code.other': 'код {{code}}',

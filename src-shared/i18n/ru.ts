@@ -455,6 +455,7 @@ export const ru = {
   'error.CLASH': 'Замена невозможна: {{clash}}',
   'error.READ_ONLY': 'Это архивная реплика: она открыта только для просмотра и печати',
   'error.PACKAGE_INVALID': 'Файл не является целым архивным пакетом: {{reason}}',
+  'error.PACKAGE_UNREGISTERED': 'Пакет не совпадает с реестром архива — {{reason}}',
   'error.PURGE_REFUSED': 'Удаление невозможно: {{reason}}',
   'error.REPLICA_DAMAGED':
     'Файл реплики повреждён: работать с ним нельзя. Восстановите его из резервной копии',
@@ -732,6 +733,9 @@ export const ru = {
     'Проверка: AVN Desk → Архив → «Проверить пакет» или команда archive verify; контрольная сумма должна совпасть с указанной в акте.',
   'archive.act.handed': 'Сдал (архивариус)',
   'archive.act.received': 'Принял (архив)',
+  // Why a package is not the registered one (issue 15, item 3): the reason of PACKAGE_UNREGISTERED.
+  'archive.unregistered.differs': 'он переписан: его контрольная сумма не та, что внесена в реестр',
+  'archive.unregistered.not_registered': 'его контрольной суммы нет в реестре',
   'retention.university': 'Университет',
   'retention.col.year': 'Учебный год',
   'retention.col.unit': 'Подразделение',
@@ -851,6 +855,8 @@ export const ru = {
   'archiveui.problem.digest': 'неверная контрольная сумма',
   'archiveui.problem.manifest': 'повреждён манифест',
   'archiveui.problem.not_a_package': 'не архивный пакет',
+  'archiveui.problem.rewritten': 'переписан: контрольная сумма не та, что в реестре архива',
+  'archiveui.problem.unregistered': 'нет в реестре архива',
   'archiveui.standing': 'Контрольная сумма пакета (манифеста): {{standing}}',
   'archiveui.registered.matches': 'совпадает с реестром архива',
   'archiveui.registered.differs': 'в реестре архива у этого пакета другая сумма',
@@ -869,6 +875,20 @@ export const ru = {
   'archiveui.banner': 'Архивная копия (только просмотр и печать): {{unit}}, {{period}}, сформирована {{at}}',
   'archiveui.loginArchive':
     'Это архивная копия: {{unit}}, {{period}}, сформирована {{at}}. Войдите с паролем реплики, из которой её открыли.',
+  'archiveui.force.title': 'Пакет не совпадает с реестром архива',
+  'archiveui.force.differs':
+    'Этот пакет внесён в реестр с другой контрольной суммой: после регистрации его переписали.',
+  'archiveui.force.not_registered':
+    'Контрольной суммы этого пакета нет в реестре архива: откуда он, ничем не подтверждено.',
+  'archiveui.force.risk':
+    'Данные в нём могли быть изменены. Открытая копия будет на каждом экране помечена как не совпадающая с реестром.',
+  'archiveui.force.question': 'Открыть всё равно?',
+  'archiveui.force.submit': 'Открыть всё равно',
+  'archiveui.force.cancel': 'Отмена',
+  'archiveui.unregistered.differs':
+    'Пакет не совпадает с реестром архива: его переписали после регистрации, данные могли быть изменены',
+  'archiveui.unregistered.not_registered':
+    'Пакет не совпадает с реестром архива: его нет в реестре, данные ничем не подтверждены',
   'printui.tab.print': 'Печать журналов',
   'printui.tab.verify': 'Проверить бумажный журнал',
   'printui.noUnits': 'Нет подразделений, журналы которых вы можете печатать',
@@ -1014,6 +1034,7 @@ export const ru = {
   'logs.code.BACKUP_DAMAGED': 'копия повреждена',
   'logs.code.REPLICA_DAMAGED': 'файл реплики повреждён',
   'logs.code.PACKAGE_INVALID': 'пакет архива неполон или изменён',
+  'logs.code.PACKAGE_UNREGISTERED': 'пакет архива не совпадает с реестром',
   'logs.code.PURGE_REFUSED': 'удаление отклонено',
   'logs.code.INTERNAL': 'внутренняя ошибка',
   'logs.code.other': 'код {{code}}',

@@ -24,7 +24,8 @@ export function useArchiveText(): (
 
 /**
  * The shell's banner on an opened archive package (issue 7): this is a read-only copy, not the working
- * replica — every write answers READ_ONLY.
+ * replica — every write answers READ_ONLY. A package opened although its digest is not the registered
+ * one (issue 15, item 3) says so here too, on every screen.
  */
 export function ArchiveBanner({
   archive,
@@ -35,10 +36,34 @@ export function ArchiveBanner({
 }) {
   const text = useArchiveText();
   return (
-    <div className="archive-banner" role="note" title={`SHA-256 ${archive.digest}`}>
-      <span>{text(archive, 'archiveui.banner')}</span>
+    <div
+      className={unregistered(archive) ? 'archive-banner unregistered' : 'archive-banner'}
+      role="note"
+      title={`SHA-256 ${archive.digest}`}
+    >
+      <div className="archive-banner-text">
+        <span>{text(archive, 'archiveui.banner')}</span>
+        <UnregisteredNote archive={archive} />
+      </div>
       <LeaveArchive onLeft={onLeft} />
     </div>
+  );
+}
+
+/** Whether the replica was opened from a package whose digest is not the registered one. */
+export function unregistered(a: ArchiveInfo): boolean {
+  return a.registered === 'differs' || a.registered === 'not_registered';
+}
+
+/** «Пакет не совпадает с реестром архива…» for a package opened on a confirmation; nothing otherwise. */
+export function UnregisteredNote({ archive }: { archive: ArchiveInfo }) {
+  const { t } = useI18n();
+  const r = archive.registered;
+  if (r !== 'differs' && r !== 'not_registered') return null;
+  return (
+    <strong className="archive-unregistered" data-registered={r}>
+      {t(`archiveui.unregistered.${r}`)}
+    </strong>
   );
 }
 

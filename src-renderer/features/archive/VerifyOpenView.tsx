@@ -1,13 +1,18 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Output } from '../../../src-shared/contract';
 import type { VerifyReport } from '../../../src-shared/contract/archive.contract';
 import { formatNumber } from '../../../src-shared/i18n/format';
-import { call } from '../../api/client';
+import { ApiCallError, call } from '../../api/client';
 import { useI18n } from '../../i18n/I18n';
 import { ErrorState, Loading } from '../../ui/States';
 import { useAction } from '../../ui/use-action';
 import { useCall } from '../../ui/use-call';
 import { Digest } from './Digest';
+
+/** Which package: a name in the archive folder, or a dialog's one-time grant. */
+type Ref = { name: string } | { grant: string };
+/** Why the backend refused to open a package: its digest is not the registered one. */
+type Unregistered = 'differs' | 'not_registered';
 
 /** A path as one shell word (quoted when it has spaces or quotes). */
 const shellWord = (s: string) => (/^[\w@%+=:,./\\-]+$/.test(s) ? s : `"${s.replace(/(["\\$`])/g, '\\$1')}"`);
@@ -16,7 +21,9 @@ const shellWord = (s: string) => (/^[\w@%+=:,./\\-]+$/.test(s) ? s : `"${s.repla
  * Verify or open a package file (issue 7, item 2) — one in the app's archive folder, or (desktop) one
  * chosen in the system dialog, which the backend hands over as a one-time grant (issue 14): «Проверить» names every missing, extra
  * or altered file and a wrong digest, and says how the digest stands in the archive register;
- * «Открыть для просмотра» loads a whole package into a separate read-only replica.
+ * «Открыть для просмотра» loads a whole package into a separate read-only replica. A package whose
+ * digest is not the registered one is refused by the backend (issue 15, item 3): the person is asked
+ * whether to open it all the same, and the opened copy says so on every screen.
  */
 export function VerifyOpenView({ onSwitched }: { onSwitched: (notice: string) => void }) {
   const { t } = useI18n();
@@ -26,6 +33,8 @@ export function VerifyOpenView({ onSwitched }: { onSwitched: (notice: string) =>
   const [chosen, setChosen] = useState<{ grant: string; name: string } | null>(null);
   const [report, setReport] = useState<VerifyReport | null>(null);
   const [opened, setOpened] = useState<Output<'archive.open'> | null>(null);
+  // A package refused for the register: the confirmation before opening it all the same.
+  const [confirm, setConfirm] = useState<{ ref: Ref; registered: Unregistered } | null>(null);
   const action = useAction();
   if (options.error) return <ErrorState error={options.error} onRetry={options.reload} />;
   if (!options.data) return <Loading />;
@@ -35,6 +44,25 @@ export function VerifyOpenView({ onSwitched }: { onSwitched: (notice: string) =>
   const use = () => {
     setChosen(null);
     return ref;
+  };
+  const open = (r: Ref, force: boolean) => {
+    setReport(null);
+    setOpened(null);
+    action.run(
+      () =>
+        call('archive.open', force ? { ...r, force: true } : r).then(
+          (value) => ({ value, refused: null }),
+          (err: unknown) => {
+            if (force || !(err instanceof ApiCallError) || err.code !== 'PACKAGE_UNREGISTERED') throw err;
+            const refused: Unregistered = err.params.registered === 'differs' ? 'differs' : 'not_registered';
+            return { value: null, refused };
+          },
+        ),
+      ({ value, refused }) => {
+        if (value) setOpened(value);
+        else if (refused) setConfirm({ ref: r, registered: refused });
+      },
+    );
   };
   return (
     <div className="print-ui archive">
@@ -93,9 +121,7 @@ export function VerifyOpenView({ onSwitched }: { onSwitched: (notice: string) =>
           disabled={action.busy || !ref}
           onClick={() => {
             const r = use();
-            if (!r) return;
-            setReport(null);
-            action.run(() => call('archive.open', r), setOpened);
+            if (r) open(r, false);
           }}
         >
           {t('archiveui.open')}
@@ -106,9 +132,27 @@ export function VerifyOpenView({ onSwitched }: { onSwitched: (notice: string) =>
       </p>
       {action.error ? <ErrorState error={action.error} /> : null}
       {report ? <Verdict report={report} /> : null}
+      {confirm ? (
+        <ForceDialog
+          registered={confirm.registered}
+          onClose={() => setConfirm(null)}
+          onConfirm={() => {
+            setConfirm(null);
+            open(confirm.ref, true);
+          }}
+        />
+      ) : null}
       {opened ? (
-        <div className="verdict ok archive-opened" role="status">
+        <div
+          className={
+            opened.registered === 'matches' ? 'verdict ok archive-opened' : 'verdict bad archive-opened'
+          }
+          role="status"
+        >
           <strong>{t('archiveui.opened')}</strong>
+          {opened.registered !== 'matches' ? (
+            <div className="archive-unregistered">{t(`archiveui.unregistered.${opened.registered}`)}</div>
+          ) : null}
           <div>{t('archiveui.openedReplica', { path: opened.replica })}</div>
           <div>
             {t('archiveui.openedRecords', {
@@ -138,6 +182,61 @@ export function VerifyOpenView({ onSwitched }: { onSwitched: (notice: string) =>
         </div>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * «Пакет не совпадает с реестром архива… Открыть всё равно?»: why the package is not the registered
+ * one, what opening it means, and the choice — cancelling is the default (Esc, the focused button).
+ */
+function ForceDialog({
+  registered,
+  onClose,
+  onConfirm,
+}: {
+  registered: Unregistered;
+  onClose: () => void;
+  onConfirm: () => void;
+}) {
+  const { t } = useI18n();
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (d && !d.open) d.showModal();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      className="confirm-dialog force-open"
+      aria-labelledby="force-open-title"
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+    >
+      <form
+        method="dialog"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onConfirm();
+        }}
+      >
+        <h3 id="force-open-title">{t('archiveui.force.title')}</h3>
+        <p>{t(`archiveui.force.${registered}`)}</p>
+        <p>{t('archiveui.force.risk')}</p>
+        <p>
+          <strong>{t('archiveui.force.question')}</strong>
+        </p>
+        <div className="dialog-actions">
+          <button type="button" className="btn" autoFocus onClick={onClose}>
+            {t('archiveui.force.cancel')}
+          </button>
+          <button type="submit" className="btn danger">
+            {t('archiveui.force.submit')}
+          </button>
+        </div>
+      </form>
+    </dialog>
   );
 }
 

@@ -4,7 +4,7 @@ import { formatDateLong } from '../../../src-shared/i18n/format';
 import { ApiCallError, call } from '../../api/client';
 import type { AppInfo } from '../../App';
 import { useI18n } from '../../i18n/I18n';
-import { LeaveArchive, useArchiveText } from '../archive/ArchiveBanner';
+import { LeaveArchive, UnregisteredNote, useArchiveText } from '../archive/ArchiveBanner';
 import { LanguageSwitch } from '../shell/LanguageSwitch';
 
 /** The head of the login card: the brand and the language switch. */
@@ -64,6 +64,7 @@ export function LoginScreen({
         {info.archive ? (
           <div className="login-archive" role="note" title={`SHA-256 ${info.archive.digest}`}>
             {archiveText(info.archive, 'archiveui.loginArchive')} <LeaveArchive onLeft={onSwitched} />
+            <UnregisteredNote archive={info.archive} />
           </div>
         ) : null}
         {notice ? (

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { rewritePackage } from '../helpers/archive';
 import { loginAs, openJournal, startWebMode, useWebMode } from './web-mode';
 import { docShot } from './shots';
 
@@ -14,9 +15,9 @@ async function for2Shots(page: Page, name: string): Promise<void> {
   ] as const) {
     await page.setViewportSize({ width: w, height: h });
     await page.screenshot({ path: `test-results/screens/${name}-ru-${w}x${h}.png` });
-    await page.getByRole('button', { name: 'Кыр' }).click();
+    await page.getByRole('button', { name: 'Кыр', exact: true }).click();
     await page.screenshot({ path: `test-results/screens/${name}-ky-${w}x${h}.png` });
-    await page.getByRole('button', { name: 'Рус' }).click();
+    await page.getByRole('button', { name: 'Рус', exact: true }).click();
   }
   if (before) await page.setViewportSize(before);
 }
@@ -84,12 +85,12 @@ test('the archivist makes, verifies and opens a package; the opened replica show
   await expect(row).toContainText('ждёт AVN');
   await for2Shots(page, 'archive-packages');
   await docShot(page, 'archive.png');
-  await page.getByRole('button', { name: 'Кыр' }).click();
+  await page.getByRole('button', { name: 'Кыр', exact: true }).click();
   await expect(page.getByRole('table', { name: 'Архивдик пакеттердин реестри' })).toContainText(
     'текшерилген эмес',
   );
   await page.screenshot({ path: 'test-results/screens/archive-ky.png' });
-  await page.getByRole('button', { name: 'Рус' }).click();
+  await page.getByRole('button', { name: 'Рус', exact: true }).click();
 
   // The transfer act: a PDF that carries the digest.
   const download = page.waitForEvent('download');
@@ -199,5 +200,102 @@ test('the archivist makes, verifies and opens a package; the opened replica show
   await expect(page.locator('.login-archive')).toHaveCount(0);
   await loginAs(page, env.web.url, 'archivist');
   await expect(page.locator('.archive-banner')).toHaveCount(0);
+  expect(errors).toEqual([]);
+
+  // Issue 15, item 3: a copy rewritten consistently (a grade changed, its manifest entry and the
+  // digest recomputed) passes every check inside it, but its digest is not the registered one.
+  const forged = await rewritePackage(file, join(dirname(file), 'rewritten.zip'));
+  await page.getByRole('button', { name: 'Архив', exact: true }).click();
+  await page.getByRole('tab', { name: 'Проверить или открыть пакет' }).click();
+  await page.getByLabel('Пакет из папки архива').selectOption('rewritten.zip');
+  await page.getByRole('button', { name: 'Проверить', exact: true }).click();
+  const rewritten = page.locator('.verdict.bad');
+  await expect(rewritten).toContainText('Пакет НЕ целый');
+  await expect(rewritten.locator('[data-problem="rewritten"]')).toContainText(
+    'переписан: контрольная сумма не та, что в реестре архива',
+  );
+  await expect(rewritten.locator('[data-problem]')).toHaveCount(1);
+  await expect(rewritten.locator('[data-digest]')).toHaveAttribute('data-digest', forged.digest);
+  // Opening it asks first; cancelling opens nothing. The question in both languages, at both sizes.
+  const words = {
+    ru: {
+      switch: 'Рус',
+      open: 'Открыть для просмотра',
+      title: 'Пакет не совпадает с реестром архива',
+      cancel: 'Отмена',
+    },
+    ky: {
+      switch: 'Кыр',
+      open: 'Көрүү үчүн ачуу',
+      title: 'Пакет архивдин реестри менен дал келбейт',
+      cancel: 'Жокко чыгаруу',
+    },
+  } as const;
+  const forcedReplica = join(dirname(env.web.dbPath), 'archives', `${forged.digest.slice(0, 16)}.db`);
+  for (const lang of ['ru', 'ky'] as const) {
+    const w = words[lang];
+    await page.getByRole('button', { name: w.switch, exact: true }).click();
+    for (const [width, height] of [
+      [1280, 720],
+      [1440, 900],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.getByRole('button', { name: w.open }).click();
+      const dialog = page.getByRole('dialog', { name: w.title });
+      await expect(dialog).toBeVisible();
+      // Cancelling is the default: its button has the focus, and Esc is the same.
+      await expect(dialog.getByRole('button', { name: w.cancel })).toBeFocused();
+      await page.screenshot({
+        path: `test-results/screens/archive-force-confirm-${lang}-${width}x${height}.png`,
+      });
+      if (width === 1280) await dialog.getByRole('button', { name: w.cancel }).click();
+      else await page.keyboard.press('Escape');
+      await expect(dialog).toHaveCount(0);
+    }
+  }
+  await page.getByRole('button', { name: 'Рус', exact: true }).click();
+  expect(existsSync(forcedReplica)).toBe(false);
+  await expect(page.locator('.archive-opened')).toHaveCount(0);
+  // Confirmed: opened, and the result says what it is.
+  await page.getByRole('button', { name: 'Открыть для просмотра' }).click();
+  const ask = page.getByRole('dialog', { name: 'Пакет не совпадает с реестром архива' });
+  await expect(ask).toContainText('Этот пакет внесён в реестр с другой контрольной суммой');
+  await expect(ask).toContainText('Открыть всё равно?');
+  await ask.getByRole('button', { name: 'Открыть всё равно' }).click();
+  const forcedOpen = page.locator('.archive-opened.verdict.bad');
+  await expect(forcedOpen).toContainText(`Файл реплики: ${forcedReplica}`);
+  await expect(forcedOpen.locator('.archive-unregistered')).toContainText(
+    'Пакет не совпадает с реестром архива: его переписали после регистрации',
+  );
+  expect(existsSync(forcedReplica)).toBe(true);
+  await page.screenshot({ path: 'test-results/screens/archive-opened-unregistered.png' });
+  // Browsed in the app: the warning on the login screen and on every screen after it.
+  await forcedOpen.getByRole('button', { name: 'Открыть в приложении' }).click();
+  await expect(page.locator('.login-archive .archive-unregistered')).toContainText(
+    'Пакет не совпадает с реестром архива',
+  );
+  await for2Shots(page, 'archive-unregistered-login');
+  await loginAs(page, env.web.url, 'archivist');
+  const warning = page.locator('.archive-banner.unregistered .archive-unregistered');
+  const menu = page.getByRole('navigation', { name: 'main' });
+  const names = await menu.getByRole('button').allInnerTexts();
+  expect(names.length).toBeGreaterThan(2);
+  for (const name of names) {
+    const nav = menu.getByRole('button', { name: name.trim(), exact: true });
+    await nav.click();
+    await expect(nav).toHaveAttribute('aria-current', 'page');
+    await expect(warning).toContainText(
+      'Пакет не совпадает с реестром архива: его переписали после регистрации, данные могли быть изменены',
+    );
+  }
+  await page.getByRole('button', { name: 'Журнал', exact: true }).click();
+  await openJournal(page, target.groupId, target.offeringId);
+  await for2Shots(page, 'archive-unregistered-banner');
+  await page.getByRole('button', { name: 'Кыр', exact: true }).click();
+  await expect(warning).toContainText('Пакет архивдин реестри менен дал келбейт');
+  await page.getByRole('button', { name: 'Рус', exact: true }).click();
+  await page.locator('.archive-banner').getByRole('button', { name: 'Вернуться к рабочей реплике' }).click();
+  await expect(page.locator('.login-notice')).toContainText('Архивная копия закрыта');
+  await expect(page.locator('.login-archive')).toHaveCount(0);
   expect(errors).toEqual([]);
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fontkit from '@pdf-lib/fontkit';
 import { inflateSync } from 'node:zlib';
 import {
   PDFArray,
@@ -12,6 +13,7 @@ import {
   type PDFObject,
 } from 'pdf-lib';
 import { qrText, verificationCode } from '../../src-shared/domain/print';
+import { loadFontBytes } from './pdf';
 import { canonicalV2, pageSize, readPageContent, type Run } from './pdf-content';
 import { qrMatches } from './pdf-ops';
 
@@ -20,7 +22,8 @@ import { qrMatches } from './pdf-ops';
  * do not have: the pages' content streams decoded through the fonts' ToUnicode maps and read by the same
  * interpreter the printer used (`pdf-content.ts`), so the verification code is recomputed from what the
  * pages show. A page with anything AVN Desk does not write (an annotation, an image, a form, another
- * font, an operator outside its vocabulary, a font whose map gives two glyphs one letter) is foreign.
+ * font, an operator outside its vocabulary, a font whose map gives two glyphs one letter, a glyph whose
+ * outline or width is not the shipped DejaVu's for the letter its map gives) is foreign.
  *
  * Papers printed before canonical v2 carry no marks: their number and code are found in the text (the
  * footer) and they are checked the v1 way, against the replica.
@@ -79,6 +82,110 @@ function streamBytes(obj: PDFObject | undefined, doc: PDFDocument): Uint8Array[]
   return r === undefined ? [] : null;
 }
 
+type Outlines = { font: FontkitFont; paths: Map<number, string>; advance: Map<number, number> };
+type FontkitFont = {
+  unitsPerEm: number;
+  getGlyph(id: number): { path: { toSVG(): string }; advanceWidth: number };
+  glyphForCodePoint(cp: number): { path: { toSVG(): string }; advanceWidth: number };
+};
+let dejavu: { regular: Outlines; bold: Outlines } | null = null;
+/** The shipped DejaVu Sans, each glyph's outline and advance memoized by code point. */
+function shipped(): { regular: Outlines; bold: Outlines } {
+  const bytes = loadFontBytes();
+  const make = (b: Uint8Array): Outlines => ({
+    font: fontkit.create(Buffer.from(b)) as unknown as FontkitFont,
+    paths: new Map(),
+    advance: new Map(),
+  });
+  dejavu ??= { regular: make(bytes.regular), bold: make(bytes.bold) };
+  return dejavu;
+}
+
+/** A descendant font's widths (the W array) by glyph code, in 1/1000 em. */
+function widths(w: PDFObject | undefined, doc: PDFDocument): Map<number, number> | null {
+  const out = new Map<number, number>();
+  const arr = resolve(w, doc);
+  if (!(arr instanceof PDFArray)) return null;
+  const items = arr.asArray().map((o) => resolve(o, doc));
+  for (let i = 0; i < items.length;) {
+    const first = items[i];
+    const next = items[i + 1];
+    if (!(first instanceof PDFNumber)) return null;
+    if (next instanceof PDFArray) {
+      next.asArray().forEach((x, k) => {
+        const v = resolve(x, doc);
+        out.set(first.asNumber() + k, v instanceof PDFNumber ? v.asNumber() : NaN);
+      });
+      i += 2;
+    } else {
+      const last = next;
+      const v = items[i + 2];
+      if (!(last instanceof PDFNumber) || !(v instanceof PDFNumber)) return null;
+      for (let c = first.asNumber(); c <= last.asNumber() && c - first.asNumber() < 0x10000; c++)
+        out.set(c, v.asNumber());
+      i += 3;
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether a font draws what its map says: an embedded subset of the shipped DejaVu Sans (regular or
+ * bold) whose every mapped glyph has DejaVu's outline and advance for that letter — so a glyph redrawn
+ * to look like another letter, or moved by a width, is caught.
+ */
+function drawsItsText(fontDict: PDFDict, map: Map<string, string>, doc: PDFDocument): boolean {
+  const base = resolve(fontDict.get(PDFName.of('BaseFont')), doc);
+  if (!(base instanceof PDFName)) return false;
+  const name = base.decodeText().replace(/^[A-Z]{6}\+/, '');
+  const kind = /^DejaVuSans-Bold(-\d+)?$/.test(name)
+    ? 'bold'
+    : /^DejaVuSans(-\d+)?$/.test(name)
+      ? 'regular'
+      : null;
+  if (!kind) return false;
+  const descendants = resolve(fontDict.get(PDFName.of('DescendantFonts')), doc);
+  const cid = descendants instanceof PDFArray ? resolve(descendants.get(0), doc) : undefined;
+  if (!(cid instanceof PDFDict)) return false;
+  const gidMap = resolve(cid.get(PDFName.of('CIDToGIDMap')), doc);
+  if (gidMap !== undefined && gidMap !== PDFName.of('Identity')) return false;
+  const descriptor = resolve(cid.get(PDFName.of('FontDescriptor')), doc);
+  if (!(descriptor instanceof PDFDict)) return false;
+  const program = streamBytes(descriptor.get(PDFName.of('FontFile2')), doc);
+  if (!program || program.length !== 1 || !program[0]) return false;
+  const w = widths(cid.get(PDFName.of('W')), doc);
+  if (!w) return false;
+  let subset: FontkitFont;
+  try {
+    subset = fontkit.create(Buffer.from(program[0])) as unknown as FontkitFont;
+  } catch {
+    return false;
+  }
+  const ref = shipped()[kind];
+  for (const [hex, text] of map) {
+    const cp = text.codePointAt(0);
+    if (cp === undefined || text.length !== String.fromCodePoint(cp).length) return false;
+    let path = ref.paths.get(cp);
+    let advance = ref.advance.get(cp);
+    if (path === undefined || advance === undefined) {
+      const g = ref.font.glyphForCodePoint(cp);
+      path = g.path.toSVG();
+      advance = (g.advanceWidth * 1000) / ref.font.unitsPerEm;
+      ref.paths.set(cp, path);
+      ref.advance.set(cp, advance);
+    }
+    const gid = parseInt(hex, 16);
+    try {
+      if (subset.getGlyph(gid).path.toSVG() !== path) return false;
+    } catch {
+      return false;
+    }
+    const width = w.get(gid);
+    if (width === undefined || Math.abs(width - advance) > 1) return false;
+  }
+  return true;
+}
+
 /** Glyph code (4 hex digits) → text, from a font's ToUnicode CMap; null when it gives two codes one text. */
 function toUnicode(fontDict: PDFDict, doc: PDFDocument): Map<string, string> | null {
   const map = new Map<string, string>();
@@ -121,7 +228,7 @@ type PageRead = {
 };
 
 /** Each font's map read once per file (every page names the same two fonts). */
-type FontCache = Map<PDFObject, Map<string, string> | null>;
+type FontCache = Map<PDFObject, { map: Map<string, string> | null; draws: boolean }>;
 
 function readPage(doc: PDFDocument, index: number, cache: FontCache): PageRead {
   const page = doc.getPage(index);
@@ -148,12 +255,17 @@ function readPage(doc: PDFDocument, index: number, cache: FontCache): PageRead {
     const fonts = resolve(resources.get(PDFName.of('Font')), doc);
     if (fonts instanceof PDFDict)
       for (const [name, ref] of fonts.entries()) {
-        let map = cache.get(ref);
-        if (map === undefined) {
+        let font = cache.get(ref);
+        if (font === undefined) {
           const dict = resolve(ref, doc);
-          map = dict instanceof PDFDict ? toUnicode(dict, doc) : null;
-          cache.set(ref, map);
+          const map = dict instanceof PDFDict ? toUnicode(dict, doc) : null;
+          font = { map, draws: map !== null && dict instanceof PDFDict && drawsItsText(dict, map, doc) };
+          cache.set(ref, font);
         }
+        // A font that does not draw what its map says still names the text (so the document is found),
+        // but its page is foreign.
+        const map = font.map;
+        if (map && !font.draws) foreign.push(`font ${name.decodeText()} draws other glyphs`);
         if (map) decoders.set(name.decodeText(), map);
         else foreign.push(`font ${name.decodeText()}`);
       }

@@ -228,6 +228,37 @@ describe('verify reads the paper', () => {
     expect(v.paperProblems.some((p) => p.kind === 'foreign' && p.page === journal?.pages[1])).toBe(true);
   });
 
+  it('a font that does not draw what its map says (other outlines, a changed width) is tampering', async () => {
+    const fontParts = (doc: PDFDocument) => {
+      const fonts = doc.getPage(0).node.Resources()?.lookup(PDFName.of('Font'), PDFDict);
+      const cid = (name: string) =>
+        fonts
+          ?.lookup(PDFName.of(name), PDFDict)
+          .lookup(PDFName.of('DescendantFonts'), PDFArray)
+          .lookup(0, PDFDict);
+      return { regular: cid('F1'), bold: cid('F2') };
+    };
+    // The bold font's program embedded as the regular one: every glyph drawn in other outlines.
+    const swapped = await PDFDocument.load(printed.bytes);
+    const f = fontParts(swapped);
+    const descriptor = (d: PDFDict | undefined) => d?.lookup(PDFName.of('FontDescriptor'), PDFDict);
+    const boldProgram = descriptor(f.bold)?.get(PDFName.of('FontFile2'));
+    if (!boldProgram) throw new Error('no font program');
+    descriptor(f.regular)?.set(PDFName.of('FontFile2'), boldProgram);
+    const v1 = await ours(await swapped.save());
+    expect(v1).toMatchObject({ paper: 'tampered', ok: false });
+    expect(v1.paperProblems.some((p) => p.kind === 'foreign')).toBe(true);
+    // One glyph's width changed: the text after it moves, the content does not.
+    const widened = await PDFDocument.load(printed.bytes);
+    const w = fontParts(widened).regular?.lookup(PDFName.of('W'), PDFArray);
+    const run = w?.lookup(1, PDFArray);
+    if (!run) throw new Error('no widths');
+    run.set(0, widened.context.obj(1));
+    const v2 = await ours(await widened.save());
+    expect(v2).toMatchObject({ paper: 'tampered', ok: false });
+    expect(v2.paperProblems.some((p) => p.kind === 'foreign')).toBe(true);
+  });
+
   it('a re-rendered journal with a self-consistent code is not the registered code', async () => {
     const at = parseJournalNumber(printed.number)?.printedAt ?? DEMO_NOW;
     const journal = printedJournal(app.db, target.offering, at, 'ru');

@@ -93,7 +93,7 @@ let dejavu: { regular: Outlines; bold: Outlines } | null = null;
 function shipped(): { regular: Outlines; bold: Outlines } {
   const bytes = loadFontBytes();
   const make = (b: Uint8Array): Outlines => ({
-    font: fontkit.create(Buffer.from(b)) as unknown as FontkitFont,
+    font: fontkit.create(Buffer.from(b)),
     paths: new Map(),
     advance: new Map(),
   });
@@ -157,7 +157,7 @@ function drawsItsText(fontDict: PDFDict, map: Map<string, string>, doc: PDFDocum
   if (!w) return false;
   let subset: FontkitFont;
   try {
-    subset = fontkit.create(Buffer.from(program[0])) as unknown as FontkitFont;
+    subset = fontkit.create(Buffer.from(program[0]));
   } catch {
     return false;
   }

@@ -101,6 +101,7 @@ export function syncHandlers(
       case 'messages.send':
         return str(a.subject);
       case 'paper.printed':
+      case 'document.printed':
         return str(a.number);
       case 'paper.signed':
       case 'paper.archived': {

@@ -180,6 +180,12 @@ export function dataSelections(s: ResolvedScope): DataSelection[] {
     OR (unit_kind = 'group' AND unit_id IN ${G}) OR (unit_kind = 'offering' AND unit_id IN ${inO})
     OR (unit_kind = 'teacher' AND unit_id IN ${T})))`;
   const byOffering = (t: string) => `(SELECT id FROM ${t} WHERE offering_id IN ${inO})`;
+  // The document register: the journals of the offerings, and the other documents about the unit and
+  // what lies in it that were printed in the period (a Bishkek date).
+  const DOCS = `(SELECT id FROM documents WHERE (subject_kind = 'offering' AND subject_id IN ${inO})
+    OR (date(printed_at / 1000 + 21600, 'unixepoch') BETWEEN :from AND :to AND (
+      (subject_kind = 'faculty' AND subject_id IN ${faculties}) OR (subject_kind = 'department' AND subject_id IN ${depts})
+      OR (subject_kind = 'group' AND subject_id IN ${G})${s.unit.kind === 'university' ? " OR subject_kind = 'university'" : ''})))`;
   const where: Record<string, string> = {
     academic_years: `id = :year`,
     semesters: `id IN (SELECT value FROM json_each(:S))`,
@@ -204,6 +210,7 @@ export function dataSelections(s: ResolvedScope): DataSelection[] {
     substitutions: `lesson_id IN ${L}`,
     weekly_checks: `id IN ${CHECKS}`,
     paper_journals: `offering_id IN ${inO}`,
+    documents: `id IN ${DOCS}`,
     // The replica's audit of those records, and the edits of them it refused.
     audit_log: `(entity = 'marks' AND json_extract(entity_key, '$.lesson_id') IN ${L})
       OR (entity = 'lessons' AND json_extract(entity_key, '$.id') IN ${L})
@@ -215,6 +222,7 @@ export function dataSelections(s: ResolvedScope): DataSelection[] {
       OR (entity = 'substitutions' AND json_extract(entity_key, '$.id') IN ${SUBS})
       OR (entity = 'absences' AND json_extract(entity_key, '$.id') IN ${ABS})
       OR (entity = 'weekly_checks' AND json_extract(entity_key, '$.id') IN ${CHECKS})
+      OR (entity = 'documents' AND json_extract(entity_key, '$.id') IN ${DOCS})
       OR (op = 'refused' AND (json_extract(entity_key, '$.lessonId') IN ${L}
         OR json_extract(entity_key, '$.offeringId') IN ${inO}))`,
   };

@@ -38,6 +38,7 @@ export const ENTITY_TABLES: Readonly<Record<EntityKey, string>> = {
   paperJournals: getTableName(schema.paperJournals),
   archivePackages: getTableName(schema.archivePackages),
   archivePurges: getTableName(schema.archivePurges),
+  documents: getTableName(schema.documents),
   auditLog: getTableName(schema.auditLog),
   outbox: getTableName(schema.outbox),
   syncConflicts: getTableName(schema.syncConflicts),

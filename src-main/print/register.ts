@@ -4,13 +4,13 @@ import type { PaperView } from '../../src-shared/contract/print.contract';
 import { AppError } from '../../src-shared/contract/errors';
 import { shortName } from '../../src-shared/domain/people';
 import { paperDueForArchive } from '../../src-shared/domain/retention';
+import type { Canon } from '../../src-shared/domain/documents';
 import { canPrint, type RoleGrant } from '../../src-shared/domain/roles';
 import { translate, type Locale, type MessageKey } from '../../src-shared/i18n/translate';
 import { uuidv7 } from '../../src-shared/ids';
 import type { Db } from '../db/open';
 import { commitLocal, type Intent, type LocalActor } from '../db/write-path';
 import { judged } from '../api/refusals';
-import type { PrintedFile } from './batch';
 
 /**
  * The paper register (issue 6; §1.7, §5.6, §5.7): what was printed (number, code, pages, by whom,
@@ -20,11 +20,26 @@ import type { PrintedFile } from './batch';
 
 type Actor = LocalActor;
 
-/** Enter every journal of a finished print job in the register, in one transaction. */
+/** A printed journal as the register takes it: a print job's journal, with its canon and twin if known. */
+export type PrintedJournalEntry = {
+  offeringId: number;
+  number: string;
+  code: string;
+  pages: number;
+  /** The canonical version the code was made from (default 1: the semester journal's own, issue 6). */
+  canon?: Canon;
+  /** The number of the same journal printed in the other language (default: none). */
+  twin?: string | null;
+};
+
+/**
+ * Enter every journal of a finished print job in the paper register and the document register, in one
+ * transaction (a refusal of any writes nothing).
+ */
 export function registerPrinted(
   db: Db,
   actor: Actor,
-  files: readonly PrintedFile[],
+  files: ReadonlyArray<{ readonly journals: readonly PrintedJournalEntry[] }>,
   locale: 'ru' | 'ky',
 ): void {
   const mutations: Intent[] = files.flatMap((f) =>
@@ -37,6 +52,8 @@ export function registerPrinted(
         code: j.code,
         locale,
         pages: j.pages,
+        canon: j.canon ?? 1,
+        twin: j.twin ?? null,
       },
     })),
   );

@@ -740,6 +740,10 @@ export class SyncEngine {
     // A refused absence takes our own assignments to it along (they are refused next, in order).
     if (t.name === 'absences' && !serverRow)
       this.sql.prepare('DELETE FROM substitutions WHERE absence_id = ? AND row_version = 0').run(...key);
+    // A refused print takes its own document register entry (the same id) along; one the centre holds
+    // under that id is not ours and stays.
+    if (name === 'paper.printed')
+      this.sql.prepare('DELETE FROM documents WHERE id = ? AND row_version = 0').run(...key);
     // Our own new row (a closing, an unlock, any create) goes; the centre's row, if any, comes back —
     // by its own key (a closing refused because another one stands returns that other one).
     if (target.creates || !serverRow) this.sql.prepare(`DELETE FROM "${t.name}" WHERE ${where}`).run(...key);
@@ -830,6 +834,7 @@ export class SyncEngine {
           // One closing per offering: the centre's wins over a local one it has not confirmed (that one
           // comes back as a refusal and is kept in the conflicts).
           if (table === 'locks') this.yieldLocalLock(w.ordered(values), overlay);
+          if (table === 'documents') this.yieldNumber(w.ordered(values));
           w.upsert(values);
         }
         n++;
@@ -839,6 +844,18 @@ export class SyncEngine {
     })();
     if (n > 0) this.runningSums = null;
     return n;
+  }
+
+  /**
+   * One number per document (the register's unique index): the centre's entry wins over another row here
+   * under its number — a print of this PC it has not confirmed (that one comes back refused,
+   * `number_taken`) or a row the centre no longer holds.
+   */
+  private yieldNumber(values: unknown[]): void {
+    const cols = replicaColumns(syncedTable('documents') as SyncedTable);
+    this.sql
+      .prepare('DELETE FROM documents WHERE number = ? AND id <> ?')
+      .run(values[cols.indexOf('number')], values[cols.indexOf('id')]);
   }
 
   private yieldLocalLock(values: unknown[], overlay: Map<string, number>): void {
@@ -1082,7 +1099,10 @@ export class SyncEngine {
             .prepare(`DELETE FROM "${t.name}" WHERE ${t.pk.map((c) => `"${c}" = ?`).join(' AND ')}`)
             .run(...k);
       }
-      for (const r of rows) w.force(r);
+      for (const r of rows) {
+        if (t.name === 'documents') this.yieldNumber(w.ordered(r));
+        w.force(r);
+      }
     })();
   }
 }

@@ -35,6 +35,7 @@ export const ENTITY_KEYS = [
   'paperJournals',
   'archivePackages',
   'archivePurges',
+  'documents',
   'auditLog',
   'outbox',
   'syncConflicts',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CANONS, OTHER_DOCUMENT_KINDS, UNIT_SUBJECT_KINDS } from '../domain/documents';
 import { ABSENCE_REASONS, ATTENDANCE, GRADES } from '../domain/journal';
 import { UNLOCK_MAX_DAYS } from '../domain/locks';
 
@@ -11,8 +12,8 @@ import { UNLOCK_MAX_DAYS } from '../domain/locks';
  * and when, is in the registry (`registry/index.ts`).
  */
 export const PROTOCOL_VERSION = 1;
-/** Bumped with every change of a mutation's arguments or of the synced tables. */
-export const SCHEMA_VERSION = 6;
+/** Bumped with every change of a mutation's arguments or of the synced tables (7: the document register). */
+export const SCHEMA_VERSION = 7;
 
 /** A central id: a PostgreSQL integer (a larger one could only fail in the database). */
 const id = z.number().int().positive().max(2_147_483_647);
@@ -21,6 +22,11 @@ const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const grade = z.union(GRADES.map((g) => z.literal(g)));
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const archiveUnitKind = z.enum(['university', 'faculty', 'department', 'group']);
+/** A printed document's number (its form is judged by the registry: `parseDocumentNumber`). */
+const docNumber = z.string().min(1).max(60);
+/** A verification code, XXXX-XXXX-XXXX (src-shared/domain/print.ts). */
+const docCode = z.string().regex(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+const canon = z.union(CANONS.map((c) => z.literal(c)));
 
 export const MUTATIONS = {
   /** Set (or, with attendance null, clear) one student's mark at one lesson. */
@@ -96,14 +102,21 @@ export const MUTATIONS = {
   }),
   /** An assignment cancelled: the substitute's rights to that lesson end. */
   'substitutions.cancel': z.object({ substitutionId: uuid }),
-  /** A printed semester journal entered in the paper register (§5.6): its number, code and pages. */
+  /**
+   * A printed semester journal entered in the paper register (§5.6) and in the document register under
+   * the same id: its number, code and pages, the canonical version its code was made from, and the
+   * number of the same journal printed in the other language (`twin`). Intents queued before the
+   * document register (issue 15) carry neither: they are canon 1 without a twin.
+   */
   'paper.printed': z.object({
     paperId: uuid,
     offeringId: id,
-    number: z.string().min(1).max(60),
-    code: z.string().regex(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/),
+    number: docNumber,
+    code: docCode,
     locale: z.enum(['ru', 'ky']),
     pages: z.number().int().min(1).max(100_000),
+    canon: canon.default(1),
+    twin: docNumber.nullable().default(null),
   }),
   /** The date the teacher signed the paper journal, entered by the deanery (null clears it). */
   'paper.signed': z.object({ paperId: uuid, signedOn: isoDay.nullable() }),
@@ -112,6 +125,23 @@ export const MUTATIONS = {
     paperId: uuid,
     archivedOn: isoDay.nullable(),
     transferAct: z.string().min(1).max(100).nullable(),
+  }),
+  /**
+   * A printed document other than a journal entered in the document register (issue 15): an act of a
+   * weekly check, notices, a substitution order, an archive transfer act — its number, kind, language,
+   * code, pages, the unit it is about, and the number of its print in the other language.
+   */
+  'document.printed': z.object({
+    documentId: uuid,
+    number: docNumber,
+    kind: z.enum(OTHER_DOCUMENT_KINDS),
+    locale: z.enum(['ru', 'ky']),
+    code: docCode,
+    canon,
+    pages: z.number().int().min(1).max(100_000),
+    subjectKind: z.enum(UNIT_SUBJECT_KINDS),
+    subjectId: id.nullable(),
+    twin: docNumber.nullable(),
   }),
   /** An archive package entered in the archive register (§4.1): its unit, period and digest. */
   'archive.registered': z.object({
@@ -153,3 +183,5 @@ export type MutationName = keyof typeof MUTATIONS;
 /** Every mutation name. */
 export const MUTATION_NAMES = Object.keys(MUTATIONS) as MutationName[];
 export type MutationArgs<N extends MutationName> = z.infer<(typeof MUTATIONS)[N]>;
+/** A mutation's arguments as sent, before defaults (an intent queued by an earlier version lacks them). */
+export type MutationInput<N extends MutationName> = z.input<(typeof MUTATIONS)[N]>;

@@ -352,6 +352,26 @@ export const CATALOGUE = {
       ...SYNC_COLUMNS,
     ],
   },
+  // The register of every printed document (issue 15): reference data, so any replica finds a number.
+  documents: {
+    pk: ['id'],
+    kind: 'ref',
+    columns: [
+      'id',
+      'number',
+      'kind',
+      'locale',
+      'code',
+      'canon',
+      'pages',
+      'subject_kind',
+      'subject_id',
+      'twin',
+      'printed_at',
+      'printed_by',
+      ...SYNC_COLUMNS,
+    ],
+  },
 } as const;
 
 /** The name of a synced table. */

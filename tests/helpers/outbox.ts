@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { uuidv7 } from '../../src-shared/ids';
-import { SCHEMA_VERSION, type MutationArgs, type MutationName } from '../../src-shared/sync/mutations';
+import { SCHEMA_VERSION, type MutationInput, type MutationName } from '../../src-shared/sync/mutations';
 import { targetOf } from '../../src-shared/sync/registry';
 import type { RowChange } from '../../src-shared/sync/registry/types';
 import type { Db } from '../../src-main/db/open';
@@ -10,7 +10,8 @@ import { applyChange, targetKey } from '../../src-main/db/write-path';
 export type Queued = {
   [N in MutationName]: {
     name: N;
-    args: MutationArgs<N>;
+    /** As sent: an intent of an earlier version may lack arguments added since (their defaults apply). */
+    args: MutationInput<N>;
     baseVersion?: number | null;
     /** Rows written locally with it (a fixture), unjudged. */
     changes?: RowChange[];

@@ -309,6 +309,8 @@ export const CASES: { [N in MutationName]: Case<N> } = {
         code: 'AAAA-BBBB-CCCC',
         locale: 'ru',
         pages: 3,
+        canon: 1,
+        twin: null,
       };
     },
     timeOf: (db, a) =>
@@ -322,6 +324,8 @@ export const CASES: { [N in MutationName]: Case<N> } = {
         code: 'AAAA-BBBB-CCCC',
         locale: 'ru',
         pages: 3,
+        canon: 1,
+        twin: null,
       }),
       outcome: 'FORBIDDEN',
     },
@@ -355,6 +359,41 @@ export const CASES: { [N in MutationName]: Case<N> } = {
       row: (a) => ['paper_journals', { id: a.paperId }],
     },
     na: { reuse: 'a date names an existing entry', values: 'a date names no row' },
+  },
+  'document.printed': {
+    login: 'dean',
+    honest: async ({ next }) => ({
+      documentId: randomUUID(),
+      number: `АКТ-20261126-1330${String(next('docNo')).padStart(2, '0')}`,
+      kind: 'act',
+      locale: 'ru',
+      code: 'AAAA-BBBB-CCCC',
+      canon: 2,
+      pages: 2,
+      subjectKind: 'faculty',
+      subjectId: 1,
+      twin: null,
+    }),
+    timeOf: (db, a) =>
+      num(db, 'SELECT printed_at FROM documents WHERE id = $1', [a.documentId]) as Promise<number>,
+    reuse: { arg: 'documentId', foreign: (fx) => fx.foreign.document, table: 'documents' },
+    values: {
+      // The act of another faculty's check: the deanery records its own faculty's.
+      args: async ({ next }) => ({
+        documentId: randomUUID(),
+        number: `АКТ-20261126-1331${String(next('docNo')).padStart(2, '0')}`,
+        kind: 'act',
+        locale: 'ru',
+        code: 'AAAA-BBBB-CCCC',
+        canon: 2,
+        pages: 2,
+        subjectKind: 'faculty',
+        subjectId: 2,
+        twin: null,
+      }),
+      outcome: 'FORBIDDEN',
+    },
+    na: { stored: 'a print creates a row' },
   },
   'archive.registered': {
     login: 'archivist',

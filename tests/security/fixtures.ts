@@ -44,6 +44,8 @@ export type Fixtures = {
     paper: string;
     package: string;
     purge: string;
+    /** An entry of the document register: the act of faculty 2's weekly check. */
+    document: string;
     /** A message another user sent (set by the test: messages exist only centrally, sent by push). */
     message: string;
   };
@@ -224,6 +226,7 @@ export async function makeFixtures(url: string, db: CentralDb): Promise<Fixtures
     paper: randomUUID(),
     package: randomUUID(),
     purge: randomUUID(),
+    document: randomUUID(),
     message: '',
   };
   const papersF1 = Array.from({ length: 8 }, () => randomUUID());
@@ -399,6 +402,23 @@ export async function makeFixtures(url: string, db: CentralDb): Promise<Fixtures
     ),
     ...purgeGroups.map((g) => pkg(g.packageId, 'group', g.group, 'year', OLD_YEAR, OLD_YEAR, true)),
     pkg(randomUUID(), 'group', purgeGroupF2, 'year', OLD_YEAR, OLD_YEAR, true),
+    row(
+      'documents',
+      { id: foreign.document },
+      {
+        number: 'АКТ-20261120-120000',
+        kind: 'act',
+        locale: 'ru',
+        code: 'AAAA-BBBB-CCCC',
+        canon: 2,
+        pages: 2,
+        subject_kind: 'faculty',
+        subject_id: 2,
+        twin: null,
+        printed_at: 1_700_000_000_000,
+        printed_by: users.dean2,
+      },
+    ),
     row(
       'archive_purges',
       { id: foreign.purge },

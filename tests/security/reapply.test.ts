@@ -4,6 +4,8 @@ import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { boot, type App } from '../../src-main/boot';
 import { reapplyOutbox } from '../../src-main/db/write-path';
+import { sessionUserOf } from '../../src-main/db/users.repo';
+import { registerDocuments } from '../../src-main/print/documents-register';
 import { replicaColumns, TableWriter } from '../../src-main/sync/rows';
 import type { ArchiveJobView } from '../../src-shared/contract/archive.contract';
 import type { PaperView, PrintJobView } from '../../src-shared/contract/print.contract';
@@ -263,6 +265,36 @@ const PRODUCERS: { readonly [N in MutationName]: Producer } = {
     const paperId = await firstPaper(r);
     return () =>
       r.call('dean', 'print.setArchived', { paperId, archivedOn: DEFAULT_DEMO_DATE, transferAct: 'Акт № 3' });
+  },
+  // No screen registers other documents yet (their generators call registerDocuments when wired): the
+  // desktop function itself, as the dean — an act of faculty 1's check in both languages, twins.
+  'document.printed': (r) => () => {
+    const dean = userId(r.sql, 'dean');
+    const found = sessionUserOf(r.app.db, dean);
+    if (!found) throw new Error('no dean');
+    const actor = {
+      userId: dean,
+      teacherId: null,
+      grants: found.grants,
+      deviceId: r.app.deps.deviceId,
+      now: DEMO_NOW,
+    };
+    const act = (locale: 'ru' | 'ky', number: string, twin: string) =>
+      ({
+        number,
+        kind: 'act',
+        locale,
+        code: 'ABCD-EFGH-JKMN',
+        pages: 2,
+        subject: { kind: 'faculty', id: 1 },
+        twin,
+      }) as const;
+    return Promise.resolve(
+      registerDocuments(r.app.db, actor, [
+        act('ru', 'АКТ-20261126-133000', 'АКТ-20261126-133001'),
+        act('ky', 'АКТ-20261126-133001', 'АКТ-20261126-133000'),
+      ]),
+    );
   },
   'archive.registered': (r) => () => makePackage(r),
   'archive.verified': async (r) => {

@@ -523,3 +523,29 @@ export const archivePurges = pgTable(
   },
   (t) => [index('c_archive_purges_year').on(t.academicYearId)],
 );
+
+/** The register of printed documents (issue 15): mirrors the replica's table; the number is unique. */
+export const documents = pgTable(
+  'documents',
+  {
+    id: text('id').primaryKey(),
+    number: text('number').notNull(),
+    kind: text('kind').notNull(),
+    locale: text('locale').notNull(),
+    code: text('code').notNull(),
+    canon: integer('canon').notNull(),
+    pages: integer('pages').notNull(),
+    subjectKind: text('subject_kind'),
+    subjectId: integer('subject_id'),
+    twin: text('twin'),
+    printedAt: ms('printed_at').notNull(),
+    printedBy: integer('printed_by'),
+    ...syncColumns(),
+  },
+  (t) => [
+    uniqueIndex('c_documents_number').on(t.number),
+    index('c_documents_code').on(t.code),
+    index('c_documents_printed').on(t.printedAt),
+    index('c_documents_subject').on(t.subjectKind, t.subjectId),
+  ],
+);

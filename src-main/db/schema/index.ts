@@ -5,4 +5,5 @@ export * from './accounts';
 export * from './teaching';
 export * from './control';
 export * from './archive';
+export * from './documents';
 export * from './local';

@@ -1,6 +1,8 @@
 import { canArchive, canPrint } from '../../domain/roles';
 import { one, type Load, type StoredRow } from '../facts';
 import type { MutationArgs } from '../mutations';
+import { DOCUMENT_KINDS, mayRegisterDocument } from '../../domain/documents';
+import { loadRegister, numberRefusal, registerRow, type RegisterFacts } from './document-register';
 import { loadOffering } from './journal';
 import { define, refuse, type Actor, type RowChange } from './types';
 
@@ -126,8 +128,15 @@ function* paperTarget(offeringId: number): Load<PaperTarget> {
 const mayKeepPaper = (actor: Actor, t: NonNullable<PaperTarget>) =>
   canPrint(actor.grants, t, actor.teacherId);
 
-/** A printed journal entered in the paper register: its number, code and pages; printed now, by the actor. */
-export const paperPrinted = define<MutationArgs<'paper.printed'>, { target: PaperTarget }>({
+type PrintedFacts = { target: PaperTarget; register: RegisterFacts };
+
+/**
+ * A printed journal entered in the paper register and, under the same id, in the document register
+ * (issue 15): its number, code, pages, canonical version and twin; printed now, by the actor. The number
+ * is judged as every register number is (`numberRefusal`): a journal's, naming this offering, not in the
+ * future, nobody's yet.
+ */
+export const paperPrinted = define<MutationArgs<'paper.printed'>, PrintedFacts>({
   action: () => 'print',
   target: (a) => ({
     row: { table: 'paper_journals', key: { id: a.paperId } },
@@ -135,17 +144,28 @@ export const paperPrinted = define<MutationArgs<'paper.printed'>, { target: Pape
     names: { offeringId: 'offering' },
   }),
   *load(a) {
-    return { target: yield* paperTarget(a.offeringId) };
+    return { target: yield* paperTarget(a.offeringId), register: yield* loadRegister(a.paperId, a.number) };
   },
-  refusal(_a, f, j) {
+  refusal(a, f, j) {
     if (!f.target) return refuse('INVALID', 'no_offering', 'offeringId');
-    return mayKeepPaper(j.actor, f.target) ? null : refuse('FORBIDDEN', 'out_of_scope', 'offeringId');
+    if (!mayKeepPaper(j.actor, f.target)) return refuse('FORBIDDEN', 'out_of_scope', 'offeringId');
+    if (f.register.idTaken) return refuse('FORBIDDEN', 'id_taken', 'paperId');
+    return numberRefusal(a, 'journal', a.offeringId, f.register, j.at);
   },
   stored: () => null,
+  // Nothing when the judge's rows refuse it: the re-apply after a new download (which runs no refusal)
+  // must not put an entry beside another under its number or id. The paper entry, the row it is about,
+  // is written last: its seq is the one the push acknowledges, and a pulled row of the acknowledged key
+  // older than that is not applied (the replica's overlay).
   effect: (a, f, j) =>
-    f.target === null
+    f.target === null || f.register.idTaken || f.register.numberTaken
       ? []
       : [
+          registerRow(
+            a.paperId,
+            { ...a, kind: 'journal', subjectKind: 'offering', subjectId: a.offeringId },
+            j,
+          ),
           {
             table: 'paper_journals',
             key: { id: a.paperId },
@@ -307,4 +327,42 @@ export const archiveVerified = define<MutationArgs<'archive.verified'>, PackageF
             set: { verified_at: j.at, verified_by: j.actor.userId },
           },
         ],
+});
+
+type DocumentFacts = { subject: ArchiveTarget; register: RegisterFacts };
+
+/**
+ * A printed document other than a journal entered in the document register (issue 15): an act of a
+ * weekly check or notices (whoever may run and record the check of the unit), a substitution order (the
+ * head of the department), an archive transfer act (an archivist of the unit) — the matrix row by its
+ * kind (`DOCUMENT_KINDS`), the scope through the unit as the judge holds it. New kinds are made with
+ * the shared canonical text (canon 2).
+ */
+export const documentPrinted = define<MutationArgs<'document.printed'>, DocumentFacts>({
+  action: (a) => DOCUMENT_KINDS[a.kind].action,
+  target: (a) => ({
+    row: { table: 'documents', key: { id: a.documentId } },
+    creates: { ref: { table: 'documents', key: { id: a.documentId } }, arg: 'documentId' },
+    names: { subjectId: 'unit' },
+  }),
+  *load(a) {
+    return {
+      subject: yield* loadArchiveUnit(a.subjectKind, a.subjectId),
+      register: yield* loadRegister(a.documentId, a.number),
+    };
+  },
+  refusal(a, f, j) {
+    if (!(DOCUMENT_KINDS[a.kind].subjects as readonly string[]).includes(a.subjectKind))
+      return refuse('INVALID', 'subject_kind', 'subjectKind');
+    if (!f.subject) return refuse('INVALID', 'no_unit', 'subjectId');
+    if (!mayRegisterDocument(j.actor.grants, j.actor.teacherId, a.kind, f.subject))
+      return refuse('FORBIDDEN', 'out_of_scope', 'subjectId');
+    if (a.canon !== 2) return refuse('INVALID', 'canon_old', 'canon');
+    return numberRefusal(a, a.kind, null, f.register, j.at);
+  },
+  stored: () => null,
+  effect: (a, f, j) =>
+    f.subject === null || f.register.idTaken || f.register.numberTaken
+      ? []
+      : [registerRow(a.documentId, a, j)],
 });

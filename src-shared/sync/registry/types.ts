@@ -105,6 +105,13 @@ export const REFUSAL_CODES = [
   'already_cancelled',
   // paper and archive registers
   'no_paper',
+  // the document register (issue 15)
+  'number_taken',
+  'number_bad',
+  'number_future',
+  'canon_old',
+  'subject_kind',
+  'twin_bad',
   'no_unit',
   'no_package',
   'digest_differs',

@@ -200,6 +200,11 @@ const MALFORMED: Record<string, Array<[unknown, string]>> = {
   'print.file': [[{ jobId: 'x', index: -1 }, 'index']],
   'print.verify': [[{ text: 'ab' }, 'text']],
   'print.register': [[{ due: 'yes' }, 'due']],
+  'documents.list': [
+    [{ kind: 'letter' }, 'kind'],
+    [{ search: 'x'.repeat(61) }, 'search'],
+    [{ search: '   ' }, 'search'],
+  ],
   'print.system': [[{ jobId: 'x' }, 'index']],
   'print.setSigned': [[{ paperId: 'x', signedOn: null }, 'paperId']],
   'print.setArchived': [

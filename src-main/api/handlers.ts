@@ -7,6 +7,7 @@ import type { Deps, Handlers } from './context';
 import { journalEditHandlers } from './journal-edit.handlers';
 import { journalHandlers } from './journal.handlers';
 import { printHandlers } from './print.handlers';
+import { documentsHandlers } from './documents.handlers';
 import { archiveHandlers } from './archive.handlers';
 import { retentionHandlers } from './retention.handlers';
 import { replicaHandlers } from './replica.handlers';
@@ -27,6 +28,7 @@ export function makeHandlers(d: Deps): Handlers {
     ...controlHandlers(d),
     ...subsHandlers(d),
     ...printHandlers(d),
+    ...documentsHandlers(d),
     ...archiveHandlers(d),
     ...retentionHandlers(d),
     ...backupHandlers(d),

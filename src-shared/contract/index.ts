@@ -9,6 +9,7 @@ import { messagesContract } from './messages.contract';
 import { controlContract } from './control.contract';
 import { subsContract } from './subs.contract';
 import { printContract } from './print.contract';
+import { documentsContract } from './documents.contract';
 import { archiveContract } from './archive.contract';
 import { backupContract } from './backup.contract';
 
@@ -35,6 +36,7 @@ export const contract = join<
     typeof controlContract &
     typeof subsContract &
     typeof printContract &
+    typeof documentsContract &
     typeof archiveContract &
     typeof backupContract
 >(
@@ -47,6 +49,7 @@ export const contract = join<
   controlContract,
   subsContract,
   printContract,
+  documentsContract,
   archiveContract,
   backupContract,
 );

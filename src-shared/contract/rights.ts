@@ -1,5 +1,5 @@
 import { ACTIONS, mayAct, rolesFor, type Action, type Need } from '../domain/matrix';
-import type { Role, RoleGrant } from '../domain/roles';
+import { ROLES, type Role, type RoleGrant } from '../domain/roles';
 import type { MethodName } from './index';
 
 /**
@@ -12,8 +12,11 @@ import type { MethodName } from './index';
  * - `'public'`: no session — only what the login screen itself needs.
  * - `'session'`: any logged-in user — only methods about the session or the app itself.
  * - `{ action, need }`: the roles whose cell of `action` covers `need` (`rolesFor`).
+ * - `{ anyOf: [...] }`: the roles any of those rows lets through — for a method that serves several
+ *   rows alike (the document register lists what each row's holders print).
  */
-export type MethodRight = 'public' | 'session' | { readonly action: Action; readonly need: Need };
+export type MatrixRight = { readonly action: Action; readonly need: Need };
+export type MethodRight = 'public' | 'session' | MatrixRight | { readonly anyOf: readonly MatrixRight[] };
 
 /** Who may call a method, as dispatch checks it: anyone, any logged-in user, or the listed roles. */
 export type Access = 'public' | 'session' | readonly Role[];
@@ -91,6 +94,14 @@ export const METHOD_RIGHTS = {
   'print.setSigned': act('print'),
   'print.setArchived': act('print'),
 
+  // The register of printed documents: whoever prints or registers a kind of document (a journal, the
+  // act and notices of a weekly check, a substitution order, an archive transfer act) sees the entries
+  // they may register themselves — the study office its acts and notices too, though it prints no
+  // journals.
+  'documents.list': {
+    anyOf: [act('print'), act('weeklyCheck'), act('substitutions'), act('archive')],
+  },
+
   // Archive packages and retention: the deanery looks (registers, verifying and opening a package to
   // read it), the archivist makes packages and requests purges.
   'archive.options': view('archive'),
@@ -117,9 +128,17 @@ export const METHOD_RIGHTS = {
   'sync.resolve': act('resolveConflict'),
 } satisfies Record<MethodName, MethodRight>;
 
+/** The matrix rows a right names (none for public and session). */
+export function rowsOf(right: MethodRight): readonly MatrixRight[] {
+  if (right === 'public' || right === 'session') return [];
+  return 'anyOf' in right ? right.anyOf : [right];
+}
+
 /** The access a right gives: public, any session, or the roles of the matrix that cover it. */
 export function accessOf(right: MethodRight): Access {
-  return right === 'public' || right === 'session' ? right : rolesFor(right.action, right.need);
+  if (right === 'public' || right === 'session') return right;
+  const roles = new Set(rowsOf(right).flatMap((r) => rolesFor(r.action, r.need)));
+  return ROLES.filter((r) => roles.has(r));
 }
 
 /** Each method's access, derived once from METHOD_RIGHTS and the matrix (what dispatch checks). */
@@ -129,7 +148,9 @@ export const METHOD_ACCESS: Readonly<Record<MethodName, Access>> = Object.fromEn
 
 /** Whether a right lets a logged-in user with these grants through the door (their scope aside). */
 export function rightAllows(right: MethodRight, grants: readonly RoleGrant[]): boolean {
-  return right === 'public' || right === 'session' || mayAct(grants, right.action, right.need);
+  return (
+    right === 'public' || right === 'session' || rowsOf(right).some((r) => mayAct(grants, r.action, r.need))
+  );
 }
 
 /**
@@ -164,13 +185,20 @@ export function matrixProblems(
       problems.push(`${method}: the right ${JSON.stringify(right)} is not public, session or a matrix right`);
       continue;
     }
-    const { action, need } = right as { action?: unknown; need?: unknown };
-    if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(ACTIONS, action)) {
-      problems.push(`${method}: the action ${JSON.stringify(action)} is not a row of the matrix (ACTIONS)`);
+    const anyOf = (right as { anyOf?: unknown }).anyOf;
+    if (anyOf !== undefined && (!Array.isArray(anyOf) || anyOf.length === 0)) {
+      problems.push(`${method}: anyOf must list at least one matrix right`);
       continue;
     }
-    if (typeof need !== 'string' || !NEEDS.includes(need))
-      problems.push(`${method}: the need ${JSON.stringify(need)} is not one of ${NEEDS.join(', ')}`);
+    for (const row of (anyOf as unknown[] | undefined) ?? [right]) {
+      const { action, need } = (row ?? {}) as { action?: unknown; need?: unknown };
+      if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(ACTIONS, action)) {
+        problems.push(`${method}: the action ${JSON.stringify(action)} is not a row of the matrix (ACTIONS)`);
+        continue;
+      }
+      if (typeof need !== 'string' || !NEEDS.includes(need))
+        problems.push(`${method}: the need ${JSON.stringify(need)} is not one of ${NEEDS.join(', ')}`);
+    }
   }
   return problems;
 }

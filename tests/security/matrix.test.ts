@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { contract } from '../../src-shared/contract';
-import { METHOD_RIGHTS, matrixProblems } from '../../src-shared/contract/rights';
+import { METHOD_ACCESS, METHOD_RIGHTS, matrixProblems } from '../../src-shared/contract/rights';
 import { ACTIONS, MATRIX, type Action } from '../../src-shared/domain/matrix';
 import { ROLES, type Role } from '../../src-shared/domain/roles';
 
@@ -97,6 +97,31 @@ describe('the rights of the contract', () => {
       'journal.grid: the action "viewMarks" is not a row of the matrix (ACTIONS)',
       'journal.cellHistory: the right "everyone" is not public, session or a matrix right',
       'journal.drop: a right for a method the contract does not have',
+    ]);
+  });
+
+  it('holds every row of a right that serves several rows to the matrix', () => {
+    const problems = matrixProblems(contract, {
+      ...METHOD_RIGHTS,
+      'journal.grid': { anyOf: [] },
+      'journal.groups': {
+        anyOf: [
+          { action: 'print', need: 'do' },
+          { action: 'viewMarks', need: 'view' },
+        ],
+      },
+    });
+    expect(problems).toEqual([
+      'journal.groups: the action "viewMarks" is not a row of the matrix (ACTIONS)',
+      'journal.grid: anyOf must list at least one matrix right',
+    ]);
+    // The document register's right is the union of its rows' roles, in ROLES order.
+    expect(METHOD_ACCESS['documents.list']).toEqual([
+      'studyOffice',
+      'deanery',
+      'departmentHead',
+      'teacher',
+      'archivist',
     ]);
   });
 });

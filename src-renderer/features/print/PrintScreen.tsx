@@ -4,13 +4,16 @@ import { formatBishkekStamp } from '../../../src-shared/domain/time';
 import { verdictLines } from '../../../src-shared/domain/verdict-text';
 import { formatDateShort } from '../../../src-shared/i18n/format';
 import type { MessageKey } from '../../../src-shared/i18n/translate';
+import { mayCall } from '../../../src-shared/contract/rights';
 import { call } from '../../api/client';
+import { useSessionUser } from '../../app-context';
 import { useI18n } from '../../i18n/I18n';
 import { saveFile, Tab } from '../../ui/controls';
 import { JobProgress, useJobPolling } from '../../ui/job';
 import { EmptyState, ErrorState, ListStates, Loading } from '../../ui/States';
 import { useAction } from '../../ui/use-action';
 import { useCall } from '../../ui/use-call';
+import { DocumentRegister } from './DocumentRegister';
 
 const stamp = formatBishkekStamp;
 const pollPrintJob = (jobId: string) => call('print.job', { jobId });
@@ -23,23 +26,40 @@ const pollPrintJob = (jobId: string) => call('print.job', { jobId });
  */
 export function PrintScreen() {
   const { t } = useI18n();
-  const [tab, setTab] = useState<'print' | 'register' | 'verify'>('print');
-  const due = useCall('print.register', { due: true });
+  // Who prints journals has every tab; the study office (acts and notices of its checks) the register
+  // of printed documents alone (DOMAIN.md, Roles: it prints no journals).
+  const grants = useSessionUser().grants;
+  const printsJournals = mayCall('print.options', grants);
+  const [tab, setTab] = useState<'print' | 'register' | 'verify' | 'documents'>(
+    printsJournals ? 'print' : 'documents',
+  );
+  const due = useCall('print.register', printsJournals ? { due: true } : null);
   return (
     <div className="subs">
       <div className="control-bar">
         <h2>{t('printui.title')}</h2>
         <div className="seg" role="tablist" aria-label={t('printui.title')}>
-          <Tab on={tab === 'print'} onSelect={() => setTab('print')}>
-            {t('printui.tab.print')}
-          </Tab>
-          <Tab on={tab === 'register'} onSelect={() => setTab('register')}>
-            {t('printui.tab.register')}
-            {due.data && due.data.due > 0 ? <span className="badge">{due.data.due}</span> : null}
-          </Tab>
-          <Tab on={tab === 'verify'} onSelect={() => setTab('verify')}>
-            {t('printui.tab.verify')}
-          </Tab>
+          {printsJournals ? (
+            <>
+              <Tab on={tab === 'print'} onSelect={() => setTab('print')}>
+                {t('printui.tab.print')}
+              </Tab>
+              <Tab on={tab === 'register'} onSelect={() => setTab('register')}>
+                {t('printui.tab.register')}
+                {due.data && due.data.due > 0 ? <span className="badge">{due.data.due}</span> : null}
+              </Tab>
+            </>
+          ) : null}
+          {mayCall('documents.list', grants) ? (
+            <Tab on={tab === 'documents'} onSelect={() => setTab('documents')}>
+              {t('docsui.tab')}
+            </Tab>
+          ) : null}
+          {printsJournals ? (
+            <Tab on={tab === 'verify'} onSelect={() => setTab('verify')}>
+              {t('printui.tab.verify')}
+            </Tab>
+          ) : null}
         </div>
       </div>
       <div className="control-body">
@@ -47,6 +67,8 @@ export function PrintScreen() {
           <PrintJournals />
         ) : tab === 'register' ? (
           <PaperRegister onChanged={due.reload} />
+        ) : tab === 'documents' ? (
+          <DocumentRegister />
         ) : (
           <VerifyPaper />
         )}

@@ -36,7 +36,7 @@ const AREA_METHODS: Readonly<Record<Area, readonly string[]>> = {
   control: ['control.'],
   journal: ['journal.'],
   substitutions: ['subs.'],
-  print: ['print.'],
+  print: ['print.', 'documents.'],
   archive: ['archive.', 'retention.'],
   reports: [],
   sync: ['sync.'],

@@ -9,7 +9,8 @@ import { docShot } from './shots';
  * Printing in web mode: the deanery prints a group's journals with a progress bar, previews and saves
  * the file, and verifies a paper journal by its QR text — it matches; after the teacher changes a cell,
  * the same paper no longer matches and the screen names the cell and who changed it. A teacher prints
- * their own journals and sees only their own register entries; the study office has no print area.
+ * their own journals and sees only their own register entries; the study office sees only the register
+ * of printed documents.
  */
 const env = useWebMode();
 
@@ -68,6 +69,21 @@ test('the deanery prints a group, previews and saves it, and verifies a paper jo
     s: '2026-11-27',
   });
   await docShot(page, 'paper-register.png');
+
+  // The register of printed documents holds it too: a journal, in Russian, with its code; found by it.
+  await page.getByRole('tab', { name: 'Реестр документов' }).click();
+  const doc = page.locator(`[data-document="${printed.number}"]`);
+  await expect(doc).toContainText('Журнал');
+  await expect(doc).toContainText('русский');
+  await expect(doc).toContainText(printed.code);
+  await page.screenshot({ path: 'test-results/screens/documents-register.png' });
+  await page.getByLabel('Номер или код').fill(printed.code.toLowerCase());
+  await expect(page.locator('[data-document]')).toHaveCount(
+    (env.db.prepare('SELECT count(*) n FROM documents WHERE code = ?').get(printed.code) as { n: number }).n,
+  );
+  await expect(doc).toBeVisible();
+  await page.getByLabel('Вид').selectOption('act');
+  await expect(page.getByText('Таких документов в реестре нет')).toBeVisible();
 
   // Verify by the QR text: it matches.
   await page.getByRole('tab', { name: 'Проверить бумажный журнал' }).click();
@@ -155,7 +171,7 @@ test('the deanery prints a group, previews and saves it, and verifies a paper jo
   expect(errors).toEqual([]);
 });
 
-test('a teacher prints their own journals and sees only their own paper register; the study office does not print', async ({
+test('a teacher prints their own journals and sees only their own paper register; the study office prints none', async ({
   page,
 }) => {
   const errors: string[] = [];
@@ -212,16 +228,17 @@ test('a teacher prints their own journals and sees only their own paper register
   await expect(rows.getByRole('button', { name: 'Даты' })).toHaveCount(own);
   await page.screenshot({ path: 'test-results/screens/paper-register-teacher.png' });
 
-  // The study office views journals but prints nothing: it has no print area at all.
+  // The study office views journals but prints none: its print area holds only the register of printed
+  // documents (the acts and notices of its weekly checks), nothing to print, no paper register.
   await page.getByRole('button', { name: 'Выйти' }).click();
   await loginAs(page, env.web.url, 'study');
   const nav = page.getByRole('navigation', { name: 'main' });
   await expect(nav.getByRole('button', { name: 'Журнал' })).toBeVisible();
   await expect(nav.getByRole('button', { name: 'Контроль' })).toBeVisible();
-  await expect(nav.getByRole('button', { name: 'Печать и архив' })).toHaveCount(0);
-  // Its Alt+digit of the print area does nothing; Alt+1 still opens the control.
   await page.keyboard.press('Alt+4');
-  await expect(nav.getByRole('button', { name: 'Журнал' })).toHaveAttribute('aria-current', 'page');
+  await expect(nav.getByRole('button', { name: 'Печать и архив' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('tab')).toHaveText(['Реестр документов']);
+  await expect(page.getByText('В реестре пока нет напечатанных документов')).toBeVisible();
   await page.keyboard.press('Alt+1');
   await expect(nav.getByRole('button', { name: 'Контроль' })).toHaveAttribute('aria-current', 'page');
   expect(errors).toEqual([]);

@@ -56,8 +56,38 @@ async function rezip(file: string, list: Array<{ path: string; bytes: Buffer }>)
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
+/** Register entries the package must carry (a journal of the period, an act of its unit then) or not. */
+const REGISTER = {
+  journal: '0190a0a0-0000-7000-8000-0000000000d1',
+  act: '0190a0a0-0000-7000-8000-0000000000d2',
+  otherFaculty: '0190a0a0-0000-7000-8000-0000000000d3',
+  longAgo: '0190a0a0-0000-7000-8000-0000000000d4',
+};
+
 beforeAll(async () => {
-  db = openReplica(tinyReplica(), { readonly: true });
+  const file = tinyReplica();
+  const w = openReplica(file);
+  const offering = w.get<{ id: number }>(sql`SELECT o.id FROM offerings o JOIN groups g ON g.id = o.group_id
+    JOIN semesters s ON s.id = o.semester_id WHERE g.faculty_id = 1 AND s.starts_on <= '2026-11-26'
+    AND s.ends_on >= '2026-11-26' ORDER BY o.id LIMIT 1`)!.id;
+  const entry = w.$client
+    .prepare(`INSERT INTO documents (id, number, kind, locale, code, canon, pages, subject_kind,
+    subject_id, twin, printed_at, printed_by, row_version, updated_at, updated_by)
+    VALUES (?, ?, ?, 'ru', 'ABCD-EFGH-JKMN', 2, 1, ?, ?, NULL, ?, NULL, 1, ?, NULL)`);
+  entry.run(
+    REGISTER.journal,
+    `ЖУР-${offering}-20261126-120000`,
+    'journal',
+    'offering',
+    offering,
+    DEMO_NOW,
+    DEMO_NOW,
+  );
+  entry.run(REGISTER.act, 'АКТ-20261126-120000', 'act', 'faculty', 1, DEMO_NOW, DEMO_NOW);
+  entry.run(REGISTER.otherFaculty, 'АКТ-20261126-120001', 'act', 'faculty', 2, DEMO_NOW, DEMO_NOW);
+  entry.run(REGISTER.longAgo, 'АКТ-20200126-120000', 'act', 'faculty', 1, 1_580_000_000_000, DEMO_NOW);
+  w.$client.close();
+  db = openReplica(file, { readonly: true });
   pkg = join(dir, 'whole.zip');
   await writePackage(db, input(pkg));
 }, 120_000);
@@ -114,6 +144,15 @@ describe('archive package', () => {
       'updated_at',
       'updated_by',
     ]);
+    // The register of printed documents: the journals of its offerings and the documents about its unit
+    // printed in the period — not another faculty's, not an older one.
+    const register = byPath
+      .get('data/documents.ndjson')!
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { id: string }).id);
+    expect(register).toEqual([REGISTER.journal, REGISTER.act]);
     // Staff accounts travel without password hashes.
     expect(byPath.get('data/users.ndjson')!.toString()).not.toContain('password_hash');
     const whole = await checkPackage(pkg);
@@ -125,7 +164,12 @@ describe('archive package', () => {
     for (const [i, e] of list.entries()) {
       // An empty file (a table without rows) gets a byte instead.
       const bytes = e.bytes.length === 0 ? Buffer.from('\n') : Buffer.from(e.bytes);
-      const at = Math.floor(bytes.length / 2);
+      // The manifest's byte is one outside every file’s entry (in its device id): one inside would also
+      // name that file as altered, and where the middle falls moves with the list of files.
+      const at =
+        e.path === MANIFEST
+          ? bytes.indexOf('"device": "') + '"device": "'.length
+          : Math.floor(bytes.length / 2);
       if (e.bytes.length > 0) bytes[at] = bytes[at] ^ 0x01;
       const file = join(dir, `changed-${i}.zip`);
       await rezip(

@@ -6,7 +6,14 @@ import type { App } from '../boot';
 import { sessionUserOf } from '../db/users.repo';
 import type { LocalActor } from '../db/write-path';
 import { bootTiny, DEMO_NOW } from '../../tests/helpers/replica';
-import { findDocument, registerDocument, registerDocuments, type NewDocument } from './documents-register';
+import {
+  findDocument,
+  LIST_LIMIT,
+  listDocuments,
+  registerDocument,
+  registerDocuments,
+  type NewDocument,
+} from './documents-register';
 import { registerPrinted } from './register';
 
 /**
@@ -160,5 +167,33 @@ describe('registerDocuments and findDocument', () => {
     ).toEqual({
       n: 1,
     });
+  });
+
+  it('lists newest first, at most LIST_LIMIT entries, saying there were more', () => {
+    const insert = app.db.$client
+      .prepare(`INSERT INTO documents (id, number, kind, locale, code, canon, pages,
+      subject_kind, subject_id, twin, printed_at, printed_by, row_version, updated_at, updated_by)
+      VALUES (?, ?, 'act', 'ru', 'ABCD-EFGH-JKMN', 2, 1, 'faculty', 1, NULL, ?, NULL, 1, ?, NULL)`);
+    app.db.$client.transaction(() => {
+      for (let i = 0; i <= LIST_LIMIT; i++) {
+        const at = DEMO_NOW - 86_400_000 - i * 1000;
+        insert.run(`0190a0a0-0000-7000-8000-${String(i).padStart(12, '0')}`, `АКТ-x-${i}`, at, at);
+      }
+    })();
+    const dean = actorOf('dean');
+    const all = listDocuments(app.db, dean.grants, null, { kind: 'act' }, 'ru');
+    expect(all.items).toHaveLength(LIST_LIMIT);
+    expect(all.truncated).toBe(true);
+    expect(all.items[0]?.number).toBe('АКТ-x-0');
+    expect(all.items.every((d, i, a) => i === 0 || (a[i - 1]?.printedAt ?? 0) >= d.printedAt)).toBe(true);
+    // The same entries are nobody's in another faculty; a search narrows them.
+    const dean2 = actorOf('dean2');
+    expect(listDocuments(app.db, dean2.grants, null, { kind: 'act' }, 'ru')).toEqual({
+      items: [],
+      truncated: false,
+    });
+    expect(listDocuments(app.db, dean.grants, null, { search: 'акт-x-2000' }, 'ky').items).toMatchObject([
+      { number: 'АКТ-x-2000', subject: { kind: 'faculty', id: 1 }, twin: null, pending: false },
+    ]);
   });
 });

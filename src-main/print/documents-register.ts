@@ -231,6 +231,7 @@ export function listDocuments(
     const subject = { faculty: r.faculty, department: r.department, teacher: r.teacher };
     if (!mayRegisterDocument(grants, teacherId, r.kind, subject)) continue;
     if (items.length === LIST_LIMIT) {
+      // Leaving the loop closes the statement's iterator.
       truncated = true;
       break;
     }
@@ -252,7 +253,5 @@ export function listDocuments(
       pending: r.pending === 1,
     });
   }
-  // An iterator left early keeps its statement busy until it is closed.
-  rows.return?.();
   return { items, truncated };
 }

@@ -15,13 +15,26 @@ describe('document numbers', () => {
       kind: 'journal',
       offeringId: 123,
       at: bishkekInstant('2026-11-26', '13:30:05'),
+      locale: null,
     });
     for (const kind of OTHER_DOCUMENT_KINDS)
       expect(parseDocumentNumber(`${DOCUMENT_KINDS[kind].prefix}-20261231-235959`)).toEqual({
         kind,
         offeringId: null,
         at: bishkekInstant('2026-12-31', '23:59:59'),
+        locale: null,
       });
+  });
+
+  it('read the Kyrgyz print of a bilingual job by its suffix', () => {
+    expect(parseDocumentNumber('ЖУР-123-20261126-133005-КЫ')).toMatchObject({
+      kind: 'journal',
+      offeringId: 123,
+      locale: 'ky',
+    });
+    expect(parseDocumentNumber('АКТ-20261126-133005-КЫ')).toMatchObject({ kind: 'act', locale: 'ky' });
+    for (const bad of ['АКТ-20261126-133005-КГ', 'АКТ-20261126-133005-КЫ-КЫ', 'АКТ-20261126-133005КЫ'])
+      expect(parseDocumentNumber(bad), bad).toBeNull();
   });
 
   it('refuse an unknown prefix, a journal without its offering or another kind with one, and times that do not exist', () => {

@@ -62,24 +62,35 @@ export type Canon = (typeof CANONS)[number];
 /** How far the time in a number may lie after the time the registration is judged at (clock drift). */
 export const NUMBER_FUTURE_MS = 2 * 60_000;
 
-/** A document number read: its kind, the offering a journal's number names, and when it was made. */
-export type ParsedNumber = { kind: DocumentKind; offeringId: number | null; at: number };
+/**
+ * A document number read: its kind, the offering a journal's number names, when it was made, and 'ky'
+ * when it says it is the Kyrgyz print (null: it does not say).
+ */
+export type ParsedNumber = {
+  kind: DocumentKind;
+  offeringId: number | null;
+  at: number;
+  locale: 'ky' | null;
+};
+
+/** The suffix of a Kyrgyz print's number: the two prints of one bilingual job get two numbers. */
+export const KYRGYZ_SUFFIX = '-КЫ';
 
 const BY_PREFIX = new Map<string, DocumentKind>(
   DOCUMENT_KIND_LIST.map((k) => [DOCUMENT_KINDS[k].prefix, k] as const),
 );
-const NUMBER = /^([А-ЯЁ]+)(?:-(\d{1,10}))?-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})$/;
+const NUMBER = /^([А-ЯЁ]+)(?:-(\d{1,10}))?-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(-КЫ)?$/;
 
 /**
  * Read a document number: <PREFIX>-<YYYYMMDD>-<HHMMSS> (the time it was made, Asia/Bishkek), a journal's
- * with its offering between (ЖУР-<offering>-<YYYYMMDD>-<HHMMSS>; src-main/print/pdf.ts documentNumber).
- * Null for an unknown prefix, a journal without its offering (or another kind with one), or a date or
- * time that does not exist.
+ * with its offering between (ЖУР-<offering>-<YYYYMMDD>-<HHMMSS>; src-main/print/pdf.ts documentNumber),
+ * and -КЫ after either for a Kyrgyz print. Null for an unknown prefix, a journal without its offering
+ * (or another kind with one), or a date or time that does not exist.
  */
 export function parseDocumentNumber(number: string): ParsedNumber | null {
   const m = NUMBER.exec(number);
   if (!m) return null;
-  const [, prefix = '', offering, y, mo, d, h, mi, s] = m;
+  const [, prefix = '', offering, y, mo, d, h, mi, s, ky] = m;
   const kind = BY_PREFIX.get(prefix);
   if (!kind) return null;
   if ((kind === 'journal') !== (offering !== undefined)) return null;
@@ -89,6 +100,7 @@ export function parseDocumentNumber(number: string): ParsedNumber | null {
     kind,
     offeringId: offering === undefined ? null : Number(offering),
     at: bishkekInstant(date, `${h}:${mi}:${s}`),
+    locale: ky === undefined ? null : 'ky',
   };
 }
 

@@ -117,6 +117,9 @@ describe.each(BACKENDS)('the document register, attacked at the gateway on %s', 
       ['study', act({ subjectKind: 'university', subjectId: null })],
       ['head', act({ kind: 'order', number: fresh('ЗАМ'), subjectKind: 'department', subjectId: 1 })],
       ['archivist', act({ kind: 'transfer', number: fresh('АРХ'), subjectKind: 'group', subjectId: 1 })],
+      // A bilingual act: the Kyrgyz print's number carries -КЫ, each names the other.
+      ['dean', act({ number: 'АКТ-20261126-120000', twin: 'АКТ-20261126-120000-КЫ' })],
+      ['dean', act({ number: 'АКТ-20261126-120000-КЫ', locale: 'ky', twin: 'АКТ-20261126-120000' })],
       // The PC's clock a minute fast: inside the drift the register allows.
       ['dean', act({ number: `АКТ-${stampOf(clock + 60_000)}` })],
     ];
@@ -268,6 +271,8 @@ describe.each(BACKENDS)('the document register, attacked at the gateway on %s', 
       'АКТ-20261126-250000',
       `АКТ-${stampOf(DEMO_NOW)}-1`,
       'акт-20261126-120000',
+      // Marked as the Kyrgyz print, but the Russian one.
+      `${fresh('АКТ')}-КЫ`,
     ])
       await refused('dean', { name: 'document.printed', args: act({ number }) }, 'INVALID', 'number_bad');
     // A journal's number names its own offering.

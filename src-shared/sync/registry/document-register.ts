@@ -40,18 +40,24 @@ export function* loadRegister(id: string, number: string): Load<RegisterFacts> {
 
 /**
  * Why a number (and the twin's) cannot enter the register, or null: the kind's prefix and a number that
- * parses (a journal's naming its own offering), made no later than the judged time plus a little drift,
- * nobody's yet; a twin of the same kind that is not the number itself.
+ * parses (a journal's naming its own offering; one marked Kyrgyz only for a Kyrgyz print), made no
+ * later than the judged time plus a little drift, nobody's yet; a twin of the same kind that is not the
+ * number itself.
  */
 export function numberRefusal(
-  a: { number: string; twin: string | null },
+  a: { number: string; twin: string | null; locale: 'ru' | 'ky' },
   kind: DocumentKind,
   offeringId: number | null,
   f: RegisterFacts,
   at: number,
 ): Refusal | null {
   const parsed = parseDocumentNumber(a.number);
-  if (!parsed || parsed.kind !== kind || parsed.offeringId !== offeringId)
+  if (
+    !parsed ||
+    parsed.kind !== kind ||
+    parsed.offeringId !== offeringId ||
+    (parsed.locale === 'ky' && a.locale !== 'ky')
+  )
     return refuse('INVALID', 'number_bad', 'number');
   if (parsed.at > at + NUMBER_FUTURE_MS) return refuse('INVALID', 'number_future', 'number');
   if (f.numberTaken) return refuse('CONFLICT', 'number_taken', 'number');

@@ -69,7 +69,7 @@ beforeAll(async () => {
   const w = openReplica(file);
   const offering = w.get<{ id: number }>(sql`SELECT o.id FROM offerings o JOIN groups g ON g.id = o.group_id
     JOIN semesters s ON s.id = o.semester_id WHERE g.faculty_id = 1 AND s.starts_on <= '2026-11-26'
-    AND s.ends_on >= '2026-11-26' ORDER BY o.id LIMIT 1`)!.id;
+    AND s.ends_on >= '2026-11-26' ORDER BY o.id LIMIT 1`).id;
   const entry = w.$client
     .prepare(`INSERT INTO documents (id, number, kind, locale, code, canon, pages, subject_kind,
     subject_id, twin, printed_at, printed_by, row_version, updated_at, updated_by)

@@ -26,6 +26,7 @@ import {
 import { openReplica } from '../db/open';
 import type { PackageResult } from '../archive/package';
 import { listPackages, recordVerified, registerPackage, transferActPdf } from '../archive/register';
+import { registerHandedOut } from '../print/documents-register';
 import { runPackageJob } from '../archive/run-job';
 import { unitFacts } from '../archive/scope';
 import { checkPackage, registerStanding, verdict } from '../archive/verify';
@@ -278,6 +279,21 @@ export function archiveHandlers(d: Deps): Pick<Handlers, ArchiveMethods> {
       const p = listPackages(d.db, s.grants, input.packageId)[0];
       if (!p) throw new AppError('NOT_FOUND', {}, 'packageId');
       const pdf = await transferActPdf(p, { locale: ctx.locale, now: ctx.now, by: s.user.displayName });
+      if (!d.archive)
+        registerHandedOut(
+          d.db,
+          s,
+          localActor(d, ctx),
+          {
+            number: pdf.number,
+            kind: 'transfer',
+            locale: ctx.locale,
+            code: pdf.code,
+            pages: pdf.pages,
+            subject: { kind: p.unit.kind, id: p.unit.kind === 'university' ? null : p.unit.id },
+          },
+          ctx.locale,
+        );
       return {
         fileName: `${pdf.number}.pdf`,
         mime: 'application/pdf',

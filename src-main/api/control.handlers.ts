@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { translate } from '../../src-shared/i18n/translate';
 import { getCheck, listChecks, recordCheck } from '../control/checks';
 import { controlActPdf, noticesPdf, owedByTeacher } from '../control/documents';
+import { registerHandedOut } from '../print/documents-register';
 import { controlExportData, writeControlWorkbook } from '../control/export';
 import { sendNotices } from '../control/notices';
 import { controlHeatmap, controlLessonList, controlReport } from '../control/report';
-import { requireSession, type Deps, type Handlers } from './context';
+import { localActor, requireSession, type Deps, type Handlers } from './context';
 
 /** The weekly control (regulation §3.5, §5.3): figures, owed lessons, recorded checks, files, notices. */
 export function controlHandlers(
@@ -34,6 +35,30 @@ export function controlHandlers(
     'control.export': async (input, ctx) => {
       const session = requireSession(ctx);
       const t = (k: 'control.fileName' | 'act.title' | 'notice.title') => translate(ctx.locale, k);
+      // The act and the notices go into the register of printed documents, about the innermost unit
+      // of the drill-down (the university when there is none).
+      const handedOut = (kind: 'act' | 'notices', doc: { number: string; code: string; pages: number }) => {
+        if (d.archive) return;
+        const unit = [...input.within]
+          .reverse()
+          .find((u) => u.kind === 'faculty' || u.kind === 'department' || u.kind === 'group');
+        registerHandedOut(
+          d.db,
+          session,
+          localActor(d, ctx),
+          {
+            number: doc.number,
+            kind,
+            locale: ctx.locale,
+            code: doc.code,
+            pages: doc.pages,
+            subject: unit
+              ? { kind: unit.kind as 'faculty' | 'department' | 'group', id: unit.id }
+              : { kind: 'university', id: null },
+          },
+          ctx.locale,
+        );
+      };
       if (input.format !== 'xlsx') {
         const checker = session.user.displayName;
         if (input.format === 'act') {
@@ -44,6 +69,7 @@ export function controlHandlers(
             checker,
             comment: input.comment,
           });
+          handedOut('act', doc);
           return {
             fileName: `${t('act.title')} ${doc.number}.pdf`,
             mime: 'application/pdf',
@@ -56,6 +82,7 @@ export function controlHandlers(
           now: ctx.now,
           checker,
         });
+        handedOut('notices', doc);
         return {
           fileName: `${t('notice.title')} ${doc.number}.pdf`,
           mime: 'application/pdf',

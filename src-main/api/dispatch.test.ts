@@ -199,6 +199,10 @@ const MALFORMED: Record<string, Array<[unknown, string]>> = {
   'print.cancel': [[{}, 'jobId']],
   'print.file': [[{ jobId: 'x', index: -1 }, 'index']],
   'print.verify': [[{ text: 'ab' }, 'text']],
+  'print.verifyFile': [
+    [{ name: 'a.pdf', base64: 'not base64!' }, 'base64'],
+    [{ name: '', base64: '' }, 'name'],
+  ],
   'print.register': [[{ due: 'yes' }, 'due']],
   'documents.list': [
     [{ kind: 'letter' }, 'kind'],

@@ -84,7 +84,7 @@ function unitExists(db: Db, unit: PrintUnit): boolean {
 /** Read a QR text ("AVN-JOURNAL <number> <code>") or a typed "<number> <code>". */
 export function parseVerifyText(text: string): { number: string; code: string } | null {
   const m =
-    /(ЖУР-\d+-\d{8}-\d{6}(?:-КЫ)?)\s+([0-9A-Za-z]{4}[\s-]?[0-9A-Za-z]{4}[\s-]?[0-9A-Za-z]{4})\s*$/.exec(
+    /((?:ЖУР-\d+|АКТ|УВ|ЗАМ|АРХ)-\d{8}-\d{6}(?:-КЫ)?)\s+([0-9A-Za-z]{4}[\s-]?[0-9A-Za-z]{4}[\s-]?[0-9A-Za-z]{4})\s*$/.exec(
       text.trim(),
     );
   if (!m?.[1] || !m[2]) return null;
@@ -191,11 +191,14 @@ export function printHandlers(
           // fails the job fails with it (the files are not handed out unregistered).
           try {
             // An archive replica is read-only: its prints are not entered in a register.
+            // Every journal of the job in the register, printed with canonical v2, twins naming each other.
             if (!d.archive)
-              for (const l of ['ru', 'ky'] as const) {
-                const printed = files.filter((f) => f.locale === l);
-                if (printed.length) registerPrinted(d.db, localActor(d, ctx), printed, l);
-              }
+              registerPrinted(
+                d.db,
+                localActor(d, ctx),
+                files.map((f) => ({ ...f, journals: f.journals.map((j) => ({ ...j, canon: 2 as const })) })),
+                locale,
+              );
           } catch (err) {
             job.view.state = 'failed';
             job.view.error = err instanceof Error ? err.message : String(err);

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { registerHandedOut } from '../print/documents-register';
 import { translate } from '../../src-shared/i18n/translate';
 import { substitutionOrderPdf, writeCoverWorkbook } from '../subs/documents';
 import {
@@ -13,7 +14,7 @@ import {
   overview,
   registerAbsence,
 } from '../subs/service';
-import { requireSession, type Deps, type Handlers } from './context';
+import { localActor, requireSession, type Deps, type Handlers } from './context';
 
 type SubsMethod =
   | 'subs.overview'
@@ -45,6 +46,21 @@ export function subsHandlers(d: Deps): Pick<Handlers, SubsMethod> {
         now: ctx.now,
         author: session.user.displayName,
       });
+      if (!d.archive && data.departmentId !== null)
+        registerHandedOut(
+          d.db,
+          session,
+          localActor(d, ctx),
+          {
+            number: doc.number,
+            kind: 'order',
+            locale: ctx.locale,
+            code: doc.code,
+            pages: doc.pages,
+            subject: { kind: 'department', id: data.departmentId },
+          },
+          ctx.locale,
+        );
       return {
         fileName: `${translate(ctx.locale, 'order.fileName')} ${doc.number}.pdf`,
         mime: 'application/pdf',

@@ -255,3 +255,41 @@ export function listDocuments(
   }
   return { items, truncated };
 }
+
+/** The faculty and department a unit lies in, for the role rule (null when the unit does not exist). */
+export function unitSubjectFacts(
+  db: Db,
+  subject: { kind: (typeof UNIT_SUBJECT_KINDS)[number]; id: number | null },
+): { faculty: number | null; department: number | null } | null {
+  if (subject.kind === 'university') return { faculty: null, department: null };
+  if (subject.id === null) return null;
+  if (subject.kind === 'faculty')
+    return db.get<{ id: number }>(sql`SELECT id FROM faculties WHERE id = ${subject.id}`)
+      ? { faculty: subject.id, department: null }
+      : null;
+  if (subject.kind === 'department') {
+    const d = db.get<{ f: number }>(sql`SELECT faculty_id AS f FROM departments WHERE id = ${subject.id}`);
+    return d ? { faculty: d.f, department: subject.id } : null;
+  }
+  const g = db.get<{ f: number }>(sql`SELECT faculty_id AS f FROM groups WHERE id = ${subject.id}`);
+  return g ? { faculty: g.f, department: null } : null;
+}
+
+/**
+ * Enter a document a person has just been handed in the register — when they may register it
+ * (DOMAIN.md lets some roles print a document with a view right that does not register it: a department
+ * head the act of a check, the deanery an order). Returns whether it was entered; a refusal by the
+ * register's own rules (a number already taken) is thrown, in `locale`.
+ */
+export function registerHandedOut(
+  db: Db,
+  person: { grants: readonly RoleGrant[]; teacherId: number | null },
+  actor: LocalActor,
+  doc: NewDocument,
+  locale: Locale,
+): boolean {
+  const facts = unitSubjectFacts(db, doc.subject);
+  if (!facts || !mayRegisterDocument(person.grants, person.teacherId, doc.kind, facts)) return false;
+  registerDocument(db, actor, doc, locale);
+  return true;
+}

@@ -39,9 +39,10 @@ export type PrintedJournalEntry = {
 export function registerPrinted(
   db: Db,
   actor: Actor,
-  files: ReadonlyArray<{ readonly journals: readonly PrintedJournalEntry[] }>,
+  files: ReadonlyArray<{ readonly journals: readonly PrintedJournalEntry[]; readonly locale?: 'ru' | 'ky' }>,
   locale: 'ru' | 'ky',
 ): void {
+  // A bilingual job's files each have their language; the prints of both go in one transaction.
   const mutations: Intent[] = files.flatMap((f) =>
     f.journals.map((j) => ({
       name: 'paper.printed' as const,
@@ -50,7 +51,7 @@ export function registerPrinted(
         offeringId: j.offeringId,
         number: j.number,
         code: j.code,
-        locale,
+        locale: f.locale ?? locale,
         pages: j.pages,
         canon: j.canon ?? 1,
         twin: j.twin ?? null,
@@ -160,11 +161,11 @@ function one(
   return { ...viewOf(r, now, locale, true), version: r.rowVersion };
 }
 
-/** The paper journal with the given code (the newest print of it), for verification by code alone. */
+/** The printed document with the given code (the newest print of it), for verification by code alone. */
 export function findByCode(db: Db, code: string): { number: string; code: string } | null {
   return (
     db.get<{ number: string; code: string }>(
-      sql`SELECT number, code FROM paper_journals WHERE code = ${code} ORDER BY printed_at DESC LIMIT 1`,
+      sql`SELECT number, code FROM documents WHERE code = ${code} ORDER BY printed_at DESC LIMIT 1`,
     ) ?? null
   );
 }

@@ -316,13 +316,21 @@ describe('verify reads the paper', () => {
     const { code } = journalCode(journal, 'ru');
     const number = journalNumber(target.offering, now);
     const pdf = await journalsPdf([{ journal, number, code }], { locale: 'ru', now, canon: 1 });
-    // Entered in the register as the version before issue 15 did.
+    // Entered in the register as the version before issue 15 did, and carried into the document register
+    // by the migration (canon 1).
+    const id = '0190a0a0-0000-7000-8000-000000000001';
     app.db.$client
       .prepare(
         `INSERT INTO paper_journals (id, offering_id, number, code, locale, pages, printed_at, printed_by, row_version, updated_at)
-        VALUES ('0190a0a0-0000-7000-8000-000000000001', ?, ?, ?, 'ru', ?, ?, NULL, 1, ?)`,
+        VALUES (?, ?, ?, ?, 'ru', ?, ?, NULL, 1, ?)`,
       )
-      .run(target.offering, number, code, pdf.pages[0] ?? 1, now, now);
+      .run(id, target.offering, number, code, pdf.pages[0] ?? 1, now, now);
+    app.db.$client
+      .prepare(
+        `INSERT INTO documents (id, number, kind, locale, code, canon, pages, subject_kind, subject_id, twin, printed_at, printed_by, row_version, updated_at)
+        VALUES (?, ?, 'journal', 'ru', ?, 1, ?, 'offering', ?, NULL, ?, NULL, 1, ?)`,
+      )
+      .run(id, number, code, pdf.pages[0] ?? 1, target.offering, now, now);
     const [v] = await verifyPdf(app.db, pdf.bytes);
     expect(v).toMatchObject({
       canon: 1,

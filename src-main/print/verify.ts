@@ -10,6 +10,8 @@ import { documentNumber } from './pdf';
 import type { Run } from './pdf-content';
 import type { Tag } from './pdf-ops';
 import { paperIntact, readPdfDocuments, type ReadDocument } from './pdf-read';
+import { findDocument } from './documents-register';
+import type { DocumentKind } from '../../src-shared/domain/documents';
 
 /**
  * Verifying a printed document (issue 6, issue 15). A PDF is read in JavaScript (`pdf-read.ts`) and
@@ -121,14 +123,24 @@ export type Verdict = {
   ok: boolean;
 };
 
-/** The register's entry for a document number (the paper register of journals). */
-export function registeredDocument(db: Db, number: string): Registered | null {
-  const r = db.get<{ code: string; locale: Locale; printedAt: number; printedBy: string | null }>(
-    sql`SELECT p.code, p.locale, p.printed_at AS printedAt, u.display_name AS printedBy
-      FROM paper_journals p LEFT JOIN users u ON u.id = p.printed_by WHERE p.number = ${number}
-      ORDER BY p.printed_at LIMIT 1`,
-  );
-  return r ? { ...r, canon: null, twin: null } : null;
+/** The document register's entry for a number (every kind: journals, acts, notices, orders…). */
+export function registeredDocument(db: Db, number: string): (Registered & { kind: DocumentKind }) | null {
+  const e = findDocument(db, number);
+  if (!e) return null;
+  const by =
+    e.printedBy === null
+      ? null
+      : (db.get<{ n: string }>(sql`SELECT display_name AS n FROM users WHERE id = ${e.printedBy}`)?.n ??
+        null);
+  return {
+    code: e.code,
+    locale: e.locale,
+    canon: e.canon,
+    printedAt: e.printedAt,
+    printedBy: by,
+    twin: e.twinNumber,
+    kind: e.kind,
+  };
 }
 
 type Input = { number: string; code: string; pages?: number[]; read?: ReadDocument };
@@ -171,14 +183,17 @@ export async function verifyDocument(db: Db, input: Input): Promise<Verdict> {
     register,
     registered: reg,
   };
+  const paperOk = paper === 'intact' || paper === 'v1' || paper === 'not_read';
   if (!reg || !parsed)
     return {
       ...base,
+      // A document that is not a journal (an act, notices, an order) is not written again from the
+      // replica: it agrees when its paper is intact and its code is the registered one.
       replica: 'not_checked',
       current: null,
       changes: [],
       differences: [],
-      ok: false,
+      ok: reg !== null && reg.kind !== 'journal' && paper !== 'v1' && paperOk && register === 'matches',
     };
   const locale = reg.locale;
   const journal = printedJournal(db, parsed.offeringId, parsed.printedAt, locale);
@@ -204,7 +219,6 @@ export async function verifyDocument(db: Db, input: Input): Promise<Verdict> {
       differences = compareRuns(read.runs, written.runs, read.pages);
   }
   const unchanged = current === reg.code;
-  const paperOk = paper === 'intact' || paper === 'v1' || paper === 'not_read';
   return {
     ...base,
     replica: unchanged ? 'unchanged' : 'changed',

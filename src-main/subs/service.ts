@@ -440,6 +440,7 @@ export function orderData(db: Db, s: Session, absenceId: string) {
   const dep = deps.find((d) => visible.includes(d)) ?? deps[0];
   return {
     absence: a,
+    departmentId: dep ?? null,
     department: dep === undefined ? null : (departmentNames(db, [dep]).get(dep) ?? null),
     lessons: lessons.map((l) => ({ lesson: l, cover: covers.get(l.lessonId) ?? null })),
   };

@@ -132,6 +132,59 @@ describe('print API', () => {
     expect(other).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
+  it('prints a group in both languages: two files, each journal two register entries naming each other', async () => {
+    const options = await callOk<{ units: Array<{ kind: string; id: number }> }>(
+      app,
+      'print.options',
+      {},
+      dean,
+    );
+    // Not the group the first test prints nor one the `teacher` account teaches (the clock stands still:
+    // a journal printed twice at one second would have one number).
+    const taught = new Set(
+      (
+        app.db.$client
+          .prepare(
+            "SELECT DISTINCT o.group_id g FROM offerings o JOIN users u ON u.teacher_id = o.teacher_id WHERE u.login = 'teacher'",
+          )
+          .all() as Array<{ g: number }>
+      ).map((r) => r.g),
+    );
+    const group = options.units.filter((u) => u.kind === 'group').find((u, i) => i > 0 && !taught.has(u.id));
+    if (!group) throw new Error('no other group to print');
+    const started = await callOk<PrintJobView>(app, 'print.start', { unit: group, bilingual: true }, dean);
+    const job = await finished(started.id, dean);
+    expect(job.state).toBe('done');
+    expect(job.files.map((f) => f.locale)).toEqual(['ru', 'ky']);
+    const [ru, ky] = job.files;
+    expect(ru?.journals.length).toBeGreaterThan(0);
+    const entry = app.db.$client.prepare(
+      'SELECT kind, locale, code, canon, twin, subject_kind s, subject_id i FROM documents WHERE number = ?',
+    );
+    ru?.journals.forEach((j, i) => {
+      const other = ky?.journals[i];
+      if (!other) throw new Error('no Kyrgyz print');
+      expect(entry.get(j.number)).toEqual({
+        kind: 'journal',
+        locale: 'ru',
+        code: j.code,
+        canon: 2,
+        twin: other.number,
+        s: 'offering',
+        i: j.offeringId,
+      });
+      expect(entry.get(other.number)).toEqual({
+        kind: 'journal',
+        locale: 'ky',
+        code: other.code,
+        canon: 2,
+        twin: j.number,
+        s: 'offering',
+        i: j.offeringId,
+      });
+    });
+  });
+
   it('refuses units outside the caller’s scope', async () => {
     const foreign = app.db.$client.prepare('SELECT id FROM groups WHERE faculty_id = 2 LIMIT 1').get() as {
       id: number;

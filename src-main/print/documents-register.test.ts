@@ -152,12 +152,23 @@ describe('registerDocuments and findDocument', () => {
       id: string;
     };
     expect(findDocument(app.db, ru)?.id).toBe(paper.id);
-    // Printed again within the same second: refused, never a second entry under the number.
+    // The same journal printed again within its second (same number, same code): registered already.
+    registerPrinted(
+      app.db,
+      actorOf('dean'),
+      [
+        {
+          journals: [{ offeringId: o.id, number: ru, code: 'ABCD-EFGH-JKMN', pages: 4, canon: 2, twin: ky }],
+        },
+      ],
+      'ru',
+    );
+    // Other content under that number: refused, never a second entry under the number.
     const again = errorOf(() =>
       registerPrinted(
         app.db,
         actorOf('dean'),
-        [{ journals: [{ offeringId: o.id, number: ru, code: 'ABCD-EFGH-JKMN', pages: 4 }] }],
+        [{ journals: [{ offeringId: o.id, number: ru, code: 'ABCD-EFGH-JKMQ', pages: 4 }] }],
         'ru',
       ),
     );

@@ -290,6 +290,18 @@ export function registerHandedOut(
 ): boolean {
   const facts = unitSubjectFacts(db, doc.subject);
   if (!facts || !mayRegisterDocument(person.grants, person.teacherId, doc.kind, facts)) return false;
+  // The same document handed out again within its second (a second click): one number, one code — it
+  // is already registered. Other content under a taken number is still refused.
+  if (isRegisteredAlready(db, doc)) return true;
   registerDocument(db, actor, doc, locale);
   return true;
+}
+
+/** Whether this very document (number, kind, language and code) is already in the register. */
+export function isRegisteredAlready(
+  db: Db,
+  doc: { number: string; kind: DocumentKind; locale: 'ru' | 'ky'; code: string },
+): boolean {
+  const e = findDocument(db, doc.number);
+  return e !== null && e.kind === doc.kind && e.locale === doc.locale && e.code === doc.code;
 }

@@ -65,6 +65,22 @@ describe('acts and notices in the document register', () => {
     }
   });
 
+  it('the same act handed out twice within its second is one register entry; a second click is no error', async () => {
+    const first = await exported('act');
+    const again = await callOk<{ base64: string }>(
+      app,
+      'control.export',
+      { within: [{ kind: 'faculty', id: 1 }], format: 'act' },
+      dean,
+    );
+    const [a] = await verifyPdf(app.db, first);
+    const [b] = await verifyPdf(app.db, Buffer.from(again.base64, 'base64'));
+    expect(b).toMatchObject({ number: a?.number, code: a?.code, ok: true });
+    expect(
+      app.db.$client.prepare('SELECT count(*) n FROM documents WHERE number = ?').get(a?.number),
+    ).toEqual({ n: 1 });
+  });
+
   it('a figure altered in the act’s content stream is tampering', async () => {
     const bytes = await exported('act');
     const doc = await PDFDocument.load(bytes);

@@ -11,6 +11,7 @@ import { uuidv7 } from '../../src-shared/ids';
 import type { Db } from '../db/open';
 import { commitLocal, type Intent, type LocalActor } from '../db/write-path';
 import { judged } from '../api/refusals';
+import { isRegisteredAlready } from './documents-register';
 
 /**
  * The paper register (issue 6; §1.7, §5.6, §5.7): what was printed (number, code, pages, by whom,
@@ -43,20 +44,31 @@ export function registerPrinted(
   locale: 'ru' | 'ky',
 ): void {
   // A bilingual job's files each have their language; the prints of both go in one transaction.
+  // A journal printed again within its second has the same number and code: it is registered already.
   const mutations: Intent[] = files.flatMap((f) =>
-    f.journals.map((j) => ({
-      name: 'paper.printed' as const,
-      args: {
-        paperId: uuidv7(actor.now, randomBytes(10)),
-        offeringId: j.offeringId,
-        number: j.number,
-        code: j.code,
-        locale: f.locale ?? locale,
-        pages: j.pages,
-        canon: j.canon ?? 1,
-        twin: j.twin ?? null,
-      },
-    })),
+    f.journals
+      .filter(
+        (j) =>
+          !isRegisteredAlready(db, {
+            number: j.number,
+            kind: 'journal',
+            locale: f.locale ?? locale,
+            code: j.code,
+          }),
+      )
+      .map((j) => ({
+        name: 'paper.printed' as const,
+        args: {
+          paperId: uuidv7(actor.now, randomBytes(10)),
+          offeringId: j.offeringId,
+          number: j.number,
+          code: j.code,
+          locale: f.locale ?? locale,
+          pages: j.pages,
+          canon: j.canon ?? 1,
+          twin: j.twin ?? null,
+        },
+      })),
   );
   if (mutations.length > 0) judged(locale, () => commitLocal(db, actor, mutations));
 }

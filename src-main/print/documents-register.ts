@@ -14,6 +14,7 @@ import type { RoleGrant } from '../../src-shared/domain/roles';
 import { translate, type Locale, type MessageKey } from '../../src-shared/i18n/translate';
 import { uuidv7 } from '../../src-shared/ids';
 import { judged } from '../api/refusals';
+import { unitFacts } from '../archive/scope';
 import type { Db } from '../db/open';
 import { commitLocal, type LocalActor } from '../db/write-path';
 
@@ -256,25 +257,6 @@ export function listDocuments(
   return { items, truncated };
 }
 
-/** The faculty and department a unit lies in, for the role rule (null when the unit does not exist). */
-export function unitSubjectFacts(
-  db: Db,
-  subject: { kind: (typeof UNIT_SUBJECT_KINDS)[number]; id: number | null },
-): { faculty: number | null; department: number | null } | null {
-  if (subject.kind === 'university') return { faculty: null, department: null };
-  if (subject.id === null) return null;
-  if (subject.kind === 'faculty')
-    return db.get<{ id: number }>(sql`SELECT id FROM faculties WHERE id = ${subject.id}`)
-      ? { faculty: subject.id, department: null }
-      : null;
-  if (subject.kind === 'department') {
-    const d = db.get<{ f: number }>(sql`SELECT faculty_id AS f FROM departments WHERE id = ${subject.id}`);
-    return d ? { faculty: d.f, department: subject.id } : null;
-  }
-  const g = db.get<{ f: number }>(sql`SELECT faculty_id AS f FROM groups WHERE id = ${subject.id}`);
-  return g ? { faculty: g.f, department: null } : null;
-}
-
 /**
  * Enter a document a person has just been handed in the register — when they may register it
  * (DOMAIN.md lets some roles print a document with a view right that does not register it: a department
@@ -288,7 +270,8 @@ export function registerHandedOut(
   doc: NewDocument,
   locale: Locale,
 ): boolean {
-  const facts = unitSubjectFacts(db, doc.subject);
+  // The faculty and department the unit lies in (the archive's own resolution of a unit).
+  const facts = unitFacts(db, doc.subject)?.target ?? null;
   if (!facts || !mayRegisterDocument(person.grants, person.teacherId, doc.kind, facts)) return false;
   // The same document handed out again within its second (a second click): one number, one code — it
   // is already registered. Other content under a taken number is still refused.
